@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* main.c - global options, command lookup, batch mode, and the final check that stdout flushed.
+ *
+ *   netkit [--json] [--color=WHEN] COMMAND [OPTIONS] [ARGS]
+ *   netkit help [COMMAND] | --help | --version | --complete -- WORDS...
+ *   netkit < FILE             one command per line
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "complete.h"
+#include "msg.h"
+#include "words.h"
+
+#ifndef NETKIT_VERSION
+#define NETKIT_VERSION "0.0.0"
+#endif
+
+static void usage(FILE *fp)
+{
+    fprintf(fp, "Usage: netkit [--json] [--color=auto|always|never] COMMAND [OPTIONS] [ARGS]\n"
+                "       netkit help [COMMAND]\n"
+                "       netkit < FILE       run one command per line\n\n"
+                "Network diagnostics: names, addresses, interfaces, ports and the socket echo "
+                "pair.\n\nCommands:\n");
+    for (const struct nk_command *const *c = nk_commands; *c; c++)
+        fprintf(fp, "  %-14s%s\n", (*c)->name, (*c)->summary);
+    fprintf(fp, "  %-14s%s\n", "help", "show help for netkit or a command");
+    fprintf(fp, "\nGlobal options:\n"
+                "  --json              print JSON\n"
+                "  --color=WHEN        auto (on a terminal), always, never; NO_COLOR disables\n"
+                "  -h, --help          show this help\n"
+                "  -V, --version       show the version\n"
+                "\nSee netkit(1) and netkit-COMMAND(1).\n");
+}
+
+/* Run one command line (argv[0] is the command name). */
+static int run_command(int argc, char **argv, struct nk_ctx *ctx)
+{
+    const char *name = argv[0];
+    if (strcmp(name, "help") == 0) {
+        if (argc < 2) {
+            usage(stdout);
+            return NK_OK;
+        }
+        const struct nk_command *cmd = nk_command_find(argv[1]);
+        if (!cmd)
+            return nk_usage(NULL, "'%s': unknown command", argv[1]);
+        nk_opt_help(cmd);
+        return NK_OK;
+    }
+    const struct nk_command *cmd = nk_command_find(name);
+    if (!cmd)
+        return nk_usage(NULL, "'%s': unknown command", name);
+    return cmd->run(argc, argv, ctx);
+}
+
+/* stdout must have reached its destination: `netkit ifaces > /dev/full` fails (git run_builtin). */
+static int check_stdout(const char *cmd, int status)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return status;
+    if (errno != EPIPE) /* a reader that left (| head) needs no message */
+        nk_err(cmd, "write error on standard output: %s", strerror(errno));
+    return status ? status : NK_FAIL;
+}
+
+/* `netkit < FILE`: one command per line; the status of the last line that failed, 0 if none. */
+static int run_batch(struct nk_ctx *ctx)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    int last_fail = NK_OK;
+    char err[NK_ERRLEN];
+    while (getline(&line, &cap, stdin) >= 0) {
+        struct words w;
+        if (words_split(line, &w, err) < 0) {
+            last_fail = nk_usage(NULL, "%s", err);
+            continue;
+        }
+        int argc = w.argc, st = NK_OK;
+        char **argv = w.argv;
+        if (argc > 0 && strcmp(argv[0], "netkit") == 0) {
+            argc--;
+            argv++;
+        }
+        if (argc > 0) {
+            struct nk_ctx c = *ctx; /* each line starts from the global settings */
+            st = check_stdout(argv[0], run_command(argc, argv, &c));
+        }
+        if (st != NK_OK)
+            last_fail = st;
+        words_free(&w);
+    }
+    free(line);
+    return last_fail;
+}
+
+static void print_candidate(const char *cand, void *arg)
+{
+    (void)arg;
+    puts(cand);
+}
+
+int main(int argc, char **argv)
+{
+    struct nk_ctx ctx = {0};
+    ctx.color = nk_color_resolve(0);
+    /* Sockets report a vanished peer as EPIPE; stdout's EPIPE is handled in check_stdout. */
+    signal(SIGPIPE, SIG_IGN);
+
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--json") == 0) {
+            ctx.json = true;
+        } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            usage(stdout);
+            return check_stdout(NULL, NK_OK);
+        } else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
+            printf("netkit %s\n", NETKIT_VERSION);
+            return check_stdout(NULL, NK_OK);
+        } else if (strcmp(a, "--complete") == 0) {
+            /* netkit --complete [--] WORD... : candidates for the last word, one per line. */
+            int k = i + 1;
+            if (k < argc && strcmp(argv[k], "--") == 0)
+                k++;
+            char empty[] = "";
+            char *none[] = {empty};
+            int fs = k < argc ? nk_complete(argc - k, argv + k, print_candidate, NULL)
+                              : nk_complete(1, none, print_candidate, NULL);
+            if (fs)
+                puts("__files__");
+            return check_stdout(NULL, NK_OK);
+        } else if (strncmp(a, "--color", 7) == 0) {
+            const char *v = a[7] == '=' ? a + 8 : (a[7] == '\0' && i + 1 < argc ? argv[++i] : NULL);
+            int mode = !v                     ? -1
+                       : !strcmp(v, "auto")   ? 0
+                       : !strcmp(v, "always") ? 1
+                       : !strcmp(v, "never")  ? 2
+                                              : -1;
+            if (a[7] != '=' && a[7] != '\0')
+                return nk_usage(NULL, "%s: unknown option", a);
+            if (mode < 0)
+                return nk_usage(NULL, "'%s': unknown colour (auto, always, never)", v ? v : "");
+            ctx.color_mode = mode;
+            ctx.color = nk_color_resolve(mode);
+        } else {
+            return nk_usage(NULL, "%s: unknown option", a);
+        }
+    }
+    if (i == argc) {
+        if (isatty(STDIN_FILENO)) {
+            usage(stderr);
+            return nk_usage(NULL, "no command given (the interactive shell is not built yet)");
+        }
+        return check_stdout(NULL, run_batch(&ctx));
+    }
+    return check_stdout(argv[i], run_command(argc - i, argv + i, &ctx));
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* nk.h - what every part of netkit shares: exit statuses, the error buffer size, the run context.
+ */
+#ifndef NK_H
+#define NK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Exit statuses, as CLI.md defines them. */
+enum nk_status {
+    NK_OK = 0,    /* the work ran and succeeded */
+    NK_FAIL = 1,  /* the work ran and failed (not found, refused, timed out, ...) */
+    NK_USAGE = 2, /* bad usage or bad input */
+};
+
+/* Modules never print: they fill a caller's buffer of this size with "WHAT: WHY". */
+#define NK_ERRLEN 256
+
+/* What a command receives besides argv: settings from global options and the shell's `set`. */
+struct nk_ctx {
+    bool json;          /* --json given before or after the command, or `set json on` */
+    bool color;         /* colour resolved: --color, NO_COLOR and isatty(stdout) */
+    int color_mode;     /* 0 auto, 1 always, 2 never: kept so a command's --color can change it */
+    const char *server; /* shell `set server`: default DNS server spec, NULL if unset */
+    int timeout_ms;     /* shell `set timeout`: default timeout, 0 if unset */
+    volatile int *interrupt; /* set non-zero by SIGINT in the shell; NULL outside it */
+};
+
+/* Fill buf with a formatted message (snprintf that never overflows); returns -1 for `return`. */
+int nk_seterr(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
