@@ -14,7 +14,7 @@ MAN = os.path.join(SOURCE, "man")
 
 
 def commands():
-    return [c for c in run("--complete", "--", "").stdout.split() if c != "help"]
+    return [c for c in run("--complete", "--", "").stdout.split() if c not in ("help", "shell")]
 
 
 def table_options(cmd):
