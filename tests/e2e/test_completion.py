@@ -54,3 +54,49 @@ def test_option_value_after_equals():
     for c in commands():
         assert bash_complete(f"netkit {c} --color=al") == ["always"], c
         assert "--json" in bash_complete(f"netkit {c} --")
+
+
+def env_with_netkit():
+    return dict(os.environ, PATH=os.path.dirname(NETKIT) + ":" + os.environ["PATH"])
+
+
+def zsh_complete(line):
+    """Run completions/_netkit in zsh (compinit loaded) for `line`; compadd and _files record
+    what they are given instead of drawing a menu (they only work inside a live widget)."""
+    prog = f"""
+autoload -U compinit && compinit -u -D
+source {os.path.join(SOURCE, "completions", "_netkit")!s} 2>/dev/null || true
+compadd() {{ while [[ $# -gt 0 && $1 != -- ]]; do shift; done; shift; print -rl -- "$@" }}
+_files() {{ print -r -- __FILES__ }}
+words=(${{(z)${{:-{line}}}}})
+[[ {line!r} == *' ' ]] && words+=('')
+CURRENT=${{#words}}
+_netkit
+"""
+    r = subprocess.run(["zsh", "-f", "-c", prog], capture_output=True, text=True,
+                       env=env_with_netkit(), timeout=30)
+    assert r.returncode == 0, r.stderr
+    return [l for l in r.stdout.splitlines() if l]
+
+
+def fish_complete(line):
+    script = os.path.join(SOURCE, "completions", "netkit.fish")
+    r = subprocess.run(["fish", "--no-config", "-c", f"source {script}; complete -C {line!r}"],
+                       capture_output=True, text=True, env=env_with_netkit(), timeout=30)
+    assert r.returncode == 0, r.stderr
+    return [l.split("\t")[0] for l in r.stdout.splitlines() if l]
+
+
+def test_zsh_commands_and_options():
+    assert "help" in zsh_complete("netkit he")
+    assert zsh_complete("netkit --js") == ["--json"]
+    for c in commands():
+        assert "--json" in zsh_complete(f"netkit {c} --")
+        assert zsh_complete(f"netkit {c} --color=al") == ["--color=always"]
+
+
+def test_fish_commands_and_options():
+    assert "help" in fish_complete("netkit he")
+    assert fish_complete("netkit --js") == ["--json"]
+    for c in commands():
+        assert "--json" in fish_complete(f"netkit {c} --")
