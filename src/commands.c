@@ -8,6 +8,7 @@
 /* resolve */
 
 /* ifaces */
+extern const struct nk_command nk_cmd_ifaces;
 
 /* ports */
 
@@ -19,6 +20,7 @@ const struct nk_command *const nk_commands[] = {
     /* resolve */
 
     /* ifaces */
+    &nk_cmd_ifaces,
 
     /* ports */
 
