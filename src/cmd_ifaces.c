@@ -98,7 +98,7 @@ static void add_name(const char *name, void *arg)
     snprintf(n->buf + l, sizeof(n->buf) - l, "%s%s", l ? "," : "", name);
 }
 
-/* Address flags: a boolean field each in JSON, space separated in text. */
+/* Address flags: a boolean field each in JSON (as ip prints them), space separated in text. */
 static void add_flag(const char *name, void *arg)
 {
     struct names *n = arg;
@@ -178,7 +178,8 @@ struct widths {
     size_t name;  /* "eth0@if5" */
     size_t index; /* digits of the largest index */
     size_t addr;  /* "10.0.0.1/24" */
-    size_t brd;   /* "brd 10.0.0.255" (0 if none has one) */
+    size_t scope; /* "global" */
+    size_t type;  /* "loopback" */
     size_t state; /* "UNKNOWN" */
 };
 
@@ -211,6 +212,9 @@ static void measure(const struct req *r, const struct view *v, struct widths *w)
         const char *st = nk_operstate_name(l->operstate, buf, sizeof(buf));
         if (strlen(st) > w->state)
             w->state = strlen(st);
+        const char *ty = nk_link_type_name(l->type, buf, sizeof(buf));
+        if (strlen(ty) > w->type)
+            w->type = strlen(ty);
         for (size_t k = 0; k < v->t.naddrs; k++) {
             const struct nk_addr *a = &v->t.addrs[k];
             if (!addr_wanted(r, a, l->ifindex))
@@ -218,12 +222,9 @@ static void measure(const struct req *r, const struct view *v, struct widths *w)
             addr_text(a, buf, sizeof(buf));
             if (strlen(buf) > w->addr)
                 w->addr = strlen(buf);
-            if (a->has_broadcast) {
-                char b[INET6_ADDRSTRLEN];
-                size_t bl = 4 + strlen(nk_ip_str(a->family, a->broadcast, b, sizeof(b)));
-                if (bl > w->brd)
-                    w->brd = bl;
-            }
+            const char *sc = nk_scope_name(a->scope, buf, sizeof(buf));
+            if (strlen(sc) > w->scope)
+                w->scope = strlen(sc);
         }
     }
 }
@@ -243,32 +244,33 @@ static void print_addr(struct out *o, const struct nk_link *l, const struct nk_a
     addr_text(a, buf, sizeof(buf));
     out_ctext(o, c, "%s", buf);
     pad(o, strlen(buf), w->addr + 2);
-    if (a->has_broadcast) {
-        nk_ip_str(a->family, a->broadcast, b, sizeof(b));
-        out_text(o, "brd ");
-        out_str(o, c, "broadcast", "%s", b);
-        pad(o, 4 + strlen(b), w->brd + 2);
-    } else if (w->brd) {
-        pad(o, 0, w->brd + 2);
-    }
+    /* JSON keeps ip's key order; the text puts the scope first so the columns line up. */
+    char brd[INET6_ADDRSTRLEN] = "", any[INET6_ADDRSTRLEN] = "";
+    if (a->has_broadcast)
+        out_str(o, c, "broadcast", NULL, nk_ip_str(a->family, a->broadcast, brd, sizeof(brd)));
     if (a->has_anycast)
-        out_str(o, c, "anycast", "any %s  ", nk_ip_str(a->family, a->anycast, b, sizeof(b)));
-    out_str(o, OUT_C_NONE, "scope", "scope %s", nk_scope_name(a->scope, b, sizeof(b)));
-    /* Address flags are separate JSON booleans ("secondary": true), as ip prints them. */
+        out_str(o, c, "anycast", NULL, nk_ip_str(a->family, a->anycast, any, sizeof(any)));
+    const char *scope = nk_scope_name(a->scope, b, sizeof(b));
+    out_str(o, OUT_C_NONE, "scope", "scope %s", scope);
     struct names fl = {o, ""};
     nk_addr_flags(a, add_flag, &fl);
+    bool other_label = a->label[0] && strcmp(a->label, l->ifname) != 0;
+    bool temporary = a->has_cacheinfo && a->valid_lft != 0xffffffffu;
+    if (brd[0] || any[0] || fl.buf[0] || other_label || temporary)
+        pad(o, strlen(scope), w->scope + 1);
+    if (brd[0])
+        out_ctext(o, c, " brd %s", brd);
+    if (any[0])
+        out_ctext(o, c, " any %s", any);
     if (fl.buf[0])
-        out_ctext(o, OUT_C_DIM, "  %s", fl.buf);
-    if (a->label[0]) {
-        out_str(o, OUT_C_NONE, "label", NULL, a->label);
-        if (strcmp(a->label, l->ifname) != 0)
-            out_text(o, "  label %s", a->label);
-    }
+        out_ctext(o, OUT_C_DIM, " %s", fl.buf);
+    if (a->label[0])
+        out_str(o, OUT_C_NONE, "label", other_label ? " label %s" : NULL, a->label);
     if (a->has_cacheinfo) {
         out_u64(o, "valid_life_time", NULL, a->valid_lft);
         out_u64(o, "preferred_life_time", NULL, a->preferred_lft);
-        if (a->valid_lft != 0xffffffffu)
-            out_ctext(o, OUT_C_DIM, "  valid %us preferred %us", a->valid_lft, a->preferred_lft);
+        if (temporary)
+            out_ctext(o, OUT_C_DIM, " valid %us preferred %us", a->valid_lft, a->preferred_lft);
     }
     out_text(o, "\n");
     out_obj_end(o);
@@ -313,11 +315,14 @@ static void print_stats(struct out *o, const struct rtnl_link_stats64 *s)
 }
 
 /* The "link/ether MAC brd MAC (vendor)" part: JSON fields, and a text line in full mode. */
-static void print_hw(struct out *o, struct view *v, const struct nk_link *l, bool text_line)
+static void print_hw(struct out *o, struct view *v, const struct nk_link *l, size_t typew,
+                     bool text_line)
 {
     char tbuf[32], abuf[3 * NK_HWADDR_MAX + 1];
     const char *type = nk_link_type_name(l->type, tbuf, sizeof(tbuf));
-    out_str(o, OUT_C_NONE, "link_type", text_line ? "    link/%-6s" : NULL, type);
+    out_str(o, OUT_C_NONE, "link_type", text_line ? "    link/%s" : NULL, type);
+    if (text_line && l->addr_len)
+        pad(o, strlen(type), typew + 1);
     if (l->addr_len) {
         nk_hwaddr_str(l->addr, l->addr_len, l->type, abuf, sizeof(abuf));
         out_str(o, OUT_C_MAC, "address", text_line ? "%s" : NULL, abuf);
@@ -388,7 +393,7 @@ static void print_link(struct out *o, const struct req *r, struct view *v, const
     if (l->has_txqlen && l->txqlen)
         out_u64(o, "txqlen", NULL, l->txqlen);
     out_text(o, "\n");
-    print_hw(o, v, l, true);
+    print_hw(o, v, l, w->type, true);
     out_arr_begin(o, "addr_info");
     for (size_t i = 0; i < v->t.naddrs; i++)
         if (addr_wanted(r, &v->t.addrs[i], l->ifindex))
@@ -416,22 +421,26 @@ static void print_brief(struct out *o, const struct req *r, struct view *v, cons
     if (l->addr_len)
         nk_hwaddr_str(l->addr, l->addr_len, l->type, abuf, sizeof(abuf));
     out_str(o, OUT_C_MAC, l->addr_len ? "address" : NULL, "%s", abuf);
-    pad(o, strlen(abuf), 19);
+    if (count_addrs(r, v, l->ifindex))
+        pad(o, strlen(abuf), 19);
     const char *vendor = vendor_of(v, l->addr, l->addr_len);
     if (vendor)
         out_str(o, OUT_C_NONE, "vendor", NULL, vendor);
     out_arr_begin(o, "addr_info");
+    int shown = 0;
     for (size_t i = 0; i < v->t.naddrs; i++) {
         const struct nk_addr *a = &v->t.addrs[i];
         if (!addr_wanted(r, a, l->ifindex))
             continue;
+        if (shown++)
+            out_text(o, " ");
         char b[INET6_ADDRSTRLEN];
         out_obj_begin(o, NULL);
         out_str(o, OUT_C_NONE, "local", NULL, nk_ip_str(a->family, a->local, b, sizeof(b)));
         out_u64(o, "prefixlen", NULL, a->prefixlen);
         out_obj_end(o);
         addr_text(a, buf, sizeof(buf));
-        out_ctext(o, a->family == AF_INET ? OUT_C_INET : OUT_C_INET6, "%s ", buf);
+        out_ctext(o, a->family == AF_INET ? OUT_C_INET : OUT_C_INET6, "%s", buf);
     }
     out_arr_end(o);
     if (r->stats && l->has_stats) {
@@ -537,16 +546,16 @@ static int show_neighs(struct out *o, const struct req *r, struct view *v)
             continue;
         size_t l = strlen(nk_ip_str(n->family, n->dst, b, sizeof(b)));
         wd = l > wd ? l : wd;
-        if (n->lladdr_len * 3u > wm)
-            wm = n->lladdr_len * 3u;
+        if (n->lladdr_len && n->lladdr_len * 3u - 1 > wm)
+            wm = n->lladdr_len * 3u - 1;
         const struct nk_link *lk = nk_table_link(&v->t, n->ifindex);
         if (lk && strlen(lk->ifname) > wi)
             wi = strlen(lk->ifname);
         oui_slot(v, n->lladdr, n->lladdr_len, true);
     }
-    oui_lookup(NULL, v->ouis, v->nouis);
-    out_ctext(o, OUT_C_DIM, "%-*s  %-*s  %-*s  %-10s  %s\n", (int)wd, "ADDRESS", (int)wm, "MAC",
-              (int)wi, "INTERFACE", "STATE", "VENDOR");
+    bool vendors = oui_lookup(NULL, v->ouis, v->nouis) > 0;
+    out_ctext(o, OUT_C_DIM, "%-*s  %-*s  %-*s  %s%s\n", (int)wd, "ADDRESS", (int)wm, "MAC",
+              (int)wi, "INTERFACE", vendors ? "STATE       " : "STATE", vendors ? "VENDOR" : "");
     out_arr_begin(o, NULL);
     for (size_t i = 0; i < v->t.nneighs; i++) {
         const struct nk_neigh *n = &v->t.neighs[i];
@@ -583,11 +592,13 @@ static int show_neighs(struct out *o, const struct req *r, struct view *v)
         enum out_color sc = (n->state & NUD_REACHABLE)                   ? OUT_C_GOOD
                             : (n->state & (NUD_FAILED | NUD_INCOMPLETE)) ? OUT_C_BAD
                                                                          : OUT_C_NONE;
-        out_ctext(o, sc, "%-10s", st.buf);
-        if (vendor)
-            out_str(o, OUT_C_DIM, "vendor", "  %s", vendor);
+        out_ctext(o, sc, "%s", st.buf);
+        if (vendor || (n->flags & NTF_ROUTER))
+            pad(o, strlen(st.buf), 12);
         if (n->flags & NTF_ROUTER)
-            out_text(o, "  router");
+            out_text(o, "router ");
+        if (vendor)
+            out_str(o, OUT_C_DIM, "vendor", "%s", vendor);
         out_text(o, "\n");
         out_obj_end(o);
     }
