@@ -554,8 +554,8 @@ static int show_neighs(struct out *o, const struct req *r, struct view *v)
         oui_slot(v, n->lladdr, n->lladdr_len, true);
     }
     bool vendors = oui_lookup(NULL, v->ouis, v->nouis) > 0;
-    out_ctext(o, OUT_C_DIM, "%-*s  %-*s  %-*s  %s%s\n", (int)wd, "ADDRESS", (int)wm, "MAC",
-              (int)wi, "INTERFACE", vendors ? "STATE       " : "STATE", vendors ? "VENDOR" : "");
+    out_ctext(o, OUT_C_DIM, "%-*s  %-*s  %-*s  %s%s\n", (int)wd, "ADDRESS", (int)wm, "MAC", (int)wi,
+              "INTERFACE", vendors ? "STATE       " : "STATE", vendors ? "VENDOR" : "");
     out_arr_begin(o, NULL);
     for (size_t i = 0; i < v->t.nneighs; i++) {
         const struct nk_neigh *n = &v->t.neighs[i];

@@ -5,12 +5,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "oui.h"
 
-/* Bytes read at a time: small enough to keep memory flat, big enough for few system calls. */
-#define CHUNK (64 * 1024)
+/* Bytes of the registry mapped at a time: small enough to keep memory flat, big enough for few
+ * system calls. A multiple of the page size. */
+#define WINDOW (512 * 1024)
+/* The page size we align windows to (mmap offsets must be multiples of the real one, which
+ * divides this on every Linux architecture). */
+#define PAGE 65536
 
 bool oui_applies(const uint8_t *mac, size_t len)
 {
@@ -91,33 +97,40 @@ static bool try_line(const char *buf, size_t len, size_t start, struct oui_query
     return true;
 }
 
-size_t oui_scan(const char *buf, size_t len, struct oui_query *q, size_t n)
+/* Find the queries in lines that start in [from, to) of buf. The registry's lines read
+ * "XX-XX-XX   (hex)\t\tVendor" in capitals: searching for that whole 16-byte prefix lets memmem
+ * skip ahead far faster than walking lines. */
+static size_t scan_range(const char *buf, size_t len, size_t from, size_t to, struct oui_query *q,
+                         size_t n)
 {
     size_t found = 0;
     for (size_t i = 0; i < n; i++) {
         if (q[i].found)
             continue;
-        /* The registry writes hex in capitals: search for the exact "\nXX-XX-XX" line start. */
-        char needle[10];
-        snprintf(needle, sizeof(needle), "\n%02X-%02X-%02X", q[i].oui[0], q[i].oui[1], q[i].oui[2]);
-        if (len >= 8 && memcmp(buf, needle + 1, 8) == 0 && try_line(buf, len, 0, &q[i])) {
-            found++;
-            continue;
-        }
-        size_t off = 0;
-        while (off < len) {
-            const char *m = memmem(buf + off, len - off, needle, 9);
+        char needle[17];
+        snprintf(needle, sizeof(needle), "%02X-%02X-%02X   (hex)", q[i].oui[0], q[i].oui[1],
+                 q[i].oui[2]);
+        size_t off = from;
+        while (off < to && off < len) {
+            const char *m = memmem(buf + off, len - off, needle, 16);
             if (!m)
                 break;
-            size_t start = (size_t)(m - buf) + 1;
-            if (try_line(buf, len, start, &q[i])) {
+            size_t start = (size_t)(m - buf);
+            if (start >= to)
+                break;
+            if ((start == 0 || buf[start - 1] == '\n') && try_line(buf, len, start, &q[i])) {
                 found++;
                 break;
             }
-            off = start;
+            off = start + 1;
         }
     }
     return found;
+}
+
+size_t oui_scan(const char *buf, size_t len, struct oui_query *q, size_t n)
+{
+    return scan_range(buf, len, 0, len, q, n);
 }
 
 size_t oui_lookup(const char *path, struct oui_query *q, size_t n)
@@ -135,41 +148,26 @@ size_t oui_lookup(const char *path, struct oui_query *q, size_t n)
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return 0;
-    char *buf = malloc(CHUNK);
-    if (!buf) {
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
         close(fd);
         return 0;
     }
-    size_t have = 0;       /* bytes of an unfinished line kept at buf[0] */
-    bool skipping = false; /* inside a line longer than the buffer: ignore it */
-    for (;;) {
-        ssize_t r = read(fd, buf + have, CHUNK - have);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0) {
-            if (r == 0 && have && !skipping) /* the last line had no newline */
-                found += oui_scan(buf, have, q, n);
+    /* Map the file a window at a time and unmap it after: no copy, and memory stays at one
+     * window however big the registry grows. Window k holds the lines starting in
+     * [k*WINDOW, (k+1)*WINDOW), plus the page before (to see the preceding newline) and a page
+     * after (to finish the last line). */
+    size_t size = (size_t)st.st_size;
+    for (size_t lo = 0; lo < size && found < want; lo += WINDOW) {
+        size_t map_from = lo ? lo - PAGE : 0;
+        size_t map_to = lo + WINDOW + PAGE < size ? lo + WINDOW + PAGE : size;
+        char *m = mmap(NULL, map_to - map_from, PROT_READ, MAP_PRIVATE, fd, (off_t)map_from);
+        if (m == MAP_FAILED)
             break;
-        }
-        size_t total = have + (size_t)r;
-        const char *last = memrchr(buf, '\n', total);
-        if (!last) { /* one line fills the buffer: drop it */
-            have = 0;
-            skipping = true;
-            continue;
-        }
-        size_t complete = (size_t)(last - buf) + 1, start = 0;
-        if (skipping) { /* the rest of the long line ends at the first newline */
-            start = (size_t)((const char *)memchr(buf, '\n', total) - buf);
-            skipping = false;
-        }
-        found += oui_scan(buf + start, complete - start, q, n);
-        if (found >= want)
-            break;
-        have = total - complete;
-        memmove(buf, buf + complete, have);
+        size_t to = lo + WINDOW < size ? lo + WINDOW : size;
+        found += scan_range(m, map_to - map_from, lo - map_from, to - map_from, q, n);
+        munmap(m, map_to - map_from);
     }
-    free(buf);
     close(fd);
     return found;
 }
