@@ -2,6 +2,7 @@
 /* links.c - pure parsers of rtnetlink dumps into plain structs, and iproute2's names for what
  * they hold. Every length is checked before it is read: the input may be any bytes. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/if_arp.h>
@@ -367,9 +368,16 @@ static int parse_route(const struct nlmsghdr *nlh, struct nk_table *t, char *err
 int nk_parse_dump(const void *buf, size_t len, unsigned seq, struct nk_table *t,
                   char err[NK_ERRLEN])
 {
-    const struct nlmsghdr *nlh = buf;
-    int left = len > (size_t)(1 << 30) ? 1 << 30 : (int)len;
-    while (mnl_nlmsg_ok(nlh, left)) {
+    /* Walked by hand rather than with mnl_nlmsg_ok/next: those compare lengths as int, so a
+     * corrupt nlmsg_len of 2^31 or more would send them past the end of the buffer. */
+    const char *p = buf;
+    size_t left = len;
+    while (left >= sizeof(struct nlmsghdr)) {
+        const struct nlmsghdr *nlh = (const struct nlmsghdr *)p;
+        size_t mlen = nlh->nlmsg_len;
+        /* libmnl's attribute walk runs to the aligned end: that must be inside the buffer. */
+        if (mlen < sizeof(struct nlmsghdr) || NLMSG_ALIGN(mlen) > left)
+            return nk_seterr(err, "netlink: malformed message");
         if (seq && nlh->nlmsg_seq != seq)
             return nk_seterr(err, "netlink: unexpected sequence number %u", nlh->nlmsg_seq);
         int rc = 0;
@@ -381,7 +389,9 @@ int nk_parse_dump(const void *buf, size_t len, unsigned seq, struct nk_table *t,
             const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
             if (e->error == 0) /* an acknowledgement */
                 break;
-            return nk_seterr(err, "netlink: %s", strerror(e->error < 0 ? -e->error : e->error));
+            /* -INT_MIN overflows: take the magnitude as unsigned. */
+            unsigned code = e->error < 0 ? 0u - (unsigned)e->error : (unsigned)e->error;
+            return nk_seterr(err, "netlink: %s", strerror(code > 4095 ? EPROTO : (int)code));
         }
         case RTM_NEWLINK: rc = parse_link(nlh, t, err); break;
         case RTM_NEWADDR: rc = parse_addr(nlh, t, err); break;
@@ -391,10 +401,12 @@ int nk_parse_dump(const void *buf, size_t len, unsigned seq, struct nk_table *t,
         }
         if (rc < 0)
             return -1;
-        nlh = mnl_nlmsg_next(nlh, &left);
+        size_t step = NLMSG_ALIGN(mlen);
+        if (step >= left)
+            break;
+        p += step;
+        left -= step;
     }
-    if (left > 0 && (size_t)left >= sizeof(struct nlmsghdr))
-        return nk_seterr(err, "netlink: malformed message");
     return 1;
 }
 
