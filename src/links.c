@@ -375,8 +375,10 @@ int nk_parse_dump(const void *buf, size_t len, unsigned seq, struct nk_table *t,
     while (left >= sizeof(struct nlmsghdr)) {
         const struct nlmsghdr *nlh = (const struct nlmsghdr *)p;
         size_t mlen = nlh->nlmsg_len;
+        /* NLMSG_ALIGN masks with an unsigned int: do it in size_t, or 0xffffffff aligns to 0. */
+        size_t step = (mlen + 3) & ~(size_t)3;
         /* libmnl's attribute walk runs to the aligned end: that must be inside the buffer. */
-        if (mlen < sizeof(struct nlmsghdr) || NLMSG_ALIGN(mlen) > left)
+        if (mlen < sizeof(struct nlmsghdr) || step > left)
             return nk_seterr(err, "netlink: malformed message");
         if (seq && nlh->nlmsg_seq != seq)
             return nk_seterr(err, "netlink: unexpected sequence number %u", nlh->nlmsg_seq);
@@ -401,7 +403,6 @@ int nk_parse_dump(const void *buf, size_t len, unsigned seq, struct nk_table *t,
         }
         if (rc < 0)
             return -1;
-        size_t step = NLMSG_ALIGN(mlen);
         if (step >= left)
             break;
         p += step;
