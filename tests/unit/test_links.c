@@ -161,8 +161,7 @@ static void test_neigh_fixture(void **state)
     char b[64];
     for (size_t i = 0; i < t.nneighs; i++)
         if (t.neighs[i].has_dst &&
-            strcmp(nk_ip_str(t.neighs[i].family, t.neighs[i].dst, b, sizeof(b)), "10.9.0.200") ==
-                0)
+            strcmp(nk_ip_str(t.neighs[i].family, t.neighs[i].dst, b, sizeof(b)), "10.9.0.200") == 0)
             found = &t.neighs[i];
     assert_non_null(found);
     assert_int_equal(found->state, NUD_PERMANENT);
@@ -234,8 +233,8 @@ static void test_truncated_and_corrupted(void **state)
 
 /* A netlink message built by hand. */
 struct msg {
-    struct nlmsghdr h;     /* header */
-    unsigned char b[256];  /* payload */
+    struct nlmsghdr h;    /* header */
+    unsigned char b[256]; /* payload */
 };
 
 static void test_error_and_done(void **state)
@@ -388,10 +387,14 @@ static void test_hwaddr(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_links_fixture),  cmocka_unit_test(test_addrs_fixture),
-        cmocka_unit_test(test_neigh_fixture),  cmocka_unit_test(test_routes_fixture),
-        cmocka_unit_test(test_truncated_and_corrupted), cmocka_unit_test(test_error_and_done),
-        cmocka_unit_test(test_bad_attributes), cmocka_unit_test(test_names),
+        cmocka_unit_test(test_links_fixture),
+        cmocka_unit_test(test_addrs_fixture),
+        cmocka_unit_test(test_neigh_fixture),
+        cmocka_unit_test(test_routes_fixture),
+        cmocka_unit_test(test_truncated_and_corrupted),
+        cmocka_unit_test(test_error_and_done),
+        cmocka_unit_test(test_bad_attributes),
+        cmocka_unit_test(test_names),
         cmocka_unit_test(test_hwaddr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
