@@ -187,7 +187,7 @@ static void link_name(const struct view *v, const struct nk_link *l, char *buf, 
 {
     if (l->has_link && l->link == 0)
         snprintf(buf, len, "%s@NONE", l->ifname);
-    else if (l->has_link && l->link != (uint32_t)l->ifindex) {
+    else if (l->has_link) { /* the kernel sends IFLA_LINK only when it differs from ifindex */
         const struct nk_link *peer = nk_table_link(&v->t, (int)l->link);
         if (l->has_link_netnsid || !peer)
             snprintf(buf, len, "%s@if%u", l->ifname, l->link);
