@@ -314,37 +314,30 @@ static void print_stats(struct out *o, const struct rtnl_link_stats64 *s)
              (unsigned long long)s->tx_carrier_errors, (unsigned long long)s->collisions);
 }
 
-/* The "link/ether MAC brd MAC (vendor)" part: JSON fields, and a text line in full mode. */
-static void print_hw(struct out *o, struct view *v, const struct nk_link *l, size_t typew,
-                     bool text_line)
+/* The second line of an interface: "link/ether MAC (vendor)  brd MAC". */
+static void print_hw(struct out *o, struct view *v, const struct nk_link *l, size_t typew)
 {
     char tbuf[32], abuf[3 * NK_HWADDR_MAX + 1];
     const char *type = nk_link_type_name(l->type, tbuf, sizeof(tbuf));
-    out_str(o, OUT_C_NONE, "link_type", text_line ? "    link/%s" : NULL, type);
-    if (text_line && l->addr_len)
-        pad(o, strlen(type), typew + 1);
+    out_str(o, OUT_C_NONE, "link_type", "    link/%s", type);
     if (l->addr_len) {
+        pad(o, strlen(type), typew + 1);
         nk_hwaddr_str(l->addr, l->addr_len, l->type, abuf, sizeof(abuf));
-        out_str(o, OUT_C_MAC, "address", text_line ? "%s" : NULL, abuf);
+        out_str(o, OUT_C_MAC, "address", "%s", abuf);
+        const char *vendor = vendor_of(v, l->addr, l->addr_len);
+        if (vendor)
+            out_str(o, OUT_C_DIM, "vendor", " (%s)", vendor);
     }
     if (l->brd_len) {
         if (l->flags & IFF_POINTOPOINT)
             out_bool(o, "link_pointtopoint", NULL, true);
         nk_hwaddr_str(l->brd, l->brd_len, l->type, abuf, sizeof(abuf));
-        if (text_line)
-            out_text(o, (l->flags & IFF_POINTOPOINT) ? "  peer " : "  brd ");
-        out_str(o, OUT_C_NONE, "broadcast", text_line ? "%s" : NULL, abuf);
+        out_text(o, (l->flags & IFF_POINTOPOINT) ? "  peer " : "  brd ");
+        out_str(o, OUT_C_NONE, "broadcast", "%s", abuf);
     }
-    if (l->has_link_netnsid) {
-        out_i64(o, "link_netnsid", NULL, l->link_netnsid);
-        if (text_line)
-            out_text(o, "  link-netnsid %d", l->link_netnsid);
-    }
-    const char *vendor = vendor_of(v, l->addr, l->addr_len);
-    if (vendor)
-        out_str(o, OUT_C_DIM, "vendor", text_line ? "  (%s)" : NULL, vendor);
-    if (text_line)
-        out_text(o, "\n");
+    if (l->has_link_netnsid)
+        out_i64(o, "link_netnsid", "  link-netnsid %lld", l->link_netnsid);
+    out_text(o, "\n");
 }
 
 static void print_link(struct out *o, const struct req *r, struct view *v, const struct nk_link *l,
@@ -393,7 +386,7 @@ static void print_link(struct out *o, const struct req *r, struct view *v, const
     if (l->has_txqlen && l->txqlen)
         out_u64(o, "txqlen", NULL, l->txqlen);
     out_text(o, "\n");
-    print_hw(o, v, l, w->type, true);
+    print_hw(o, v, l, w->type);
     out_arr_begin(o, "addr_info");
     for (size_t i = 0; i < v->t.naddrs; i++)
         if (addr_wanted(r, &v->t.addrs[i], l->ifindex))
