@@ -272,3 +272,16 @@ def test_fresh_namespace_only_loopback(netns):
     assert lo["ifname"] == "lo" and lo["operstate"] == "UNKNOWN"
     assert lo["stats64"]["rx"]["bytes"] == lo["stats64"]["tx"]["bytes"]
     assert run_json("ifaces", "-n", netns=ns) == []
+
+
+def test_man_page():
+    page = os.path.join(os.path.dirname(FIXTURES), "..", "man", "netkit-ifaces.1")
+    text = open(page).read()
+    longs = [w for w in run("--complete", "--", "ifaces", "--").stdout.split()
+             if w.startswith("--")]
+    assert "--brief" in longs
+    for opt in longs:
+        assert "Fl -" + opt[2:].split("=")[0] in text, opt
+    lint = subprocess.run(["mandoc", "-T", "lint", "-W", "warning", page], capture_output=True,
+                          text=True)
+    assert lint.returncode == 0, lint.stdout + lint.stderr
