@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* fuzz_oui.c - random registry text: the line parser on every line, and the scan for OUIs taken
- * from the input's first bytes. */
+/* fuzz_oui.c - random registry text: the line parser on every line, the scan for OUIs taken
+ * from the input's first bytes, and the index built from it. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "oui.h"
+#include "ouiidx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -34,6 +35,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             start = i + 1;
         }
     oui_applies(data, size >= 8 ? 8 : 6);
+    /* The index over the same text, from an offset taken from the input. */
+    struct ouiidx_entry *e = NULL;
+    size_t ne = 0, cap = 0, from = len ? data[0] % (len + 1) : 0;
+    if (ouiidx_collect(buf, len, from, len, 0, &e, &ne, &cap) == 0) {
+        ouiidx_sort(e, ne);
+        for (size_t i = 0; i < ne; i++)
+            if (ouiidx_find(e, ne, e[i].oui) == NULL || e[i].offset >= len)
+                abort();
+    }
+    free(e);
     free(buf);
     return 0;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "oui.h"
+#include "ouiidx.h"
 
 /* Bytes of the registry mapped at a time: small enough to keep memory flat, big enough for few
  * system calls. A multiple of the page size. */
@@ -133,6 +134,48 @@ size_t oui_scan(const char *buf, size_t len, struct oui_query *q, size_t n)
     return scan_range(buf, len, 0, len, q, n);
 }
 
+/* Answer the queries from an index: read each entry's line and check it names that OUI (the
+ * registry may differ from what the index was built from only if it changed in the same
+ * second with the same size; then the check fails and that OUI has no vendor this time). */
+static size_t lookup_indexed(int fd, const struct ouiidx *idx, struct oui_query *q, size_t n)
+{
+    size_t found = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (q[i].found)
+            continue;
+        const struct ouiidx_entry *e = ouiidx_find(idx->e, idx->n, q[i].oui);
+        if (!e)
+            continue;
+        char line[OUI_NAMELEN + 64];
+        ssize_t r = pread(fd, line, sizeof(line), (off_t)e->offset);
+        if (r <= 0)
+            continue;
+        const char *nl = memchr(line, '\n', (size_t)r);
+        if (try_line(line, nl ? (size_t)(nl - line) : (size_t)r, 0, &q[i]))
+            found++;
+    }
+    return found;
+}
+
+/* Search the registry directly, a window at a time (no index available). */
+static size_t lookup_scan(int fd, size_t size, struct oui_query *q, size_t n, size_t want)
+{
+    size_t found = 0;
+    /* Window k holds the lines starting in [k*WINDOW, (k+1)*WINDOW), plus the page before (to see
+     * the preceding newline) and a page after (to finish the last line). */
+    for (size_t lo = 0; lo < size && found < want; lo += WINDOW) {
+        size_t map_from = lo ? lo - PAGE : 0;
+        size_t map_to = lo + WINDOW + PAGE < size ? lo + WINDOW + PAGE : size;
+        char *m = mmap(NULL, map_to - map_from, PROT_READ, MAP_PRIVATE, fd, (off_t)map_from);
+        if (m == MAP_FAILED)
+            break;
+        size_t to = lo + WINDOW < size ? lo + WINDOW : size;
+        found += scan_range(m, map_to - map_from, lo - map_from, to - map_from, q, n);
+        munmap(m, map_to - map_from);
+    }
+    return found;
+}
+
 size_t oui_lookup(const char *path, struct oui_query *q, size_t n)
 {
     size_t want = 0, found = 0;
@@ -149,24 +192,22 @@ size_t oui_lookup(const char *path, struct oui_query *q, size_t n)
     if (fd < 0)
         return 0;
     struct stat st;
-    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 ||
+        (uint64_t)st.st_size > UINT32_MAX) {
         close(fd);
         return 0;
     }
-    /* Map the file a window at a time and unmap it after: no copy, and memory stays at one
-     * window however big the registry grows. Window k holds the lines starting in
-     * [k*WINDOW, (k+1)*WINDOW), plus the page before (to see the preceding newline) and a page
-     * after (to finish the last line). */
-    size_t size = (size_t)st.st_size;
-    for (size_t lo = 0; lo < size && found < want; lo += WINDOW) {
-        size_t map_from = lo ? lo - PAGE : 0;
-        size_t map_to = lo + WINDOW + PAGE < size ? lo + WINDOW + PAGE : size;
-        char *m = mmap(NULL, map_to - map_from, PROT_READ, MAP_PRIVATE, fd, (off_t)map_from);
-        if (m == MAP_FAILED)
-            break;
-        size_t to = lo + WINDOW < size ? lo + WINDOW : size;
-        found += scan_range(m, map_to - map_from, lo - map_from, to - map_from, q, n);
-        munmap(m, map_to - map_from);
+    /* Parsed once: the first run builds the sorted index and caches it; later runs binary-search
+     * the cache. Without a cache location, search the text directly (slower, still correct). */
+    char cpath[4096];
+    const char *cache = ouiidx_cache_path(cpath, sizeof(cpath));
+    struct ouiidx idx;
+    if (cache && (ouiidx_load(cache, &st, &idx) == 0 ||
+                  (ouiidx_build(fd, &st, &idx) == 0 && (ouiidx_save(cache, &st, &idx), 1)))) {
+        found = lookup_indexed(fd, &idx, q, n);
+        ouiidx_free(&idx);
+    } else {
+        found = lookup_scan(fd, (size_t)st.st_size, q, n, want);
     }
     close(fd);
     return found;

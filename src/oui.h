@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* oui.h - MAC vendors from the IEEE registry (/usr/share/ieee-data/oui.txt, package ieee-data).
  *
- * The registry is 5 MB of text in no particular order; parsing all of it into a table costs more
- * than the whole `ip addr` run this command competes with. So lookups are batched and lazy: the
- * caller collects the OUIs it needs (only universally administered unicast MACs have one), and
- * one pass over the file finds their "XX-XX-XX   (hex)   Vendor" lines, reading it in small
- * chunks (memory stays flat) and stopping as soon as every OUI is found. A missing file means no
- * vendors, not an error.
+ * The registry is 5 MB of text in no particular order; reading all of it costs more than the
+ * whole `ip addr` run this command competes with. So it is parsed once: the first lookup builds
+ * a sorted index of its entries and caches it (ouiidx.h); later runs binary-search the cache and
+ * read just the lines they need. Lookups are batched and lazy: the caller collects the OUIs it
+ * needs (only universally administered unicast MACs have one) and asks once, and nothing is read
+ * when none is needed. Without a cache location the registry is searched directly, a window at
+ * a time, stopping when every OUI is found. A missing file means no vendors, not an error.
  */
 #ifndef NK_OUI_H
 #define NK_OUI_H
@@ -41,8 +42,9 @@ bool oui_parse_line(const char *line, size_t len, uint8_t oui[3], char *vendor, 
  * buf[0] and after each '\n'). Returns how many were found by this call. */
 size_t oui_scan(const char *buf, size_t len, struct oui_query *q, size_t n);
 
-/* Look the queries up in the registry at path (NULL: $NETKIT_OUI_FILE, else the default).
- * Returns how many were found; a missing or unreadable file finds none. */
+/* Look the queries up in the registry at path (NULL: $NETKIT_OUI_FILE, else the default),
+ * through the cached index (built and saved when missing or stale). Returns how many were found;
+ * a missing or unreadable file finds none. */
 size_t oui_lookup(const char *path, struct oui_query *q, size_t n);
 
 #endif

@@ -18,6 +18,14 @@ MAC0 = "00:16:3e:12:34:56"  # universally administered: the Xen OUI has a vendor
 MAC1 = "02:00:00:00:00:02"  # locally administered: never a vendor
 
 
+@pytest.fixture(autouse=True)
+def oui_cache(tmp_path, monkeypatch):
+    """Each test's own OUI index cache, never the user's."""
+    path = tmp_path / "cache" / "oui.idx"
+    monkeypatch.setenv("NETKIT_OUI_CACHE", str(path))
+    return path
+
+
 def ip_json(*args, netns=None):
     pre = ["-n", netns] if netns else []
     return json.loads(sh(["ip", *pre, "-j", *args]) or "[]")
@@ -124,10 +132,15 @@ def test_vendor_file_missing_is_not_an_error(pair):
 
 
 @pytest.mark.skipif(not os.path.exists("/usr/share/ieee-data/oui.txt"), reason="no ieee-data")
-def test_vendor_from_the_real_registry(pair):
+def test_vendor_from_the_real_registry(pair, oui_cache):
     a, _ = pair
-    (v0,) = run_json("ifaces", "v0", netns=a)
-    assert v0["vendor"].startswith("Xensource")
+    (v0,) = run_json("ifaces", "v0", netns=a)  # builds the index
+    assert v0["vendor"] == "Xensource, Inc."
+    assert oui_cache.stat().st_size > 100000
+    (v0,) = run_json("ifaces", "v0", netns=a)  # reads it
+    assert v0["vendor"] == "Xensource, Inc."
+    (v0,) = run_json("ifaces", "v0", netns=a, env={"NETKIT_OUI_CACHE": ""})  # direct search
+    assert v0["vendor"] == "Xensource, Inc."
 
 
 def test_neighbours_after_ping(pair):
