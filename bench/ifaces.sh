@@ -83,6 +83,6 @@ if [ "$(id -u)" = 0 ] && [ -r /usr/share/ieee-data/oui.txt ]; then
     echo "vendor lookups: first run, indexing the registry: $(awk -v t="$cold" 'BEGIN { printf "%.3f ms", t / 1000 }')"
     measure "vendor lookups: a registered and an unregistered OUI, cached index" \
         ip netns exec "$ns"
-    NETKIT_OUI_CACHE= measure "vendor lookups: the same with no cache (NETKIT_OUI_CACHE=)" \
-        ip netns exec "$ns"
+    NETKIT_OUI_CACHE=
+    measure "vendor lookups: the same with no cache (NETKIT_OUI_CACHE=)" ip netns exec "$ns"
 fi
