@@ -436,10 +436,9 @@ static void print_brief(struct out *o, const struct req *r, struct view *v, cons
         out_ctext(o, a->family == AF_INET ? OUT_C_INET : OUT_C_INET6, "%s", buf);
     }
     out_arr_end(o);
-    if (r->stats && l->has_stats) {
-        print_stats(o, &l->stats);
-    }
     out_text(o, "\n");
+    if (r->stats && l->has_stats) /* the counters under the line, as in the full view */
+        print_stats(o, &l->stats);
     out_obj_end(o);
 }
 

@@ -192,6 +192,11 @@ def test_brief(pair):
     v0 = lines[1].split()
     assert v0[0].startswith("v0@") and v0[1] == "UP" and v0[2] == MAC0
     assert v0[3:6] == ["10.77.0.1/24", "10.77.0.2/24", "fd00:77::1/64"]
+    # With -s the counters follow each line; JSON adds stats64.
+    r = run("ifaces", "-b", "-s", "v0", netns=a)
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("v0@") and lines[1].split()[:2] == ["RX", "bytes"]
+    assert "stats64" in run_json("ifaces", "-b", "-s", netns=a)[0]
 
 
 def test_family_filters(pair):
