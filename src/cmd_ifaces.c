@@ -110,9 +110,9 @@ static void add_flag(const char *name, void *arg)
 static enum out_color state_color(int operstate)
 {
     switch (operstate) {
-    case 6: return OUT_C_GOOD; /* IF_OPER_UP */
-    case 2:                    /* IF_OPER_DOWN */
-    case 3: return OUT_C_BAD;  /* IF_OPER_LOWERLAYERDOWN */
+    case IF_OPER_UP: return OUT_C_GOOD;
+    case IF_OPER_DOWN:
+    case IF_OPER_LOWERLAYERDOWN: return OUT_C_BAD;
     default: return OUT_C_NONE;
     }
 }
@@ -738,7 +738,8 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         status = select_links(CMD, &r, &v);
     struct out o;
     out_init(&o, stdout, ctx->json, ctx->color);
-    if (v.show && !(status != NK_OK && v.nshow == 0 && r.nnames > 0 && !r.neigh)) {
+    /* Nothing to show when every name given was unknown (each was reported). */
+    if (v.show && !(status != NK_OK && v.nshow == 0 && r.nnames > 0)) {
         int st = r.host    ? show_host(&o, &r, &v)
                  : r.neigh ? show_neighs(&o, &r, &v)
                            : show_links(&o, &r, &v);
