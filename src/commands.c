@@ -10,6 +10,7 @@
 /* resolve */
 
 /* ifaces */
+extern const struct nk_command nk_cmd_ifaces;
 
 /* ports */
 
@@ -21,6 +22,7 @@ const struct nk_command *const nk_commands[] = {
     /* resolve */
 
     /* ifaces */
+    &nk_cmd_ifaces,
 
     /* ports */
 

@@ -147,6 +147,10 @@ int nk_opt_next(struct nk_opt_parser *p)
         }
         if (c == '?' || c == ':') {
             const char *word = prev < p->argc ? p->argv[prev] : "";
+            /* glibc sets optopt to a long option's val (LONG_BASE + i) when it rejects it: only
+             * values below LONG_BASE are short option letters. */
+            if (optopt >= LONG_BASE)
+                optopt = 0;
             char shortopt[3] = {'-', (char)optopt, 0};
             const char *name = optopt ? shortopt : word;
             if (c == ':' && !optopt) /* a long option missing its argument */
