@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <readline/history.h>
@@ -302,9 +303,39 @@ static void history_path(void)
     snprintf(sh.history, sizeof(sh.history), "%s/history", dir);
 }
 
-/* Read one line with readline's callback interface; false at EOF (Ctrl-D). */
+/* readline's terminal set-up plus NOFLSH: without it, Ctrl-C makes the kernel discard input that
+ * poll already reported, and readline would then block reading it with SIGINT held off. */
+static void prep_terminal(int meta)
+{
+    struct termios t;
+    rl_prep_terminal(meta);
+    if (tcgetattr(STDIN_FILENO, &t) == 0) {
+        t.c_lflag |= NOFLSH;
+        tcsetattr(STDIN_FILENO, TCSANOW, &t);
+    }
+}
+
+/* Ctrl-C at the prompt: drop the line (and what was typed but not yet read), fresh prompt. */
+static void clear_prompt(void)
+{
+    got_sigint = 0;
+    tcflush(STDIN_FILENO, TCIFLUSH);
+    rl_free_line_state();
+    rl_callback_sigcleanup();
+    rl_replace_line("", 0);
+    rl_crlf();
+    rl_callback_handler_remove();
+    rl_callback_handler_install("netkit> ", on_line);
+}
+
+/* Read one line with readline's callback interface; false at EOF (Ctrl-D). SIGINT is blocked
+ * except inside ppoll, so a Ctrl-C can never slip in between the check and the wait. */
 static bool read_line(void)
 {
+    sigset_t block, old;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigprocmask(SIG_BLOCK, &block, &old);
     sh.line_ready = false;
     sh.line = NULL;
     at_prompt = 1;
@@ -312,24 +343,18 @@ static bool read_line(void)
     rl_callback_handler_install("netkit> ", on_line);
     while (!sh.line_ready) {
         struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
-        int r = poll(&pfd, 1, -1);
-        if (r < 0 && errno == EINTR && got_sigint) {
-            /* Ctrl-C at the prompt: drop the line, start a fresh prompt. */
-            got_sigint = 0;
-            rl_free_line_state();
-            rl_callback_sigcleanup();
-            rl_replace_line("", 0);
-            rl_crlf();
-            rl_callback_handler_remove();
-            rl_callback_handler_install("netkit> ", on_line);
+        if (got_sigint) {
+            clear_prompt();
             continue;
         }
+        int r = ppoll(&pfd, 1, NULL, &old);
         if (r > 0)
             rl_callback_read_char();
         else if (r < 0 && errno != EINTR)
             break;
     }
     at_prompt = 0;
+    sigprocmask(SIG_SETMASK, &old, NULL);
     return sh.line_ready && sh.line;
 }
 
@@ -348,6 +373,7 @@ int nk_shell(struct nk_ctx *ctx)
     rl_readline_name = "netkit";
     rl_attempted_completion_function = complete_line;
     rl_completer_word_break_characters = " \t\n\"'";
+    rl_prep_term_function = prep_terminal;
     rl_catch_signals = 0; /* our handler; readline's would re-raise into it anyway */
 
     struct sigaction sa = {.sa_handler = on_sigint}, old;
