@@ -12,6 +12,7 @@
 /* ports */
 
 /* echo-serve */
+extern const struct nk_command nk_cmd_echo_serve;
 
 /* echo-connect */
 
@@ -23,6 +24,7 @@ const struct nk_command *const nk_commands[] = {
     /* ports */
 
     /* echo-serve */
+    &nk_cmd_echo_serve,
 
     /* echo-connect */
 
