@@ -57,8 +57,10 @@ class Server:
         cmd = [binary or NETKIT, *map(str, args)]
         if netns:
             cmd = ["ip", "netns", "exec", netns, *cmd]
+        # Unbuffered stdout: a buffered reader would swallow several ready lines in one read,
+        # and select() would then wait for lines that are already in Python's buffer.
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env)
+                                     stderr=subprocess.PIPE, env=env, bufsize=0)
         self.lines = []
         if ready:
             self.wait_for(ready, timeout)
