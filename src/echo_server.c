@@ -40,7 +40,7 @@ int es_parse_bind(const char *s, struct net_addr *a, char err[NK_ERRLEN])
         return nk_seterr(err, "'': empty address");
     if (s[0] == '[') {
         if (n < 3 || s[n - 1] != ']' || n - 2 >= sizeof(host))
-            return nk_seterr(err, "'%s': not an IP address", s);
+            return nk_seterr(err, "'%.*s%s': not an IP address", 64, s, n > 64 ? "..." : "");
         memcpy(host, s + 1, n - 2);
         host[n - 2] = '\0';
         if (!strchr(host, ':'))
