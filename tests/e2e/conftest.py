@@ -63,7 +63,13 @@ class Server:
                                      stderr=subprocess.PIPE, env=env, bufsize=0)
         self.lines = []
         if ready:
-            self.wait_for(ready, timeout)
+            try:
+                self.wait_for(ready, timeout)
+            except BaseException:
+                # The factory never sees a server that failed to start: stop it here, by PID.
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+                raise
 
     def wait_for(self, pattern, timeout=15):
         """Read stdout lines until one matches pattern; return the match."""
