@@ -7,6 +7,7 @@
  * a worker's own listener are reset when it closes. EPOLLEXCLUSIVE wakes one worker per
  * incoming connection, which is what SO_REUSEPORT's balancing buys, without either problem.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <sched.h>
 #include <signal.h>
@@ -16,6 +17,7 @@
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <stdio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -59,13 +61,38 @@ static void close_listeners(struct echo_server *s)
     s->nlis = 0;
 }
 
+/* Why binding failed, in the words a user can act on (lowercase, as every message is). */
+static void bind_error(const struct net_addr *a, int e, char err[NK_ERRLEN])
+{
+    char name[NET_ADDRSTRLEN], why[128];
+    net_ntop_port((const struct sockaddr *)&a->ss, name, sizeof(name));
+    switch (e) {
+    case EADDRINUSE: snprintf(why, sizeof(why), "address already in use"); break;
+    case EACCES:
+        snprintf(why, sizeof(why), "%s",
+                 a->ss.ss_family == AF_UNIX ? "permission denied"
+                                            : "permission denied (ports below 1024 need root "
+                                              "or CAP_NET_BIND_SERVICE)");
+        break;
+    case EADDRNOTAVAIL: snprintf(why, sizeof(why), "not an address of this host"); break;
+    default:
+        snprintf(why, sizeof(why), "%s", strerror(e));
+        why[0] = (char)tolower((unsigned char)why[0]);
+    }
+    nk_seterr(err, "%s: %s", name, why);
+}
+
 /* Add one listening socket. Returns 0, or -1 with errno and err. */
 static int add_listener(struct echo_server *s, const struct net_addr *a, int type,
                         const char *proto, char err[NK_ERRLEN])
 {
     int fd = net_listen(a, type, ES_BACKLOG, false, err);
-    if (fd < 0)
+    if (fd < 0) {
+        int e = errno;
+        bind_error(a, e, err);
+        errno = e;
         return -1;
+    }
     struct es_listen *l = &s->lis[s->nlis++];
     l->fd = fd;
     l->type = type;

@@ -431,7 +431,19 @@ def test_port_in_use(server):
 
 def test_port_not_local_fails():
     r = run("echo-serve", "-b", "192.0.2.1", 0, timeout=10)
-    assert r.returncode == 1 and r.stderr.startswith("netkit echo-serve: 192.0.2.1:0: ")
+    assert r.returncode == 1
+    assert r.stderr.strip() == "netkit echo-serve: 192.0.2.1:0: not an address of this host"
+
+
+def test_privileged_port_not_permitted():
+    with open("/proc/sys/net/ipv4/ip_unprivileged_port_start") as f:
+        if int(f.read()) <= 7:
+            pytest.skip("every port is unprivileged here")
+    r = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", NETKIT,
+                        "echo-serve", "-b", "127.0.0.1", "7"], capture_output=True, text=True,
+                       timeout=10)
+    assert r.returncode == 1
+    assert r.stderr.startswith("netkit echo-serve: 127.0.0.1:7: permission denied")
 
 
 @pytest.mark.parametrize("args,msg", [
