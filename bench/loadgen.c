@@ -26,20 +26,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#define MSG 64
-#define CHUNK 65536
+#define MSG      64
+#define CHUNK    65536
 #define INFLIGHT (1 << 20)
-#define PATLEN (1 << 20)
+#define PATLEN   (1 << 20)
 
 struct conn {
-    int fd;            /* socket */
-    int id;            /* index */
-    int state;         /* 0 connecting, 1 running, 2 done */
-    uint64_t seq;      /* message number (pingpong, udp) */
-    size_t got;        /* bytes of the current message received */
-    uint64_t sent;     /* stream: bytes sent */
-    uint64_t recvd;    /* stream: bytes received */
-    double t_sent;     /* udp: when the outstanding datagram left */
+    int fd;                 /* socket */
+    int id;                 /* index */
+    int state;              /* 0 connecting, 1 running, 2 done */
+    uint64_t seq;           /* message number (pingpong, udp) */
+    size_t got;             /* bytes of the current message received */
+    uint64_t sent;          /* stream: bytes sent */
+    uint64_t recvd;         /* stream: bytes received */
+    double t_sent;          /* udp: when the outstanding datagram left */
     unsigned char buf[MSG]; /* the current message as received */
 };
 

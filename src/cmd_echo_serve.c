@@ -98,14 +98,17 @@ static void print_ready(struct out *o, const char *proto, const struct net_addr 
     out_obj_end(o);
 }
 
-/* Wait for SIGINT or SIGTERM (blocked by the caller), or for a worker to fail. */
-static int wait_signal(const sigset_t *set, struct echo_server *srv)
+/* Wait for SIGINT or SIGTERM (blocked by the caller), the shell's interrupt flag, or a worker
+ * failure (0). */
+static int wait_signal(const sigset_t *set, struct echo_server *srv, volatile int *interrupt)
 {
     const struct timespec tick = {0, 200 * 1000 * 1000};
     for (;;) {
         int sig = sigtimedwait(set, NULL, &tick);
         if (sig > 0)
             return sig;
+        if (interrupt && *interrupt)
+            return SIGINT;
         if (es_failed(srv))
             return 0;
     }
@@ -168,7 +171,7 @@ static int serve(struct es_config *cfg, struct nk_ctx *ctx)
     }
     out_flush(&o); /* a failure shows in main's final stdout check */
 
-    int sig = wait_signal(&set, srv);
+    int sig = wait_signal(&set, srv, ctx->interrupt);
     es_stop(srv);
     struct es_stats stats;
     es_join(srv, &stats);
