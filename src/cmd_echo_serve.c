@@ -43,7 +43,7 @@ enum {
 
 static const struct nk_opt opts[] = {
     {OPT_BIND, 'b', "bind", NK_ARG_STR, "ADDR", 0, 0, NULL, NULL, NK_COMP_NONE,
-     "address to listen on (repeatable); default every address, IPv4 and IPv6"},
+     "address to listen on (repeatable; default: every IPv4 and IPv6 address)"},
     {OPT_UDP, 'u', "udp", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
      "serve UDP echo as well as TCP"},
     {OPT_UNIX, 0, "unix", NK_ARG_STR, "PATH", 0, 0, NULL, NULL, NK_COMP_FILE,
