@@ -417,6 +417,61 @@ def test_signal_summary(server, sig):
     held.close()
 
 
+def test_stop_under_load(server):
+    """SIGTERM while 4 workers are busy: every client sees its connection end, exit 0."""
+    s, port = start(server, "-t", "4")
+    warm = threading.Semaphore(0)
+    counts = []
+
+    def client(i):
+        ok = 0
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=10) as c:
+                msg = bytes([i]) * 64
+                while True:
+                    c.sendall(msg)
+                    if recv_exact(c, 64) != msg:
+                        break  # closed by the stop (possibly mid-message)
+                    ok += 1
+                    if ok == 5:
+                        warm.release()
+        except OSError:
+            pass  # a reset after the stop is an ordinary ending
+        counts.append(ok)
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(20)]
+    for t in threads:
+        t.start()
+    for _ in threads:
+        assert warm.acquire(timeout=10), "clients did not get going"
+    status, err = s.stop(signal.SIGTERM)
+    for t in threads:
+        t.join(15)
+        assert not t.is_alive(), "a client hung after the server stopped"
+    assert status == 0, err
+    assert len(counts) == 20 and min(counts) >= 5
+    assert re.search(r"20 connections, \d+ bytes echoed", err)
+
+
+def test_stop_does_not_wait_for_a_client_that_never_reads(server):
+    s, port = start(server, "-v")
+    hog = socket.create_connection(("127.0.0.1", port), timeout=10)
+    hog.setblocking(False)
+    sel = selectors.DefaultSelector()
+    sel.register(hog, selectors.EVENT_WRITE)
+    block = b"z" * 65536
+    while sel.select(timeout=0.5):  # until the server holds echo it cannot deliver
+        try:
+            hog.send(block)
+        except BlockingIOError:
+            pass
+    t0 = time.monotonic()
+    status, err = s.stop(signal.SIGTERM, timeout=10)
+    assert status == 0 and time.monotonic() - t0 < 5
+    assert re.search(r"\d+ bytes in, \d+ out, [\d.]+ s, shutdown", err)
+    hog.close()
+
+
 def test_port_in_use(server):
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
