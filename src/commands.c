@@ -15,6 +15,7 @@ extern const struct nk_command nk_cmd_ifaces;
 /* ports */
 
 /* echo-serve */
+extern const struct nk_command nk_cmd_echo_serve;
 
 /* echo-connect */
 
@@ -27,6 +28,7 @@ const struct nk_command *const nk_commands[] = {
     /* ports */
 
     /* echo-serve */
+    &nk_cmd_echo_serve,
 
     /* echo-connect */
 

@@ -57,11 +57,19 @@ class Server:
         cmd = [binary or NETKIT, *map(str, args)]
         if netns:
             cmd = ["ip", "netns", "exec", netns, *cmd]
+        # Unbuffered stdout: a buffered reader would swallow several ready lines in one read,
+        # and select() would then wait for lines that are already in Python's buffer.
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env)
+                                     stderr=subprocess.PIPE, env=env, bufsize=0)
         self.lines = []
         if ready:
-            self.wait_for(ready, timeout)
+            try:
+                self.wait_for(ready, timeout)
+            except BaseException:
+                # The factory never sees a server that failed to start: stop it here, by PID.
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+                raise
 
     def wait_for(self, pattern, timeout=15):
         """Read stdout lines until one matches pattern; return the match."""

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* epoll_echo.c - a tight single-thread epoll echo server for comparison: TCP, and UDP with
+ * recvmmsg/sendmmsg. Per connection it keeps only the descriptor; a write that would block
+ * simply waits (the kernel buffers), which is what makes it tight and what netkit must match.
+ *   epoll_echo PORT */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define BATCH 32
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return 2;
+    signal(SIGPIPE, SIG_IGN);
+    struct rlimit rl;
+    getrlimit(RLIMIT_NOFILE, &rl);
+    rl.rlim_cur = rl.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &rl);
+    int one = 1;
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[1]))};
+    int ls = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    int us = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+    setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+    if (bind(ls, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(ls, 4096) < 0 ||
+        bind(us, (struct sockaddr *)&a, sizeof(a)) < 0) {
+        perror("epoll_echo");
+        return 1;
+    }
+    int ep = epoll_create1(0);
+    struct epoll_event ev = {.events = EPOLLIN, .data.fd = ls};
+    epoll_ctl(ep, EPOLL_CTL_ADD, ls, &ev);
+    ev.data.fd = us;
+    epoll_ctl(ep, EPOLL_CTL_ADD, us, &ev);
+    static char buf[65536], ubuf[BATCH][2048];
+    struct mmsghdr msgs[BATCH];
+    struct iovec iov[BATCH];
+    struct sockaddr_storage names[BATCH];
+    struct epoll_event evs[256];
+    for (;;) {
+        int n = epoll_wait(ep, evs, 256, -1);
+        for (int i = 0; i < n; i++) {
+            int fd = evs[i].data.fd;
+            if (fd == ls) {
+                int c;
+                while ((c = accept4(ls, NULL, NULL, SOCK_NONBLOCK)) >= 0) {
+                    setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+                    struct epoll_event ce = {.events = EPOLLIN, .data.fd = c};
+                    epoll_ctl(ep, EPOLL_CTL_ADD, c, &ce);
+                }
+            } else if (fd == us) {
+                for (int k = 0; k < BATCH; k++) {
+                    iov[k] = (struct iovec){ubuf[k], sizeof(ubuf[k])};
+                    msgs[k].msg_hdr = (struct msghdr){.msg_name = &names[k],
+                                                      .msg_namelen = sizeof(names[k]),
+                                                      .msg_iov = &iov[k],
+                                                      .msg_iovlen = 1};
+                }
+                int m = recvmmsg(us, msgs, BATCH, 0, NULL);
+                for (int k = 0; k < m; k++)
+                    iov[k].iov_len = msgs[k].msg_len;
+                if (m > 0)
+                    sendmmsg(us, msgs, (unsigned)m, 0);
+            } else {
+                ssize_t r = read(fd, buf, sizeof(buf));
+                if (r <= 0) {
+                    if (r < 0 && errno == EAGAIN)
+                        continue;
+                    close(fd);
+                    continue;
+                }
+                for (ssize_t off = 0; off < r;) {
+                    ssize_t w = write(fd, buf + off, (size_t)(r - off));
+                    if (w < 0 && errno == EAGAIN)
+                        continue; /* spin: tight, not polite */
+                    if (w <= 0)
+                        break;
+                    off += w;
+                }
+            }
+        }
+    }
+}
