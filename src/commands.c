@@ -10,6 +10,7 @@
 /* ifaces */
 
 /* ports */
+extern const struct nk_command nk_cmd_ports;
 
 /* echo-serve */
 
@@ -21,6 +22,7 @@ const struct nk_command *const nk_commands[] = {
     /* ifaces */
 
     /* ports */
+    &nk_cmd_ports,
 
     /* echo-serve */
 
