@@ -478,8 +478,8 @@ static void show_scan(struct out *o, const char *host, const char *addr, const s
     out_arr_end(o);
     for (int s = SCAN_REFUSED; s <= SCAN_UNREACH; s++)
         if (counts[s] > SCAN_LIST_MAX)
-            out_text(o, "not shown: %zu ports %s (%s)\n", counts[s], scan_state_name(s),
-                     s == SCAN_REFUSED ? "closed" : "filtered");
+            out_text(o, "not shown: %zu %s ports (%s)\n", counts[s],
+                     s == SCAN_REFUSED ? "closed" : "filtered", scan_state_name(s));
     out_u64(o, "closed", NULL, st->refused);
     out_u64(o, "filtered", NULL, filtered);
     /* Beyond CLI.md: which ports were filtered and why, and the self-connections discarded. */
@@ -599,7 +599,7 @@ static int do_scan(const struct ports_req *rq, struct nk_ctx *ctx)
         }
         struct out o;
         out_init(&o, stdout, ctx->json, ctx->color);
-        show_scan(&o, rq->scan, abuf, ps, res);
+        show_scan(&o, host, abuf, ps, res);
         if (out_flush(&o) < 0) {
             status = NK_FAIL;
             break;
