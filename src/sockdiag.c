@@ -44,8 +44,15 @@ int sockdiag_parse(const void *buf, size_t len, int ipproto, uint32_t seq, struc
             return nk_seterr(err, "sock_diag: unexpected sequence number %u", nlh->nlmsg_seq);
         size_t plen = nlh->nlmsg_len - sizeof(*nlh);
         const void *payload = p + sizeof(*nlh);
-        if (nlh->nlmsg_type == NLMSG_DONE)
+        if (nlh->nlmsg_type == NLMSG_DONE) {
+            /* A dump that failed part-way ends with its error code as the payload. */
+            int code = 0;
+            if (plen >= sizeof(code))
+                memcpy(&code, payload, sizeof(code));
+            if (code < 0)
+                return nk_seterr(err, "sock_diag: %s", strerror(-code));
             return 0;
+        }
         if (nlh->nlmsg_type == NLMSG_ERROR) {
             struct nlmsgerr e;
             if (plen < sizeof(e))
