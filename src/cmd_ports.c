@@ -282,16 +282,26 @@ static bool is_loopback_raw(int family, const uint8_t *a)
     return memcmp(a, v6lo, 16) == 0 || (memcmp(a, v4mapped, 12) == 0 && a[12] == 127);
 }
 
-static void sock_row(const struct sockent *e, const struct services_table *svc, struct sock_row *r)
+/* The port that names a socket's service: a listener's own; for a connection, the end that
+ * is not an ephemeral port (the server's), else the lower one. */
+static int server_port(const struct sockent *e, int elo, int ehi)
+{
+    if (!e->pport || sockdiag_listening(e))
+        return e->lport;
+    bool leph = e->lport >= elo && e->lport <= ehi, peph = e->pport >= elo && e->pport <= ehi;
+    if (leph != peph)
+        return leph ? e->pport : e->lport;
+    return e->lport < e->pport ? e->lport : e->pport;
+}
+
+static void sock_row(const struct sockent *e, const struct services_table *svc, int elo, int ehi,
+                     struct sock_row *r)
 {
     addr_text(e->family, e->local, e->ifindex, r->laddr, sizeof(r->laddr));
     addr_text(e->family, e->peer, e->ifindex, r->paddr, sizeof(r->paddr));
     endpoint_text(e->family, r->laddr, e->lport, r->local, sizeof(r->local));
     endpoint_text(e->family, r->paddr, e->pport, r->peer, sizeof(r->peer));
-    /* The local port names a server's service; an outgoing connection's is the peer's. */
-    r->service = services_table_name(svc, e->lport, e->ipproto);
-    if (!r->service && e->pport)
-        r->service = services_table_name(svc, e->pport, e->ipproto);
+    r->service = services_table_name(svc, server_port(e, elo, ehi), e->ipproto);
     r->exposed = sockdiag_listening(e) && !is_loopback_raw(e->family, e->local);
 }
 
@@ -308,6 +318,10 @@ static int show_sockets(struct out *o, const struct sockvec *v, bool procs)
 {
     struct services_table svc;
     services_table_load(&svc); /* without it sockets are still listed, unnamed */
+    int elo = -1, ehi = -1;
+    char err[NK_ERRLEN];
+    if (services_ephemeral_range(SERVICES_RANGE_FILE, &elo, &ehi, err) < 0)
+        elo = ehi = -1; /* then the lower port of a connection names its service */
     struct sock_row *rows = calloc(v->n ? v->n : 1, sizeof(*rows));
     if (!rows) {
         services_table_free(&svc);
@@ -316,7 +330,7 @@ static int show_sockets(struct out *o, const struct sockvec *v, bool procs)
     int wl = 5, wp = 4, ws = 7, wst = 6;
     for (size_t i = 0; i < v->n; i++) {
         struct sock_row *r = &rows[i];
-        sock_row(&v->v[i], &svc, r);
+        sock_row(&v->v[i], &svc, elo, ehi, r);
         int n = (int)strlen(r->local);
         wl = n > wl ? n : wl;
         n = (int)strlen(r->peer);
@@ -343,8 +357,10 @@ static int show_sockets(struct out *o, const struct sockvec *v, bool procs)
         out_ctext(o, ac, "%-*s ", wl, r->local);
         out_ctext(o, ac, "%-*s ", wp, r->peer);
         out_str(o, OUT_C_NONE, "service", NULL, r->service);
-        out_ctext(o, r->service ? OUT_C_NAME : OUT_C_DIM, "%-*s ", ws,
+        bool more = procs || r->exposed; /* pad only when a column follows: no trailing blanks */
+        out_ctext(o, r->service ? OUT_C_NAME : OUT_C_DIM, "%-*s", more ? ws : 0,
                   r->service ? r->service : "-");
+        out_text(o, "%s", more ? " " : "");
         out_bool(o, "exposed", NULL, r->exposed);
         /* No trailing blanks: the column is padded only when PROCESS follows. */
         out_ctext(o, r->exposed ? OUT_C_WARN : OUT_C_NONE, "%-*s", procs ? 7 : 0,

@@ -6,6 +6,10 @@
  * EPOLLOUT with a per-port timer. A finished slot starts the next port at once, so `concurrency`
  * connects stay in flight until the list runs out.
  *
+ * Large scans run one such loop per CPU (at most SCAN_MAX_THREADS), each with its share of the
+ * slots, taking ports from one shared cursor: on loopback the work is the kernel's TCP code in
+ * each connect call, and that spreads over the cores.
+ *
  * Self-connections: connecting to a port of this host that lies in the ephemeral range can pick
  * that very port as the source port; TCP's simultaneous open then "connects" the socket to
  * itself and the port looks open. Such a socket's local and peer addresses are equal: it is
@@ -13,6 +17,7 @@
  * there (a bound port is never chosen as an ephemeral one), so after a few tries it is closed.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -28,6 +33,9 @@
 #define SELF_TRIES 3
 /* Progress and interrupt check period. */
 #define TICK_MS 100
+/* Threads for a large scan, and what counts as large. */
+#define SCAN_MAX_THREADS 4
+#define PORTS_PER_THREAD 4096
 
 struct scanner;
 
@@ -40,19 +48,34 @@ struct probe {
     int tries;               /* attempts at this port (self-connections retry) */
 };
 
-/* The state of one scan. */
-struct scanner {
-    struct loop *loop;          /* the event loop */
+/* What the threads of one scan share. */
+struct shared {
     const struct scan_req *req; /* what to do */
-    struct scan_result *res;    /* where results go */
-    struct probe *probes;       /* the slots */
-    int nprobes;                /* how many */
-    int next;                   /* where to look for the next port in req->ports */
-    int active;                 /* slots with a connect in flight */
-    struct loop_timer tick;     /* progress and interrupt checks */
+    struct scan_result *res;    /* res->state: each port written by the one thread that took it */
+    int *ports;                 /* the ports in ascending order */
+    size_t nports;              /* how many */
+    size_t next;                /* index of the next port to hand out (atomic) */
+    int stop;                   /* non-zero (atomic): every thread winds down */
     uint64_t start_us;          /* when the scan started */
-    int fatal;                  /* errno of an error that stops the scan, 0 if none */
-    const char *fatal_what;     /* which call failed */
+    struct scanner *threads;    /* every thread's state, for the leader's progress line */
+    int nthreads;               /* how many */
+};
+
+/* One thread's part of a scan: its loop and slots. */
+struct scanner {
+    struct shared *sh;       /* the scan */
+    struct loop *loop;       /* this thread's event loop */
+    struct probe *probes;    /* its slots */
+    int nprobes;             /* how many */
+    int active;              /* slots with a connect in flight */
+    struct loop_timer tick;  /* progress and interrupt checks */
+    bool leader;             /* the calling thread: it reports progress */
+    bool started;            /* its thread is running (and must be joined) */
+    bool interrupted;        /* it stopped on *req->interrupt or a loop interrupt */
+    struct scan_stats stats; /* its counts (atomic: the leader reads them for progress) */
+    int fatal;               /* errno of an error that stops the scan, 0 if none */
+    const char *fatal_what;  /* which call failed */
+    pthread_t tid;           /* its thread */
 };
 
 long scan_raise_nofile(void)
@@ -102,27 +125,45 @@ static enum scan_state classify(int e)
     }
 }
 
+static void count(size_t *c)
+{
+    __atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
+}
+
 static void record(struct scanner *sc, int port, enum scan_state st)
 {
-    struct scan_stats *s = &sc->res->stats;
-    sc->res->state[port] = (uint8_t)st;
-    s->done++;
+    struct scan_stats *s = &sc->stats;
+    sc->sh->res->state[port] = (uint8_t)st;
+    count(&s->done);
     switch (st) {
-    case SCAN_OPEN: s->open++; break;
-    case SCAN_REFUSED: s->refused++; break;
-    case SCAN_TIMEOUT: s->timeout++; break;
-    case SCAN_UNREACH: s->unreach++; break;
+    case SCAN_OPEN: count(&s->open); break;
+    case SCAN_REFUSED: count(&s->refused); break;
+    case SCAN_TIMEOUT: count(&s->timeout); break;
+    case SCAN_UNREACH: count(&s->unreach); break;
     case SCAN_UNTRIED: break;
     }
 }
 
+static void set_fatal(struct scanner *sc, int e, const char *what)
+{
+    if (!sc->fatal) {
+        sc->fatal = e;
+        sc->fatal_what = what;
+    }
+    __atomic_store_n(&sc->sh->stop, 1, __ATOMIC_RELAXED);
+}
+
 static int next_port(struct scanner *sc)
 {
-    if (sc->fatal || sc->next > 65535)
+    struct shared *sh = sc->sh;
+    if (sh->req->interrupt && *sh->req->interrupt) {
+        sc->interrupted = true;
+        __atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
+    }
+    if (__atomic_load_n(&sh->stop, __ATOMIC_RELAXED))
         return -1;
-    int p = portspec_next(sc->req->ports, sc->next);
-    sc->next = p < 0 ? 65536 : p + 1;
-    return p;
+    size_t i = __atomic_fetch_add(&sh->next, 1, __ATOMIC_RELAXED);
+    return i < sh->nports ? sh->ports[i] : -1;
 }
 
 /* Close the slot's socket (with a reset for an established one: no TIME-WAIT, no lingering
@@ -172,7 +213,7 @@ static bool conclude(struct scanner *sc, struct probe *p, int e, bool watched)
 {
     if (e == 0) {
         if (self_connected(p->io.fd)) {
-            sc->res->stats.self++;
+            count(&sc->stats.self);
             probe_close(sc, p, watched, true);
             if (++p->tries < SELF_TRIES)
                 return false;
@@ -192,10 +233,7 @@ static bool conclude(struct scanner *sc, struct probe *p, int e, bool watched)
     probe_close(sc, p, watched, false);
     if (st == SCAN_UNTRIED) {
         /* A local failure (no free source port, out of memory): stop rather than lie. */
-        if (!sc->fatal) {
-            sc->fatal = e;
-            sc->fatal_what = "connect";
-        }
+        set_fatal(sc, e, "connect");
         return true;
     }
     record(sc, p->port, st);
@@ -217,7 +255,7 @@ static void finish_if_done(struct scanner *sc)
  * costs one system call where getsockopt plus a new socket would cost three. */
 static int try_connect(struct scanner *sc, struct probe *p)
 {
-    struct net_addr t = sc->req->addr;
+    struct net_addr t = sc->sh->req->addr;
     net_set_port((struct sockaddr *)&t.ss, p->port);
     if (connect(p->io.fd, (const struct sockaddr *)&t.ss, t.len) < 0)
         return errno;
@@ -228,7 +266,7 @@ static int try_connect(struct scanner *sc, struct probe *p)
  * answers within the connect call, so most ports end here without touching the loop. */
 static void probe_fill(struct scanner *sc, struct probe *p)
 {
-    const struct net_addr *a = &sc->req->addr;
+    const struct net_addr *a = &sc->sh->req->addr;
     for (;;) {
         if (p->port < 0) {
             p->port = next_port(sc);
@@ -239,10 +277,7 @@ static void probe_fill(struct scanner *sc, struct probe *p)
         if (p->io.fd < 0) {
             int fd = socket(a->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             if (fd < 0) {
-                if (!sc->fatal) {
-                    sc->fatal = errno;
-                    sc->fatal_what = "socket";
-                }
+                set_fatal(sc, errno, "socket");
                 p->port = -1;
                 break;
             }
@@ -256,16 +291,13 @@ static void probe_fill(struct scanner *sc, struct probe *p)
                 e = errno;
                 close(p->io.fd);
                 p->io.fd = -1;
-                if (!sc->fatal) {
-                    sc->fatal = e;
-                    sc->fatal_what = "epoll";
-                }
+                set_fatal(sc, e, "epoll");
                 p->port = -1;
                 break;
             }
             /* Our clock may lag when many ports ended synchronously: read it now. */
             loop_update_time(sc->loop);
-            loop_timer_set(sc->loop, &p->timer, (uint64_t)sc->req->timeout_ms);
+            loop_timer_set(sc->loop, &p->timer, (uint64_t)sc->sh->req->timeout_ms);
             sc->active++;
             break;
         }
@@ -315,24 +347,94 @@ static void stop_all(struct scanner *sc)
             probe_close(sc, p, true, false);
         p->port = -1;
     }
-    sc->next = 65536;
+}
+
+/* The counts of every thread so far. */
+static void sum_stats(const struct shared *sh, struct scan_stats *out)
+{
+    size_t total = out->total;
+    memset(out, 0, sizeof(*out));
+    out->total = total;
+    for (int i = 0; i < sh->nthreads; i++) {
+        const struct scan_stats *s = &sh->threads[i].stats;
+        out->done += __atomic_load_n(&s->done, __ATOMIC_RELAXED);
+        out->open += __atomic_load_n(&s->open, __ATOMIC_RELAXED);
+        out->refused += __atomic_load_n(&s->refused, __ATOMIC_RELAXED);
+        out->timeout += __atomic_load_n(&s->timeout, __ATOMIC_RELAXED);
+        out->unreach += __atomic_load_n(&s->unreach, __ATOMIC_RELAXED);
+        out->self += __atomic_load_n(&s->self, __ATOMIC_RELAXED);
+    }
+    out->elapsed_ms = (loop_clock_us() - sh->start_us) / 1000u;
 }
 
 static void on_tick(struct loop *l, struct loop_timer *t)
 {
     struct scanner *sc = t->arg;
-    sc->res->stats.elapsed_ms = (loop_clock_us() - sc->start_us) / 1000u;
-    if (sc->req->interrupt && *sc->req->interrupt) {
-        sc->res->interrupted = true;
-        stop_all(sc);
+    struct shared *sh = sc->sh;
+    if (sh->req->interrupt && *sh->req->interrupt) {
+        sc->interrupted = true;
+        __atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
     }
+    if (__atomic_load_n(&sh->stop, __ATOMIC_RELAXED))
+        stop_all(sc); /* an interrupt, or another thread's fatal error */
     if (sc->active == 0) {
         loop_stop(l);
         return;
     }
-    if (sc->req->progress)
-        sc->req->progress(&sc->res->stats, sc->req->progress_arg);
+    if (sc->leader && sh->req->progress) {
+        struct scan_stats st = {.total = sh->nports};
+        sum_stats(sh, &st);
+        sh->req->progress(&st, sh->req->progress_arg);
+    }
     loop_timer_set(l, t, TICK_MS);
+}
+
+/* One thread's scan: fill the slots, then run the loop until none is in flight. */
+static void *run_scanner(void *arg)
+{
+    struct scanner *sc = arg;
+    for (int i = 0; i < sc->nprobes; i++)
+        probe_fill(sc, &sc->probes[i]);
+    if (sc->active > 0) {
+        loop_timer_set(sc->loop, &sc->tick, TICK_MS);
+        while (sc->active > 0) {
+            if (loop_run(sc->loop) < 0) {
+                if (errno == EINTR) { /* the shell's Ctrl-C stopped every loop */
+                    sc->interrupted = true;
+                    __atomic_store_n(&sc->sh->stop, 1, __ATOMIC_RELAXED);
+                } else {
+                    set_fatal(sc, errno, "epoll");
+                }
+                stop_all(sc);
+            }
+        }
+    }
+    loop_timer_cancel(sc->loop, &sc->tick);
+    return NULL;
+}
+
+/* Threads for this scan: one per CPU for a large one, else one. */
+static int thread_count(size_t nports, long concurrency)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    long n = (long)(nports / PORTS_PER_THREAD);
+    if (n > cpus)
+        n = cpus;
+    if (n > SCAN_MAX_THREADS)
+        n = SCAN_MAX_THREADS;
+    if (n > concurrency)
+        n = concurrency;
+    return n < 1 ? 1 : (int)n;
+}
+
+static void free_scan(struct shared *sh)
+{
+    for (int i = 0; sh->threads && i < sh->nthreads; i++) {
+        loop_free(sh->threads[i].loop);
+        free(sh->threads[i].probes);
+    }
+    free(sh->threads);
+    free(sh->ports);
 }
 
 int scan_run(const struct scan_req *req, struct scan_result *res, char err[NK_ERRLEN])
@@ -349,45 +451,62 @@ int scan_run(const struct scan_req *req, struct scan_result *res, char err[NK_ER
         c = 1;
     res->concurrency = (int)c;
 
-    struct scanner sc = {.req = req, .res = res, .nprobes = (int)c};
-    sc.loop = loop_new();
-    sc.probes = calloc((size_t)c, sizeof(*sc.probes));
-    if (!sc.loop || !sc.probes) {
-        loop_free(sc.loop);
-        free(sc.probes);
-        return nk_seterr(err, "scan: %s", strerror(errno ? errno : ENOMEM));
+    struct shared sh = {.req = req, .res = res, .nports = req->ports->count};
+    sh.nthreads = thread_count(sh.nports, c);
+    res->threads = sh.nthreads;
+    sh.ports = malloc((sh.nports ? sh.nports : 1) * sizeof(*sh.ports));
+    sh.threads = calloc((size_t)sh.nthreads, sizeof(*sh.threads));
+    if (!sh.ports || !sh.threads) {
+        free_scan(&sh);
+        return nk_seterr(err, "scan: out of memory");
     }
-    sc.start_us = loop_clock_us();
-    for (int i = 0; i < sc.nprobes; i++) {
-        struct probe *p = &sc.probes[i];
-        p->sc = &sc;
-        p->port = -1;
-        p->io.fd = -1;
-        p->io.fn = on_io;
-        p->io.arg = p;
-        p->timer.fn = on_timeout;
-        p->timer.arg = p;
-    }
-    sc.tick.fn = on_tick;
-    sc.tick.arg = &sc;
-    for (int i = 0; i < sc.nprobes && !sc.fatal; i++)
-        probe_fill(&sc, &sc.probes[i]);
-    if (sc.active > 0 && !sc.fatal) {
-        loop_timer_set(sc.loop, &sc.tick, TICK_MS);
-        while (sc.active > 0 && !sc.fatal && !res->interrupted) {
-            if (loop_run(sc.loop) < 0) {
-                sc.fatal = errno;
-                sc.fatal_what = "epoll";
-            }
+    size_t k = 0;
+    for (int p = portspec_next(req->ports, 0); p >= 0; p = portspec_next(req->ports, p + 1))
+        sh.ports[k++] = p;
+    for (int t = 0; t < sh.nthreads; t++) {
+        struct scanner *sc = &sh.threads[t];
+        /* The slots split evenly; the first threads take the remainder. */
+        sc->nprobes = (int)(c / sh.nthreads + (t < c % sh.nthreads));
+        sc->sh = &sh;
+        sc->leader = t == 0;
+        sc->loop = loop_new();
+        sc->probes = calloc((size_t)sc->nprobes, sizeof(*sc->probes));
+        if (!sc->loop || !sc->probes) {
+            free_scan(&sh);
+            return nk_seterr(err, "scan: %s", strerror(errno ? errno : ENOMEM));
         }
+        for (int i = 0; i < sc->nprobes; i++) {
+            struct probe *p = &sc->probes[i];
+            p->sc = sc;
+            p->port = -1;
+            p->io.fd = -1;
+            p->io.fn = on_io;
+            p->io.arg = p;
+            p->timer.fn = on_timeout;
+            p->timer.arg = p;
+        }
+        sc->tick.fn = on_tick;
+        sc->tick.arg = sc;
     }
-    if (sc.fatal)
-        stop_all(&sc);
-    loop_timer_cancel(sc.loop, &sc.tick);
-    res->stats.elapsed_ms = (loop_clock_us() - sc.start_us) / 1000u;
-    loop_free(sc.loop);
-    free(sc.probes);
-    if (sc.fatal)
-        return nk_seterr(err, "scan: %s: %s", sc.fatal_what, strerror(sc.fatal));
-    return 0;
+    sh.start_us = loop_clock_us();
+    /* A thread that cannot start leaves its ports to the others: they share one cursor. */
+    for (int t = 1; t < sh.nthreads; t++)
+        sh.threads[t].started =
+            pthread_create(&sh.threads[t].tid, NULL, run_scanner, &sh.threads[t]) == 0;
+    run_scanner(&sh.threads[0]);
+    const struct scanner *failed = NULL;
+    for (int t = 0; t < sh.nthreads; t++) {
+        struct scanner *sc = &sh.threads[t];
+        if (sc->started)
+            pthread_join(sc->tid, NULL);
+        if (sc->interrupted)
+            res->interrupted = true;
+        if (sc->fatal && !failed)
+            failed = sc;
+    }
+    sum_stats(&sh, &res->stats);
+    if (failed)
+        nk_seterr(err, "scan: %s: %s", failed->fatal_what, strerror(failed->fatal));
+    free_scan(&sh);
+    return failed ? -1 : 0;
 }

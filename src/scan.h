@@ -52,6 +52,7 @@ struct scan_result {
     struct scan_stats stats; /* the counts at the end */
     bool interrupted;        /* stopped early by *interrupt */
     int concurrency;         /* the concurrency actually used */
+    int threads;             /* threads (one event loop each) that ran it */
 };
 
 /* Raise the soft descriptor limit to the hard one; returns the soft limit now in force. */
