@@ -391,6 +391,21 @@ def test_dropped_ports_are_filtered_within_the_timeout(netns):
     assert elapsed < 10
 
 
+def test_progress_line_only_on_a_terminal(netns):
+    pexpect = pytest.importorskip("pexpect")
+    ns = veth_pair(netns)
+    args = ["ports", "--scan", "10.66.0.2", "--ports", "1-20", "--timeout", "700"]
+    r = run(*args, netns=ns)
+    assert r.returncode == 0 and "scanning" not in r.stderr
+    child = pexpect.spawn("ip", ["netns", "exec", ns, NETKIT] + args, timeout=20,
+                          encoding="utf-8")
+    child.expect(r"scanning 10\.66\.0\.2: 0/20 ports, 0 open")
+    child.expect(r"scanned 20 ports in [0-9.]+ s: 0 open, 0 closed, 20 filtered")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+
 @pytest.mark.parametrize("kind", ["blackhole", "unreachable", "prohibit"])
 def test_unreachable_routes_are_filtered(netns, kind):
     ns = netns()
