@@ -97,9 +97,10 @@ struct lookup_ent {
 
 /* Everything the lookup arguments produced. */
 struct lookup_set {
-    struct lookup_ent *v; /* answers in argument order */
-    size_t n, cap;        /* count and allocation */
-    int failed;           /* names that are no service */
+    struct lookup_ent *v;      /* answers in argument order */
+    size_t n, cap;             /* count and allocation */
+    int failed;                /* names that are no service */
+    struct services_table tab; /* every port's name: a range is checked here, not file by file */
 };
 
 static int lookup_push(struct lookup_set *set, int port, const char *proto, const struct service *s)
@@ -136,6 +137,11 @@ static int lookup_arg(struct lookup_set *set, const char *a, const struct ports_
             if ((i == 0 && !rq->tcp) || (i == 1 && !rq->udp))
                 continue;
             struct service s;
+            int ipproto = i == 0 ? IPPROTO_TCP : IPPROTO_UDP;
+            /* One look at the table per port of a range; the file only for known ones. */
+            if (k == PORTSPEC_RANGE && set->tab.tcp &&
+                !services_table_name(&set->tab, port, ipproto))
+                continue;
             int found = k == PORTSPEC_NAME ? services_by_name(a, protos[i], &s)
                                            : services_by_port(port, protos[i], &s);
             /* A single port is always answered; a range lists its known services. */
@@ -222,10 +228,12 @@ static int do_lookup(const struct ports_req *rq, struct nk_ctx *ctx)
         elo = ehi = -1;
     }
     struct lookup_set set = {0};
+    services_table_load(&set.tab); /* on failure ranges are looked up port by port */
     for (int i = 0; i < rq->nargs; i++)
         if (lookup_arg(&set, rq->args[i], rq) < 0) {
             nk_err(CMD, "out of memory");
             free(set.v);
+            services_table_free(&set.tab);
             return NK_FAIL;
         }
     struct out o;
@@ -233,6 +241,7 @@ static int do_lookup(const struct ports_req *rq, struct nk_ctx *ctx)
     show_lookup(&o, &set, elo, ehi);
     int status = set.failed ? NK_FAIL : NK_OK;
     free(set.v);
+    services_table_free(&set.tab);
     return out_flush(&o) < 0 ? NK_FAIL : status;
 }
 

@@ -93,6 +93,20 @@ def test_lookup_range_lists_known_services():
     assert all(e["proto"] == "tcp" for e in got)
 
 
+def test_lookup_of_every_port_matches_getent():
+    want = set()
+    for line in subprocess.run(["getent", "services"], capture_output=True,
+                               text=True).stdout.splitlines():
+        port, proto = line.split()[1].split("/")
+        if proto in ("tcp", "udp") and int(port) > 0:
+            want.add((int(port), proto))
+    t0 = time.monotonic()
+    got = run_json("ports", "1-65535")
+    assert time.monotonic() - t0 < 10  # one pass over the database, not one per port
+    assert {(e["port"], e["proto"]) for e in got} == want
+    assert all(e["service"] for e in got)
+
+
 def test_lookup_udp_filter_and_text():
     r = run("ports", "-u", "domain", "ssh")
     # ssh has no udp entry in netbase: unknown as udp -> exit 1, domain still answered
