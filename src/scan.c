@@ -109,7 +109,8 @@ static enum scan_state classify(int e)
 {
     switch (e) {
     case ECONNREFUSED:
-    case ECONNRESET: return SCAN_REFUSED;
+    case ECONNRESET:
+    case ECONNABORTED: return SCAN_REFUSED; /* reset during the handshake */
     case ETIMEDOUT: return SCAN_TIMEOUT;
     case ENETUNREACH:
     case EHOSTUNREACH:
