@@ -530,24 +530,6 @@ static void show_scan(struct out *o, const char *host, const char *addr, const s
     out_obj_end(o);
 }
 
-/* A host argument to addresses: numeric ones here, names through hostaddr. Returns 0, -1
- * (failure, exit 1) or -2 (malformed, exit 2). */
-static int resolve_target(const struct hostaddr_req *hr, struct net_addr **addrs, size_t *n,
-                          char err[NK_ERRLEN])
-{
-    struct net_addr a;
-    if (net_parse_ip(hr->host, 0, &a, err) == 0) {
-        *addrs = malloc(sizeof(a));
-        if (!*addrs)
-            return nk_seterr(err, "out of memory");
-        **addrs = a;
-        *n = 1;
-        return 0;
-    }
-    nk_seterr(err, "'%s': not an IP address (host names need the resolver)", hr->host);
-    return -2;
-}
-
 /* The progress line: only on a terminal, rewritten in place. */
 static void progress(const struct scan_stats *st, void *arg)
 {
@@ -591,7 +573,8 @@ static int do_scan(const struct ports_req *rq, struct nk_ctx *ctx)
     const char *host = unbracket(rq->scan, hb, sizeof(hb));
     struct hostaddr_req hr = {
         .host = host, .family = AF_UNSPEC, .timeout_ms = 0, .server = ctx->server};
-    int r = resolve_target(&hr, &addrs, &naddrs, err);
+    /* Names through c-ares (hosts file first); numeric addresses never touch DNS. */
+    int r = hostaddr_lookup(&hr, &addrs, &naddrs, err);
     if (r == -2) {
         status = nk_usage(CMD, "%s", err);
         goto out;
@@ -608,7 +591,9 @@ static int do_scan(const struct ports_req *rq, struct nk_ctx *ctx)
         struct scan_req sr = {
             .addr = addrs[i],
             .ports = ps,
-            .timeout_ms = rq->timeout_ms ? rq->timeout_ms : DEFAULT_TIMEOUT_MS,
+            .timeout_ms = rq->timeout_ms    ? rq->timeout_ms
+                          : ctx->timeout_ms ? ctx->timeout_ms
+                                            : DEFAULT_TIMEOUT_MS,
             .concurrency = rq->concurrency ? rq->concurrency : DEFAULT_CONCURRENCY,
             .interrupt = ctx->interrupt,
             .progress = tty ? progress : NULL,
@@ -629,8 +614,7 @@ static int do_scan(const struct ports_req *rq, struct nk_ctx *ctx)
             status = NK_FAIL;
             break;
         }
-        if (res->interrupted) {
-            nk_err(CMD, "%s: scan interrupted", abuf);
+        if (res->interrupted) { /* the shell's Ctrl-C: it says "interrupted" itself */
             status = NK_FAIL;
             break;
         }

@@ -175,6 +175,7 @@ def test_bad_port_spec_is_exit_2(spec, msg):
     ["--scan", "127.0.0.1", "-u"],
     ["--scan", ""],
     ["--scan", "not an address"],
+    ["--scan", "a..b"],
     ["-a", "ssh"],
     ["--timeout", "0", "--scan", "127.0.0.1"],
     ["-c", "0", "--scan", "127.0.0.1"],
@@ -363,6 +364,21 @@ def test_scan_ipv6_and_text_output(netns, listeners):
     assert re.search(r"^441/tcp\s+refused\s+", r.stdout, re.M)  # few: each with its reason
     assert re.search(r"^scanned 12 ports in [0-9.]+ s: 2 open, 10 closed, 0 filtered$",
                      r.stdout, re.M)
+
+
+def test_scan_a_name_scans_each_address(netns, listeners, tmp_path):
+    ns = netns()
+    listeners(ns, [("4", "127.0.0.1", 2222), ("6", "::1", 2223)])
+    hosts = tmp_path / "hosts"
+    hosts.write_text("127.0.0.1 scan-target.netkit.test\n::1 scan-target.netkit.test\n")
+    r = run("--json", "ports", "--scan", "scan-target.netkit.test", "--ports", "2220-2225",
+            netns=ns, env={"CARES_HOSTS": str(hosts)})
+    assert r.returncode == 0, r.stderr
+    objs = [json.loads(l) for l in r.stdout.splitlines()]
+    # every address the name has, IPv6 first; each finds only its own family's listener
+    assert [(o["host"], o["address"], [p["port"] for p in o["open"]]) for o in objs] == [
+        ("scan-target.netkit.test", "::1", [2223]),
+        ("scan-target.netkit.test", "127.0.0.1", [2222])]
 
 
 def test_scan_summarises_many_closed_ports(netns):
