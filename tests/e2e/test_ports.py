@@ -436,6 +436,23 @@ def test_progress_line_only_on_a_terminal(netns):
     assert child.exitstatus == 0
 
 
+def test_ctrl_c_in_the_shell_stops_a_scan(netns):
+    pexpect = pytest.importorskip("pexpect")
+    ns = veth_pair(netns)
+    child = pexpect.spawn("ip", ["netns", "exec", ns, NETKIT], timeout=20, encoding="utf-8",
+                          env={**os.environ, "XDG_STATE_HOME": "/nonexistent-nk-state"})
+    child.expect("netkit> ")
+    child.sendline("ports --scan 10.66.0.2 --ports 1-5000 --timeout 10000 -c 8")
+    child.expect(r"scanning 10\.66\.0\.2: 0/5000 ports")  # would take over an hour
+    t0 = time.monotonic()
+    child.sendintr()
+    child.expect("netkit ports: interrupted")
+    child.expect("netkit> ")
+    assert time.monotonic() - t0 < 5
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+
+
 @pytest.mark.parametrize("kind", ["blackhole", "unreachable", "prohibit"])
 def test_unreachable_routes_are_filtered(netns, kind):
     ns = netns()
