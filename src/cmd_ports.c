@@ -55,9 +55,9 @@ static const struct nk_opt opts[] = {
     {OPT_PORTS, 0, "ports", NK_ARG_STR, "SPEC", 0, 0, NULL, NULL, NK_COMP_NONE,
      "ports to scan, e.g. 22,80,8000-8100 (default 1-1024)"},
     {OPT_TIMEOUT, 0, "timeout", NK_ARG_INT, "MS", 1, 600000, "timeout", NULL, NK_COMP_NONE,
-     "per-port connect timeout in milliseconds (default 1000)"},
+     "per-port connect timeout in ms, default 1000"},
     {OPT_CONC, 'c', "concurrency", NK_ARG_INT, "N", 1, 1000000, "concurrency", NULL, NK_COMP_NONE,
-     "connects in flight (default 1024, at most the descriptor limit)"},
+     "connects in flight, default 1024"},
     {0},
 };
 
