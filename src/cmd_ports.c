@@ -407,12 +407,16 @@ static int do_sockets(const struct ports_req *rq, struct nk_ctx *ctx)
         /* Listening: TCP LISTEN; UDP unconnected (state CLOSE, filtered to bound ones). */
         uint32_t states =
             rq->all ? SOCKDIAG_ALL_STATES : (ipproto == IPPROTO_TCP ? 1u << 10 : 1u << 7);
-        for (int f = 0; f < 2; f++)
+        for (int f = 0; f < 2; f++) {
+            /* A kernel without IPv6 (ipv6.disable=1) has no IPv6 sockets and no inet6 diag. */
+            if (fams[f] == AF_INET6 && access("/proc/net/if_inet6", F_OK) != 0)
+                continue;
             if (sockdiag_dump(ipproto, fams[f], states, &v, err) < 0) {
                 nk_err(CMD, "%s", err);
                 sockdiag_free(&v);
                 return NK_FAIL;
             }
+        }
     }
     if (!rq->all) {
         size_t k = 0;
