@@ -13,6 +13,7 @@
 extern const struct nk_command nk_cmd_ifaces;
 
 /* ports */
+extern const struct nk_command nk_cmd_ports;
 
 /* echo-serve */
 extern const struct nk_command nk_cmd_echo_serve;
@@ -26,6 +27,7 @@ const struct nk_command *const nk_commands[] = {
     &nk_cmd_ifaces,
 
     /* ports */
+    &nk_cmd_ports,
 
     /* echo-serve */
     &nk_cmd_echo_serve,
