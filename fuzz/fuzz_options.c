@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* libFuzzer: random bytes as an argv (NUL-separated words) for the option layer, and each word
+ * as a number and as an ADDR[:PORT] for the value parsers every command uses. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "net.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+enum {
+    O_FLAG = 1,
+    O_NUM,
+    O_ENUM,
+    O_STR
+};
+static const char *const choices[] = {"a", "bb", NULL};
+static const struct nk_opt opts[] = {
+    {O_FLAG, 'f', "flag", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE, "f"},
+    {O_NUM, 'n', "num", NK_ARG_INT, "N", -5, 65535, "num", NULL, NK_COMP_NONE, "n"},
+    {O_ENUM, 'e', "enum", NK_ARG_ENUM, "E", 0, 0, NULL, choices, NK_COMP_CHOICES, "e"},
+    {O_STR, 's', "str", NK_ARG_STR, "S", 0, 0, NULL, NULL, NK_COMP_NONE, "s"},
+    {0},
+};
+static int run(int argc, char **argv, struct nk_ctx *ctx)
+{
+    (void)argc, (void)argv, (void)ctx;
+    return 0;
+}
+static const struct nk_command cmd = {"fuzz", run, opts, "[X...]", NK_COMP_NONE, "f", NULL};
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc, (void)argv;
+    /* Usage messages are expected by the thousand; --help would print too. */
+    if (!freopen("/dev/null", "w", stderr) || !freopen("/dev/null", "w", stdout))
+        abort();
+    return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *buf = malloc(size + 1);
+    char *argv[66];
+    int argc = 0;
+    char err[NK_ERRLEN];
+    if (!buf)
+        return 0;
+    memcpy(buf, data, size);
+    buf[size] = '\0';
+    argv[argc++] = "fuzz";
+    for (char *p = buf; p < buf + size && argc < 65; p += strlen(p) + 1)
+        argv[argc++] = p;
+    argv[argc] = NULL;
+
+    struct nk_ctx ctx = {0};
+    struct nk_opt_parser p;
+    int id;
+    nk_opt_init(&p, &cmd, &ctx, argc, argv);
+    while ((id = nk_opt_next(&p)) > 0)
+        if (id == O_NUM && (p.num < -5 || p.num > 65535))
+            abort(); /* a range check let a value through */
+    for (int i = 1; i < argc; i++) {
+        long long v;
+        struct net_addr a;
+        nk_parse_num(argv[i], 0, 65535, "port", &v, err);
+        net_parse_hostport(argv[i], 53, &a, err);
+    }
+    free(buf);
+    return 0;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* libFuzzer: random bytes as a command line for the word splitter. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "words.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *line = malloc(size + 1);
+    char err[NK_ERRLEN];
+    struct words w;
+    if (!line)
+        return 0;
+    memcpy(line, data, size);
+    line[size] = '\0';
+    if (words_split(line, &w, err) == 0) {
+        /* Words never hold more bytes than the line. */
+        size_t total = 0;
+        for (int i = 0; i < w.argc; i++)
+            total += strlen(w.argv[i]) + 1;
+        if (total > size + 1 || w.argv[w.argc] != NULL)
+            abort();
+        words_free(&w);
+    }
+    free(line);
+    return 0;
+}
