@@ -14,6 +14,7 @@
 /* echo-serve */
 
 /* echo-connect */
+extern const struct nk_command nk_cmd_echo_connect;
 
 const struct nk_command *const nk_commands[] = {
     /* resolve */
@@ -25,6 +26,7 @@ const struct nk_command *const nk_commands[] = {
     /* echo-serve */
 
     /* echo-connect */
+    &nk_cmd_echo_connect,
 
     NULL,
 };

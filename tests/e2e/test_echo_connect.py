@@ -1,0 +1,171 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""netkit echo-connect: the exact pipe, UDP, Unix, names, faults, the terminal session and --bench.
+
+The servers are the tests' own (echo_servers.py), each with one known behaviour, so these tests
+depend on nothing but the client.
+"""
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+import pexpect
+import pytest
+
+from conftest import NETKIT, run
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SERVERS = os.path.join(HERE, "echo_servers.py")
+
+
+def start(server, *args):
+    """Start one of echo_servers.py's servers; returns (Server, port or path, control port)."""
+    s = server(SERVERS, *args, binary=sys.executable)
+    line = s.lines[-1]
+    m = re.search(r"listening on (tcp|udp) \S+:(\d+)(?: control (\d+))?", line)
+    if m:
+        return s, int(m.group(2)), int(m.group(3)) if m.group(3) else None
+    return s, line.split()[-1], None
+
+
+@pytest.fixture(scope="module")
+def blob():
+    """5 MiB of random bytes, NULs and newlines included."""
+    data = os.urandom(5 * 1024 * 1024) + b"\0\n\0"
+    return data
+
+
+def test_pipe_5mib_binary_exact(server, blob):
+    _, port, _ = start(server, "tcp")
+    r = run("echo-connect", "127.0.0.1", port, input=blob, binary=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == blob
+    assert r.stderr == b""
+
+
+def test_pipe_lines_and_empty_input(server):
+    _, port, _ = start(server, "tcp")
+    r = run("echo-connect", "127.0.0.1", port, input="one\ntwo\nno newline")
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "one\ntwo\nno newline"
+    r = run("echo-connect", "127.0.0.1", port, input="")
+    assert (r.returncode, r.stdout) == (0, "")
+
+
+def test_pipe_ipv6(server):
+    _, port, _ = start(server, "tcp6")
+    r = run("echo-connect", "::1", port, input="over six\n")
+    assert (r.returncode, r.stdout) == (0, "over six\n"), r.stderr
+
+
+def test_server_closes_early(server):
+    _, port, _ = start(server, "close-after", 1000)
+    r = run("echo-connect", "127.0.0.1", port, input=b"x" * 2000, binary=True)
+    assert r.returncode == 1
+    # What came back is still written; the message names where the echo stopped.
+    assert r.stdout == b"x" * 1000
+    assert b"echo cut at offset 1000" in r.stderr
+
+
+def test_server_resets(server, blob):
+    _, port, _ = start(server, "reset-after", 3000)
+    r = run("echo-connect", "127.0.0.1", port, input=blob, binary=True)
+    assert r.returncode == 1
+    assert re.search(rb"echo cut at offset \d+: connection reset by server", r.stderr), r.stderr
+
+
+def test_server_changes_a_byte(server, blob):
+    _, port, _ = start(server, "corrupt", 1234567)
+    r = run("echo-connect", "127.0.0.1", port, input=blob, binary=True)
+    assert r.returncode == 1
+    want = "sent 0x%02x, received 0x%02x" % (blob[1234567], blob[1234567] ^ 0x20)
+    assert ("echo differs at offset 1234567: " + want).encode() in r.stderr, r.stderr
+    assert r.stdout[:1234567] == blob[:1234567]
+
+
+def test_silent_server_times_out(server):
+    _, port, _ = start(server, "silent")
+    t = time.monotonic()
+    r = run("echo-connect", "--timeout", 500, "127.0.0.1", port, input="anyone?\n")
+    assert r.returncode == 1
+    assert "no echo within 500 ms, at offset 0" in r.stderr
+    assert time.monotonic() - t < 10
+
+
+@pytest.fixture
+def refused_port():
+    """A port bound (so nobody else takes it) but not listening: connects are refused."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.bind(("127.0.0.1", 0))
+    yield s.getsockname()[1]
+    s.close()
+
+
+def test_refused(refused_port):
+    r = run("echo-connect", "127.0.0.1", refused_port, input="x\n")
+    assert r.returncode == 1
+    assert r.stderr == f"netkit echo-connect: 127.0.0.1:{refused_port}: connection refused\n"
+
+
+def test_name_tries_each_address(server, tmp_path):
+    """echo.test has an IPv6 and an IPv4 address; only IPv4 listens: the refusal of the first
+    is reported by address and the second one carries the echo."""
+    _, port, _ = start(server, "tcp")
+    hosts = tmp_path / "hosts"
+    hosts.write_text("::1 echo.test\n127.0.0.1 echo.test\n")
+    env = {"CARES_HOSTS": str(hosts)}
+    r = run("echo-connect", "echo.test", port, input="by name\n", env=env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "by name\n"
+    assert f"[::1]:{port}: connection refused" in r.stderr
+    r = run("echo-connect", "-4", "echo.test", port, input="v4\n", env=env)
+    assert (r.returncode, r.stdout, r.stderr) == (0, "v4\n", "")
+    r = run("echo-connect", "nosuch.test", port, input="x", env=env)
+    assert r.returncode == 1
+    assert "nosuch.test" in r.stderr
+
+
+def test_udp(server):
+    _, port, _ = start(server, "udp")
+    r = run("echo-connect", "-u", "127.0.0.1", port, input="first\nsecond\nlast")
+    assert (r.returncode, r.stdout) == (0, "first\nsecond\nlast"), r.stderr
+
+
+def test_udp_no_server(refused_port):
+    # Nothing listens on the UDP port: the ICMP refusal (or the timeout) fails the run.
+    r = run("echo-connect", "-u", "--timeout", 1000, "127.0.0.1", refused_port, input="x\n")
+    assert r.returncode == 1
+    assert "datagram at offset 0" in r.stderr or "no reply within" in r.stderr
+
+
+def test_unix(server, tmp_path, blob):
+    path = str(tmp_path / "echo.sock")
+    start(server, "unix", path)
+    r = run("echo-connect", "--unix", path, input=blob[:300000], binary=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == blob[:300000]
+    r = run("echo-connect", "--unix", str(tmp_path / "none.sock"), input="x")
+    assert r.returncode == 1
+    assert "none.sock: no such file or directory" in r.stderr
+
+
+@pytest.mark.parametrize("args,msg", [
+    (["127.0.0.1"], "HOST and PORT expected"),
+    (["127.0.0.1", "70000"], "70000: port out of range"),
+    (["127.0.0.1", "7", "8"], "'8': too many arguments"),
+    (["--unix", "/tmp/x", "127.0.0.1"], "no HOST or PORT with --unix"),
+    (["--pipeline", "4", "127.0.0.1", "7"], "need --bench"),
+    (["--bench", "--count", "5", "--duration", "1", "127.0.0.1", "7"], "choose one"),
+    (["--bench", "--size", "0", "127.0.0.1", "7"], "0: size out of range"),
+    (["-u", "--bench", "127.0.0.1", "7"], "UDP is not supported"),
+    (["bad..name", "7"], "bad..name"),
+])
+def test_bad_usage(args, msg):
+    r = run("echo-connect", *args, input="")
+    assert r.returncode == 2, r.stderr
+    assert msg in r.stderr
+    assert r.stderr.startswith("netkit echo-connect: ")
