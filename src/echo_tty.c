@@ -309,6 +309,9 @@ static bool round_editing(struct session *s, int sfd)
     }
     if (poll(p, 3, wait) < 0)
         return errno == EINTR;
+    /* Keys typed before a Ctrl-C were typed before it: read them first. */
+    if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
+        rl_callback_read_char();
     if (p[2].revents & POLLIN) {
         struct signalfd_siginfo si;
         if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
@@ -325,8 +328,6 @@ static bool round_editing(struct session *s, int sfd)
             return false;
     if (s->o->dgram)
         expire_dgrams(s);
-    if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
-        rl_callback_read_char();
     return !s->failed && !s->eof;
 }
 

@@ -13,6 +13,7 @@ Modes:
   reset-after N    echoes the first N bytes, then resets the connection (RST)
   corrupt N        echoes everything, but byte N of each connection's stream is changed
   silent           accepts, reads, never answers
+  hold             echoes nothing until the client half-closes, then everything at once
   udp              a correct UDP echo server on 127.0.0.1:0
   unix PATH        a correct echo server on a Unix-domain stream socket
 """
@@ -28,6 +29,7 @@ clients_lock = threading.Lock()
 
 def serve_conn(conn, mode, arg):
     seen = 0
+    held = []
     with clients_lock:
         clients.append(conn)
     try:
@@ -36,8 +38,10 @@ def serve_conn(conn, mode, arg):
             if not data and mode == "silent":
                 threading.Event().wait()  # never answer, never close
             if not data:
+                conn.sendall(b"".join(held))
                 break
-            if mode == "silent":
+            if mode in ("silent", "hold"):
+                held.append(data)
                 continue
             if mode in ("close-after", "reset-after") and seen + len(data) >= arg:
                 conn.sendall(data[: arg - seen])

@@ -169,3 +169,110 @@ def test_bad_usage(args, msg):
     assert r.returncode == 2, r.stderr
     assert msg in r.stderr
     assert r.stderr.startswith("netkit echo-connect: ")
+
+
+# --- the terminal session ---------------------------------------------------------------------
+
+def spawn(tmp_path, *args):
+    """echo-connect on a pty (readline echoes what is typed, as on a real terminal)."""
+    env = {"XDG_STATE_HOME": str(tmp_path / "state"), "TERM": "xterm", "NO_COLOR": "1",
+           "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
+    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        if k in os.environ:
+            env[k] = os.environ[k]
+    c = pexpect.spawn(NETKIT, ["echo-connect", *map(str, args)], env=env, timeout=10,
+                      dimensions=(24, 200))
+    return c
+
+
+RTT = r"  \(\d+\.\d{3} ms\)"
+
+
+def control(port, text):
+    """Make the tcp server send text, unsolicited, to its clients; wait until it has."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as k:
+        k.sendall(text.encode() + b"\n")
+        assert k.recv(16) == b"sent\n"
+
+
+def test_tty_session(server, tmp_path):
+    _, port, cport = start(server, "tcp")
+    c = spawn(tmp_path, "127.0.0.1", port)
+    prompt = f"127.0.0.1:{port}> "
+    c.expect_exact(prompt)
+    c.sendline("hello world")
+    c.expect("hello world" + RTT)
+    # A server message arrives while a line is half typed: it is printed above the line, and
+    # the line (prompt and text) is redrawn intact and still editable.
+    c.send("abc")
+    c.expect_exact(prompt + "abc")
+    control(cport, "NOTICE from the server")
+    c.expect_exact("NOTICE from the server\r\n" + prompt + "abc")
+    c.send("def\r")
+    c.expect("\rabcdef" + RTT)
+    # Ctrl-C drops the half-typed line: the next line sent is only what follows.
+    c.send("junk")
+    c.expect_exact(prompt + "junk")
+    c.sendintr()
+    c.expect_exact(prompt)
+    c.sendline("after")
+    c.expect(r"\rafter" + RTT)
+    # Ctrl-D: half-close, and exit 0 once the echo is complete.
+    c.sendeof()
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 0
+    hist = (tmp_path / "state" / "netkit" / "history").read_text()
+    assert hist.split("\n")[:3] == ["hello world", "abcdef", "after"]
+
+
+def test_tty_history_recalled(server, tmp_path):
+    _, port, _ = start(server, "tcp")
+    (tmp_path / "state" / "netkit").mkdir(parents=True)
+    (tmp_path / "state" / "netkit" / "history").write_text("from last time\n")
+    c = spawn(tmp_path, "127.0.0.1", port)
+    c.expect_exact("> ")
+    c.send("\x1b[A\r")  # up arrow, enter
+    c.expect("\rfrom last time" + RTT)
+    c.sendeof()
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 0
+
+
+def test_tty_ctrl_d_waits_for_the_echo(server, tmp_path):
+    """The server holds the echo until the client half-closes: Ctrl-D must still show it."""
+    _, port, _ = start(server, "hold")
+    c = spawn(tmp_path, "127.0.0.1", port)
+    c.expect_exact("> ")
+    c.sendline("late line")
+    c.expect_exact("> ")
+    c.sendeof()
+    c.expect("late line" + RTT)
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 0
+
+
+def test_tty_server_closes(server, tmp_path):
+    _, port, _ = start(server, "close-after", 6)
+    c = spawn(tmp_path, "127.0.0.1", port)
+    c.expect_exact("> ")
+    c.sendline("12345")
+    c.expect("12345" + RTT)
+    c.expect_exact("netkit echo-connect: connection closed by server")
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 1
+
+
+def test_tty_udp(server, tmp_path):
+    _, port, _ = start(server, "udp")
+    c = spawn(tmp_path, "-u", "127.0.0.1", port)
+    c.expect_exact(f"127.0.0.1:{port}> ")
+    c.sendline("datagram")
+    c.expect("\rdatagram" + RTT)
+    c.sendeof()
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 0
