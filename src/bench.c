@@ -642,26 +642,9 @@ int bench_parse_port_range(const char *buf, size_t len, int *lo, int *hi, char e
     return 0;
 }
 
-int bench_preflight(const struct bench_opts *o, char err[NK_ERRLEN])
+/* Every connection to one address and port needs its own local port. */
+static int ports_check(const struct bench_opts *o, char err[NK_ERRLEN])
 {
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-        if (rl.rlim_cur < rl.rlim_max) { /* the soft limit is ours to raise */
-            rlim_t soft = rl.rlim_cur;
-            rl.rlim_cur = rl.rlim_max;
-            if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-                rl.rlim_cur = soft;
-        }
-        if ((rlim_t)o->connections + FD_SPARE > rl.rlim_cur)
-            return nk_seterr(err,
-                             "%u connections need about %u file descriptors, but the limit is "
-                             "%llu (raise the hard limit: ulimit -Hn, limits.conf)",
-                             o->connections, o->connections + FD_SPARE,
-                             (unsigned long long)rl.rlim_cur);
-    }
-    if (o->addr.ss.ss_family == AF_UNIX)
-        return 0;
-    /* Every connection to one address and port needs its own local port. */
     FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
     if (!f)
         return 0;
@@ -678,5 +661,27 @@ int bench_preflight(const struct bench_opts *o, char err[NK_ERRLEN])
                          "%u connections to one address need as many local ports, but the "
                          "ephemeral range %d-%d has %u (sysctl net.ipv4.ip_local_port_range)",
                          o->connections, lo, hi, ports);
+    return 0;
+}
+
+int bench_preflight(const struct bench_opts *o, char err[NK_ERRLEN])
+{
+    if (o->addr.ss.ss_family != AF_UNIX && ports_check(o, err) < 0)
+        return -1;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+        if (rl.rlim_cur < rl.rlim_max) { /* the soft limit is ours to raise */
+            rlim_t soft = rl.rlim_cur;
+            rl.rlim_cur = rl.rlim_max;
+            if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+                rl.rlim_cur = soft;
+        }
+        if ((rlim_t)o->connections + FD_SPARE > rl.rlim_cur)
+            return nk_seterr(err,
+                             "%u connections need about %u file descriptors, but the limit is "
+                             "%llu (raise the hard limit: ulimit -Hn, limits.conf)",
+                             o->connections, o->connections + FD_SPARE,
+                             (unsigned long long)rl.rlim_cur);
+    }
     return 0;
 }

@@ -276,3 +276,103 @@ def test_tty_udp(server, tmp_path):
     c.expect(pexpect.EOF)
     c.close()
     assert c.exitstatus == 0
+
+
+# --- --bench ----------------------------------------------------------------------------------
+
+def bench(*args, **kw):
+    r = run("--json", "echo-connect", "--bench", *args, **kw)
+    return r, (json.loads(r.stdout) if r.stdout.strip() else None)
+
+
+def test_bench_json_fields_and_sanity(server):
+    _, port, _ = start(server, "tcp")
+    r, j = bench("--connections", 4, "--count", 400, "--pipeline", 3, "--size", 100,
+                 "--threads", 2, "127.0.0.1", port)
+    assert r.returncode == 0, r.stderr
+    for k in ("connections", "messages", "errors", "msgs_per_s", "mb_per_s", "latency_us"):
+        assert k in j
+    lat = j["latency_us"]
+    for k in ("min", "p50", "p90", "p99", "max"):
+        assert isinstance(lat[k], (int, float))
+    assert (j["connections"], j["messages"], j["errors"]) == (4, 400, 0)
+    assert 0 < lat["min"] <= lat["p50"] <= lat["p90"] <= lat["p99"] <= lat["max"]
+    assert j["msgs_per_s"] > 0
+    # MB/s is the payload rate: messages * size / elapsed.
+    assert abs(j["mb_per_s"] - j["msgs_per_s"] * 100 / 1e6) < 0.01 * j["mb_per_s"] + 1e-9
+    assert set(j["errors_by_kind"]) == {"mismatch", "reset", "timeout", "refused", "closed",
+                                        "other"}
+
+
+def test_bench_text_and_duration(server):
+    _, port, _ = start(server, "tcp")
+    r = run("echo-connect", "--bench", "--connections", 2, "--duration", 1, "127.0.0.1", port)
+    assert r.returncode == 0, r.stderr
+    m = re.search(r"^messages\s+(\d+)", r.stdout, re.M)
+    assert m and int(m.group(1)) > 0
+    assert re.search(r"^latency us\s+min [\d.]+\s+p50 [\d.]+", r.stdout, re.M)
+
+
+def test_bench_unix(server, tmp_path):
+    path = str(tmp_path / "b.sock")
+    start(server, "unix", path)
+    r, j = bench("--connections", 3, "--count", 300, "--unix", path)
+    assert r.returncode == 0, r.stderr
+    assert (j["messages"], j["errors"]) == (300, 0)
+
+
+def test_bench_corrupting_server_fails(server):
+    _, port, _ = start(server, "corrupt", 200)
+    r, j = bench("--connections", 2, "--count", 200, "127.0.0.1", port)
+    assert r.returncode == 1
+    assert j["errors"] > 0 and j["errors_by_kind"]["mismatch"] == j["errors"]
+    assert j["messages"] < 200
+    assert "echo differs at byte 8 of a message" in r.stderr
+
+
+def test_bench_refused(refused_port):
+    r, j = bench("--connections", 3, "--count", 30, "127.0.0.1", refused_port)
+    assert r.returncode == 1
+    assert j["errors_by_kind"]["refused"] == 3 and j["messages"] == 0
+    assert "connection refused" in r.stderr
+
+
+def test_bench_timeout(server):
+    _, port, _ = start(server, "silent")
+    r, j = bench("--connections", 2, "--count", 10, "--timeout", 300, "127.0.0.1", port)
+    assert r.returncode == 1
+    assert j["errors_by_kind"]["timeout"] == 2
+    assert "no echo within 300 ms" in r.stderr
+
+
+def _limit_fds(soft, hard=None):
+    import resource
+    return lambda: resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard or soft))
+
+
+def test_bench_preflight_descriptors():
+    r = subprocess.run([NETKIT, "echo-connect", "--bench", "--connections", "500", "127.0.0.1",
+                        "7"], capture_output=True, text=True, timeout=30,
+                       preexec_fn=_limit_fds(256))
+    assert r.returncode == 1
+    assert "500 connections need about 564 file descriptors, but the limit is 256" in r.stderr
+
+
+def test_bench_preflight_ports():
+    lo, hi = map(int, open("/proc/sys/net/ipv4/ip_local_port_range").read().split())
+    n = hi - lo + 2
+    r = subprocess.run([NETKIT, "echo-connect", "--bench", "--connections", str(n), "127.0.0.1",
+                        "7"], capture_output=True, text=True, timeout=30)
+    assert r.returncode == 1
+    assert f"ephemeral range {lo}-{hi} has {hi - lo + 1}" in r.stderr
+
+
+def test_bench_raises_soft_limit(server):
+    """300 connections with a soft limit of 100: the soft limit is raised to the hard one."""
+    _, port, _ = start(server, "tcp")
+    r = subprocess.run([NETKIT, "--json", "echo-connect", "--bench", "--connections", "300",
+                        "--count", "600", "127.0.0.1", str(port)], capture_output=True,
+                       text=True, timeout=60, preexec_fn=_limit_fds(100, 1024))
+    assert r.returncode == 0, r.stderr
+    j = json.loads(r.stdout)
+    assert (j["connections"], j["messages"], j["errors"]) == (300, 600, 0)
