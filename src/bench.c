@@ -57,6 +57,7 @@ struct conn {
     unsigned char *tx;      /* bytes queued, not yet accepted by the socket */
     size_t tx_off, tx_len;  /* the unsent part is tx[tx_off, tx_len) */
     uint64_t since_ms;      /* connect start, or last progress while messages are in flight */
+    uint64_t quota;         /* messages it may still start (UINT64_MAX with a duration) */
 };
 
 /* One thread's share of the work. */
@@ -75,7 +76,6 @@ struct worker {
     size_t pool_size;           /* their count */
     unsigned char *rx;          /* receive buffer */
     uint64_t rng;               /* xorshift state for payload offsets */
-    uint64_t to_start;          /* messages it may still start (UINT64_MAX with a duration) */
     bool sending_done;          /* no new message: count reached, duration over, or stopped */
     struct loop_timer open_tm;  /* opens connections at the rate */
     struct loop_timer watch_tm; /* watchdog */
@@ -195,7 +195,7 @@ static void conn_fill_and_send(struct conn *c)
     struct worker *w = c->w;
     const struct bench_opts *o = w->o;
     unsigned k = o->pipeline;
-    if (c->q_len < k && !w->sending_done && w->to_start > 0) {
+    if (c->q_len < k && !w->sending_done && c->quota > 0) {
         uint64_t t = now_ns();
         if (c->q_len == 0)
             c->since_ms = t / 1000000u;
@@ -204,19 +204,17 @@ static void conn_fill_and_send(struct conn *c)
             c->tx_len -= c->tx_off;
             c->tx_off = 0;
         }
-        while (c->q_len < k && w->to_start > 0) {
+        while (c->q_len < k && c->quota > 0) {
             uint32_t off = (uint32_t)(xorshift(&w->rng) % (w->pool_size - o->size + 1));
             unsigned slot = (c->q_head + c->q_len) % k;
             c->q_off[slot] = off;
             c->q_ns[slot] = t;
             c->q_len++;
-            if (w->to_start != UINT64_MAX)
-                w->to_start--;
+            if (c->quota != UINT64_MAX)
+                c->quota--;
             memcpy(c->tx + c->tx_len, w->pool + off, o->size);
             c->tx_len += o->size;
         }
-        if (w->to_start == 0)
-            w->sending_done = true;
     }
     if (c->tx_off < c->tx_len) {
         ssize_t n = send(c->io.fd, c->tx + c->tx_off, c->tx_len - c->tx_off, MSG_NOSIGNAL);
@@ -439,7 +437,8 @@ static int worker_init(struct worker *w, struct bench *b, unsigned idx, char err
     w->o = o;
     w->nconns = o->connections / b->nw + (idx < o->connections % b->nw);
     w->rate = (double)o->connect_rate / 1000.0 / b->nw;
-    w->to_start = o->count ? o->count / b->nw + (idx < o->count % b->nw) : UINT64_MAX;
+    /* --count is shared out: each worker, then each of its connections, gets an equal part. */
+    uint64_t share = o->count / b->nw + (idx < o->count % b->nw);
     w->pool_size = o->size * 2 > POOL_MIN ? o->size * 2 : POOL_MIN;
     w->rng = (o->seed ? o->seed : now_ns()) * 2654435761u + idx * 0x9e3779b97f4a7c15u + 1;
     w->loop = loop_new();
@@ -456,6 +455,7 @@ static int worker_init(struct worker *w, struct bench *b, unsigned idx, char err
         struct conn *c = &w->conns[i];
         c->w = w;
         c->io.fd = -1;
+        c->quota = o->count ? share / w->nconns + (i < share % w->nconns) : UINT64_MAX;
         c->q_off = malloc(o->pipeline * sizeof(*c->q_off));
         c->q_ns = malloc(o->pipeline * sizeof(*c->q_ns));
         c->tx = malloc(o->pipeline * o->size);
