@@ -378,9 +378,11 @@ static void on_watch_timer(struct loop *l, struct loop_timer *t)
         w->sending_done = true;
     for (unsigned i = 0; i < w->opened; i++) {
         struct conn *c = &w->conns[i];
-        if (c->state == C_CONNECTING && now - c->since_ms >= (uint64_t)timeout)
+        /* since_ms may be a little ahead of the loop's cached clock: compare without wrapping */
+        bool overdue = c->since_ms + (uint64_t)timeout <= now;
+        if (c->state == C_CONNECTING && overdue)
             conn_fail(c, BENCH_E_TIMEOUT, "connect: no answer within %d ms", timeout);
-        else if (c->state == C_OPEN && c->q_len > 0 && now - c->since_ms >= (uint64_t)timeout)
+        else if (c->state == C_OPEN && c->q_len > 0 && overdue)
             conn_fail(c, BENCH_E_TIMEOUT, "no echo within %d ms", timeout);
         else if (c->state == C_OPEN && c->q_len == 0 && w->sending_done)
             conn_close(c);

@@ -11,6 +11,7 @@
  *                        --pipeline K --threads N --connect-rate N
  */
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,8 +101,10 @@ static int addresses(const struct req *r, struct net_addr **addrs, size_t *n)
     if (r->unix_path) {
         *addrs = calloc(1, sizeof(**addrs));
         *n = 1;
-        if (!*addrs)
-            return nk_err(CMD, "out of memory"), NK_FAIL;
+        if (!*addrs) {
+            nk_err(CMD, "out of memory");
+            return NK_FAIL;
+        }
         if (echo_unix_addr(r->unix_path, *addrs, err) < 0) {
             free(*addrs);
             return nk_usage(CMD, "%s", err);
@@ -188,6 +191,15 @@ static void progress_line(struct bench *b, uint64_t start_us)
     fflush(stderr);
 }
 
+/* Ctrl-C during a bench outside the shell: stop sending, report what was measured. */
+static volatile sig_atomic_t bench_interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    bench_interrupted = 1;
+}
+
 static void print_bench(struct out *o, const struct req *r, const struct bench_result *res)
 {
     const struct hist *h = res->latency;
@@ -259,11 +271,15 @@ static int run_bench(struct req *r, struct nk_ctx *ctx)
         nk_err(CMD, "%s", err);
         return NK_FAIL;
     }
+    struct sigaction sa = {.sa_handler = on_sigint}, old_sa;
+    bench_interrupted = 0;
+    if (!ctx->interrupt) /* the shell has its own handler and flag */
+        sigaction(SIGINT, &sa, &old_sa);
     bool live = isatty(STDERR_FILENO);
     uint64_t start = loop_clock_us();
     bool stopped = false;
     while (!bench_wait(b, 250)) {
-        if (ctx->interrupt && *ctx->interrupt && !stopped) {
+        if ((bench_interrupted || (ctx->interrupt && *ctx->interrupt)) && !stopped) {
             bench_stop(b);
             stopped = true;
         }
@@ -274,12 +290,15 @@ static int run_bench(struct req *r, struct nk_ctx *ctx)
         fprintf(stderr, "\r\033[K");
     struct bench_result res;
     bench_finish(b, &res);
+    if (!ctx->interrupt)
+        sigaction(SIGINT, &old_sa, NULL);
     struct out o;
     out_init(&o, stdout, ctx->json, ctx->color);
     print_bench(&o, r, &res);
     rc = out_flush(&o) < 0 ? NK_FAIL : NK_OK;
     if (res.errors) {
-        nk_err(CMD, "%" PRIu64 " errors; the first: %s", res.errors, res.first_error);
+        nk_err(CMD, "%" PRIu64 " error%s; the first: %s", res.errors, res.errors == 1 ? "" : "s",
+               res.first_error);
         rc = NK_FAIL;
     } else if (res.messages == 0) {
         nk_err(CMD, "no message was echoed");

@@ -107,9 +107,10 @@ static void got_line(struct session *s, const char *text, size_t n)
 
 static void send_bytes(struct session *s, const char *buf, size_t n)
 {
+    char why[128];
     if (s->o->dgram) {
         if (send(s->o->sock, buf, n, 0) < 0)
-            fail(s, "send: %s", strerror(errno));
+            fail(s, "send: %s", echo_strerror(errno, why, sizeof(why)));
         return;
     }
     /* Stream: queue behind anything the socket has not taken yet, then push. */
@@ -125,14 +126,15 @@ static void send_bytes(struct session *s, const char *buf, size_t n)
 
 static void flush_tx(struct session *s)
 {
+    char why[128];
     if (s->tx_len == 0)
         return;
     ssize_t w = send(s->o->sock, s->tx, s->tx_len, MSG_NOSIGNAL);
     if (w < 0) {
-        if (errno != EAGAIN && errno != EINTR)
-            fail(s,
-                 errno == EPIPE || errno == ECONNRESET ? "connection reset by server" : "send: %s",
-                 strerror(errno));
+        if (errno == EPIPE || errno == ECONNRESET)
+            fail(s, "connection reset by server");
+        else if (errno != EAGAIN && errno != EINTR)
+            fail(s, "send: %s", echo_strerror(errno, why, sizeof(why)));
         return;
     }
     memmove(s->tx, s->tx + w, s->tx_len - (size_t)w);
@@ -199,7 +201,7 @@ static void take_stream(struct session *s, const char *buf, size_t n)
 /* Read the socket; false once the server has gone. */
 static bool receive(struct session *s)
 {
-    char buf[65536];
+    char buf[65536], why[128];
     ssize_t r = recv(s->o->sock, buf, sizeof(buf), 0);
     if (r < 0) {
         if (errno == EAGAIN || errno == EINTR)
@@ -209,7 +211,7 @@ static bool receive(struct session *s)
         else if (errno == ECONNREFUSED)
             fail(s, "connection refused (no UDP echo server there)");
         else
-            fail(s, "receive: %s", strerror(errno));
+            fail(s, "receive: %s", echo_strerror(errno, why, sizeof(why)));
         return false;
     }
     if (s->o->dgram) {
@@ -362,6 +364,7 @@ static void drain(struct session *s)
 int echo_tty_run(const struct echo_tty_opts *o, char err[NK_ERRLEN])
 {
     struct session s = {.o = o, .err = err};
+    char why[128];
     sigset_t mask, old;
     sigemptyset(&mask);
     sigaddset(&mask, SIGINT);
@@ -371,10 +374,13 @@ int echo_tty_run(const struct echo_tty_opts *o, char err[NK_ERRLEN])
     int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
     if (sfd < 0) {
         sigprocmask(SIG_SETMASK, &old, NULL);
-        return nk_seterr(err, "signalfd: %s", strerror(errno));
+        return nk_seterr(err, "signalfd: %s", echo_strerror(errno, why, sizeof(why)));
     }
     cur = &s;
     history_open(o);
+    /* Readline's settings are process-wide (the shell uses them too): restore them after. */
+    const char *old_name = rl_readline_name;
+    int old_catch = rl_catch_signals, old_winch = rl_catch_sigwinch;
     rl_readline_name = "netkit";
     rl_catch_signals = 0;
     rl_catch_sigwinch = 0;
@@ -390,6 +396,9 @@ int echo_tty_run(const struct echo_tty_opts *o, char err[NK_ERRLEN])
     if (s.eof && !s.failed)
         drain(&s);
     rl_bind_key('\t', rl_complete);
+    rl_readline_name = old_name;
+    rl_catch_signals = old_catch;
+    rl_catch_sigwinch = old_winch;
     if (o->history_path)
         history_truncate_file(o->history_path, HISTORY_KEEP);
     while (s.head)
