@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* libFuzzer: random bytes as an argv (NUL-separated words) for the option layer, and each word
- * as a number and as an ADDR[:PORT] for the value parsers every command uses. */
+ * as a number and as an ADDR[:PORT] for the value parsers every command uses.
+ * Usage messages are expected by the thousand: run with -close_fd_mask=3. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +11,6 @@
 #include "net.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 enum {
     O_FLAG = 1,
@@ -32,15 +32,6 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     return 0;
 }
 static const struct nk_command cmd = {"fuzz", run, opts, "[X...]", NK_COMP_NONE, "f", NULL};
-
-int LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-    (void)argc, (void)argv;
-    /* Usage messages are expected by the thousand; --help would print too. */
-    if (!freopen("/dev/null", "w", stderr) || !freopen("/dev/null", "w", stdout))
-        abort();
-    return 0;
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "commands.h"
+#include "msg.h"
+#include "shell.h"
 
 /* resolve */
 
@@ -37,4 +39,29 @@ const struct nk_command *nk_command_find(const char *name)
         if (strcmp((*c)->name, name) == 0)
             return *c;
     return NULL;
+}
+
+int nk_run(int argc, char **argv, struct nk_ctx *ctx)
+{
+    const char *name = argv[0];
+    if (strcmp(name, "help") == 0) {
+        if (argc < 2) {
+            nk_usage_text(stdout);
+            return NK_OK;
+        }
+        const struct nk_command *cmd = nk_command_find(argv[1]);
+        if (!cmd)
+            return nk_usage(NULL, "'%s': unknown command", argv[1]);
+        nk_opt_help(cmd);
+        return NK_OK;
+    }
+    if (strcmp(name, "shell") == 0) {
+        if (argc > 1)
+            return nk_usage(NULL, "shell: '%s': takes no arguments", argv[1]);
+        return nk_shell(ctx);
+    }
+    const struct nk_command *cmd = nk_command_find(name);
+    if (!cmd)
+        return nk_usage(NULL, "'%s': unknown command", name);
+    return cmd->run(argc, argv, ctx);
 }

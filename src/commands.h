@@ -4,6 +4,8 @@
 #ifndef NK_COMMANDS_H
 #define NK_COMMANDS_H
 
+#include <stdio.h>
+
 #include "opt.h"
 
 struct nk_command {
@@ -21,5 +23,12 @@ extern const struct nk_command *const nk_commands[];
 
 /* The command named exactly `name`, or NULL. */
 const struct nk_command *nk_command_find(const char *name);
+
+/* Run one command line: argv[0] is a command name, `help` or `shell`. Returns its exit status.
+ * Used by main, batch mode and the interactive shell. */
+int nk_run(int argc, char **argv, struct nk_ctx *ctx);
+
+/* The top-level usage text (`netkit --help`), defined in main.c. */
+void nk_usage_text(FILE *fp);
 
 #endif

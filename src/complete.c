@@ -10,7 +10,7 @@
 
 /* Words offered before any command. */
 static const char *const global_words[] = {"--json", "--color=", "--help", "--version", NULL};
-static const char *const extra_cmds[] = {"help", NULL};
+static const char *const extra_cmds[] = {"help", "shell", NULL};
 
 struct sink {
     const char *prefix; /* the word being completed */

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* loop.c - epoll plus a binary heap of timers; an eventfd wakes the loop for loop_stop. */
 #include <errno.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -13,7 +15,13 @@
 /* Events fetched per epoll_wait: enough to batch a busy server, small enough for the stack. */
 #define LOOP_BATCH 256
 
+/* Live loops, so that loop_interrupt_all (from a signal handler) can wake each one. */
+#define LOOP_REGISTRY 128
+static _Atomic(struct loop *) registry[LOOP_REGISTRY];
+static volatile sig_atomic_t interrupted;
+
 struct loop {
+    int slot;                 /* index in registry, -1 if it was full */
     int epfd;                 /* the epoll instance */
     int wakefd;               /* eventfd written by loop_stop */
     volatile int stop;        /* set by loop_stop; cleared when loop_run returns */
@@ -45,6 +53,8 @@ struct loop *loop_new(void)
     struct loop *l = calloc(1, sizeof(*l));
     if (!l)
         return NULL;
+    l->slot = -1;
+    l->wakefd = -1;
     l->epfd = epoll_create1(EPOLL_CLOEXEC);
     l->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (l->epfd < 0 || l->wakefd < 0)
@@ -53,6 +63,12 @@ struct loop *loop_new(void)
     struct epoll_event ev = {.events = EPOLLIN, .data.ptr = NULL};
     if (epoll_ctl(l->epfd, EPOLL_CTL_ADD, l->wakefd, &ev) < 0)
         goto fail;
+    l->slot = -1;
+    for (int i = 0; i < LOOP_REGISTRY && l->slot < 0; i++) {
+        struct loop *none = NULL;
+        if (atomic_compare_exchange_strong(&registry[i], &none, l))
+            l->slot = i;
+    }
     loop_update_time(l);
     return l;
 fail:;
@@ -66,6 +82,8 @@ void loop_free(struct loop *l)
 {
     if (!l)
         return;
+    if (l->slot >= 0)
+        atomic_store(&registry[l->slot], NULL);
     if (l->epfd >= 0)
         close(l->epfd);
     if (l->wakefd >= 0)
@@ -186,6 +204,26 @@ void loop_stop(struct loop *l)
     (void)r;
 }
 
+void loop_interrupt_all(void)
+{
+    interrupted = 1;
+    for (int i = 0; i < LOOP_REGISTRY; i++) {
+        struct loop *l = atomic_load(&registry[i]);
+        if (l)
+            loop_stop(l);
+    }
+}
+
+void loop_interrupt_clear(void)
+{
+    interrupted = 0;
+}
+
+int loop_interrupted(void)
+{
+    return interrupted;
+}
+
 /* Run every timer whose deadline has passed; returns the wait until the next one (-1: none). */
 static int run_timers(struct loop *l)
 {
@@ -207,7 +245,7 @@ int loop_run(struct loop *l)
     struct epoll_event evs[LOOP_BATCH];
     int rc = 0;
     loop_update_time(l);
-    while (!l->stop) {
+    while (!l->stop && !interrupted) {
         int wait = run_timers(l);
         if (l->stop || (l->nio == 0 && l->nheap == 0))
             break;
@@ -231,5 +269,9 @@ int loop_run(struct loop *l)
         }
     }
     l->stop = 0;
+    if (interrupted) {
+        errno = EINTR;
+        return -1;
+    }
     return rc;
 }

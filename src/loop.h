@@ -60,10 +60,18 @@ uint64_t loop_now_ms(struct loop *l);
 uint64_t loop_clock_us(void);
 void loop_update_time(struct loop *l);
 
-/* Run until loop_stop, or until no descriptor and no timer is registered. 0, or -1 with errno. */
+/* Run until loop_stop, or until no descriptor and no timer is registered: 0. -1 with errno on
+ * failure, and -1 with errno EINTR after loop_interrupt_all (the caller gives up its work). */
 int loop_run(struct loop *l);
 /* Make loop_run return after the current iteration. Async-signal-safe and thread-safe. */
 void loop_stop(struct loop *l);
+/* Stop every live loop, in every thread, and make loop_run fail with EINTR until
+ * loop_interrupt_clear: how the shell's Ctrl-C stops a running command. Async-signal-safe. */
+void loop_interrupt_all(void);
+void loop_interrupt_clear(void);
+/* True between loop_interrupt_all and loop_interrupt_clear. */
+int loop_interrupted(void);
+
 /* Number of descriptors registered (excluding the loop's own). */
 size_t loop_io_count(const struct loop *l);
 

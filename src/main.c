@@ -3,6 +3,7 @@
  *
  *   netkit [--json] [--color=WHEN] COMMAND [OPTIONS] [ARGS]
  *   netkit help [COMMAND] | --help | --version | --complete -- WORDS...
+ *   netkit                    the interactive shell (stdin a terminal)
  *   netkit < FILE             one command per line
  */
 #include <errno.h>
@@ -15,13 +16,13 @@
 #include "commands.h"
 #include "complete.h"
 #include "msg.h"
-#include "words.h"
+#include "shell.h"
 
 #ifndef NETKIT_VERSION
 #define NETKIT_VERSION "0.0.0"
 #endif
 
-static void usage(FILE *fp)
+void nk_usage_text(FILE *fp)
 {
     fprintf(fp, "Usage: netkit [--json] [--color=auto|always|never] COMMAND [OPTIONS] [ARGS]\n"
                 "       netkit help [COMMAND]\n"
@@ -37,68 +38,6 @@ static void usage(FILE *fp)
                 "  -h, --help          show this help\n"
                 "  -V, --version       show the version\n"
                 "\nSee netkit(1) and netkit-COMMAND(1).\n");
-}
-
-/* Run one command line (argv[0] is the command name). */
-static int run_command(int argc, char **argv, struct nk_ctx *ctx)
-{
-    const char *name = argv[0];
-    if (strcmp(name, "help") == 0) {
-        if (argc < 2) {
-            usage(stdout);
-            return NK_OK;
-        }
-        const struct nk_command *cmd = nk_command_find(argv[1]);
-        if (!cmd)
-            return nk_usage(NULL, "'%s': unknown command", argv[1]);
-        nk_opt_help(cmd);
-        return NK_OK;
-    }
-    const struct nk_command *cmd = nk_command_find(name);
-    if (!cmd)
-        return nk_usage(NULL, "'%s': unknown command", name);
-    return cmd->run(argc, argv, ctx);
-}
-
-/* stdout must have reached its destination: `netkit ifaces > /dev/full` fails (git run_builtin). */
-static int check_stdout(const char *cmd, int status)
-{
-    if (fflush(stdout) == 0 && !ferror(stdout))
-        return status;
-    if (errno != EPIPE) /* a reader that left (| head) needs no message */
-        nk_err(cmd, "write error on standard output: %s", strerror(errno));
-    return status ? status : NK_FAIL;
-}
-
-/* `netkit < FILE`: one command per line; the status of the last line that failed, 0 if none. */
-static int run_batch(struct nk_ctx *ctx)
-{
-    char *line = NULL;
-    size_t cap = 0;
-    int last_fail = NK_OK;
-    char err[NK_ERRLEN];
-    while (getline(&line, &cap, stdin) >= 0) {
-        struct words w;
-        if (words_split(line, &w, err) < 0) {
-            last_fail = nk_usage(NULL, "%s", err);
-            continue;
-        }
-        int argc = w.argc, st = NK_OK;
-        char **argv = w.argv;
-        if (argc > 0 && strcmp(argv[0], "netkit") == 0) {
-            argc--;
-            argv++;
-        }
-        if (argc > 0) {
-            struct nk_ctx c = *ctx; /* each line starts from the global settings */
-            st = check_stdout(argv[0], run_command(argc, argv, &c));
-        }
-        if (st != NK_OK)
-            last_fail = st;
-        words_free(&w);
-    }
-    free(line);
-    return last_fail;
 }
 
 static void print_candidate(const char *cand, void *arg)
@@ -120,11 +59,11 @@ int main(int argc, char **argv)
         if (strcmp(a, "--json") == 0) {
             ctx.json = true;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-            usage(stdout);
-            return check_stdout(NULL, NK_OK);
+            nk_usage_text(stdout);
+            return nk_finish(NULL, NK_OK);
         } else if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0) {
             printf("netkit %s\n", NETKIT_VERSION);
-            return check_stdout(NULL, NK_OK);
+            return nk_finish(NULL, NK_OK);
         } else if (strcmp(a, "--complete") == 0) {
             /* netkit --complete [--] WORD... : candidates for the last word, one per line. */
             int k = i + 1;
@@ -136,7 +75,7 @@ int main(int argc, char **argv)
                               : nk_complete(1, none, print_candidate, NULL);
             if (fs)
                 puts("__files__");
-            return check_stdout(NULL, NK_OK);
+            return nk_finish(NULL, NK_OK);
         } else if (strncmp(a, "--color", 7) == 0) {
             const char *v = a[7] == '=' ? a + 8 : (a[7] == '\0' && i + 1 < argc ? argv[++i] : NULL);
             int mode = !v                     ? -1
@@ -155,11 +94,7 @@ int main(int argc, char **argv)
         }
     }
     if (i == argc) {
-        if (isatty(STDIN_FILENO)) {
-            usage(stderr);
-            return nk_usage(NULL, "no command given (the interactive shell is not built yet)");
-        }
-        return check_stdout(NULL, run_batch(&ctx));
+        return nk_finish(NULL, nk_shell(&ctx));
     }
-    return check_stdout(argv[i], run_command(argc - i, argv + i, &ctx));
+    return nk_finish(argv[i], nk_run(argc - i, argv + i, &ctx));
 }

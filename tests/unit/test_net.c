@@ -35,9 +35,9 @@ static void hostport(void **state)
 static void hostport_bad(void **state)
 {
     char buf[NET_ADDRSTRLEN], err[NK_ERRLEN];
-    static const char *bad[] = {"",          "1.2.3",         "127.0.0.1:",  "127.0.0.1:70000",
-                                "[::1",      "[::1]x",        "[::1]:-1",    "host.test",
-                                "1.2.3.4:ab", "::1%nosuchif0", "[]:53",       "256.1.1.1",
+    static const char *bad[] = {"",           "1.2.3",         "127.0.0.1:", "127.0.0.1:70000",
+                                "[::1",       "[::1]x",        "[::1]:-1",   "host.test",
+                                "1.2.3.4:ab", "::1%nosuchif0", "[]:53",      "256.1.1.1",
                                 NULL};
     (void)state;
     for (int i = 0; bad[i]; i++)
@@ -54,8 +54,9 @@ static void loopback(void **state)
     static const struct {
         const char *s;
         bool lo;
-    } cases[] = {{"127.0.0.1", true}, {"127.9.8.7", true}, {"::1", true}, {"::ffff:127.0.0.1", true},
-                 {"0.0.0.0", false},  {"::", false},      {"10.0.0.1", false}};
+    } cases[] = {{"127.0.0.1", true},        {"127.9.8.7", true}, {"::1", true},
+                 {"::ffff:127.0.0.1", true}, {"0.0.0.0", false},  {"::", false},
+                 {"10.0.0.1", false}};
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         assert_int_equal(net_parse_ip(cases[i].s, 0, &a, err), 0);
         assert_int_equal(net_is_loopback((const struct sockaddr *)&a.ss), cases[i].lo);

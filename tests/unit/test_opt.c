@@ -11,7 +11,12 @@
 
 #include "commands.h"
 
-enum { O_FLAG = 1, O_NUM, O_ENUM, O_STR };
+enum {
+    O_FLAG = 1,
+    O_NUM,
+    O_ENUM,
+    O_STR
+};
 static const char *const colours[] = {"red", "green", NULL};
 static const struct nk_opt opts[] = {
     {O_FLAG, 'f', "flag", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE, "a flag"},
@@ -71,12 +76,18 @@ static void number_value(void **state)
 static void bad_values(void **state)
 {
     static char *cases[][4] = {
-        {"test", "-n", "0", NULL},       {"test", "-n", "101", NULL},
-        {"test", "--num", "abc", NULL},  {"test", "--num", "5x", NULL},
-        {"test", "--num", " 5", NULL},   {"test", "--num", "", NULL},
-        {"test", "--paint", "blue", NULL}, {"test", "--bogus", NULL},
-        {"test", "-z", NULL},            {"test", "--num", NULL},
-        {"test", "--flag=1", NULL},      {"test", "-n", "99999999999999999999", NULL},
+        {"test", "-n", "0", NULL},
+        {"test", "-n", "101", NULL},
+        {"test", "--num", "abc", NULL},
+        {"test", "--num", "5x", NULL},
+        {"test", "--num", " 5", NULL},
+        {"test", "--num", "", NULL},
+        {"test", "--paint", "blue", NULL},
+        {"test", "--bogus", NULL},
+        {"test", "-z", NULL},
+        {"test", "--num", NULL},
+        {"test", "--flag=1", NULL},
+        {"test", "-n", "99999999999999999999", NULL},
     };
     (void)state;
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -147,9 +158,12 @@ int main(void)
     if (!freopen("/dev/null", "w", stderr))
         return 1;
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(flags_and_positionals), cmocka_unit_test(number_value),
-        cmocka_unit_test(bad_values),            cmocka_unit_test(enum_index),
-        cmocka_unit_test(help_is_success),       cmocka_unit_test(reparse),
+        cmocka_unit_test(flags_and_positionals),
+        cmocka_unit_test(number_value),
+        cmocka_unit_test(bad_values),
+        cmocka_unit_test(enum_index),
+        cmocka_unit_test(help_is_success),
+        cmocka_unit_test(reparse),
         cmocka_unit_test(parse_num_messages),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

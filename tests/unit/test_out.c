@@ -102,8 +102,8 @@ static void write_error(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(text_form),           cmocka_unit_test(color_form),
-        cmocka_unit_test(json_form),           cmocka_unit_test(ndjson_and_unclosed),
+        cmocka_unit_test(text_form),   cmocka_unit_test(color_form),
+        cmocka_unit_test(json_form),   cmocka_unit_test(ndjson_and_unclosed),
         cmocka_unit_test(write_error),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,9 +85,8 @@ static void many_words(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(plain),        cmocka_unit_test(quoting),
-        cmocka_unit_test(comments),     cmocka_unit_test(unterminated),
-        cmocka_unit_test(many_words),
+        cmocka_unit_test(plain),        cmocka_unit_test(quoting),    cmocka_unit_test(comments),
+        cmocka_unit_test(unterminated), cmocka_unit_test(many_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""The interactive shell on a real terminal (a pty through pexpect): prompt, help, set,
+history file, tab completion, Ctrl-C at the prompt, failing commands, Ctrl-D."""
+import os
+
+import pexpect
+import pytest
+
+from conftest import NETKIT
+
+PROMPT = "netkit> "
+
+
+@pytest.fixture
+def shell(tmp_path):
+    env = dict(os.environ, XDG_STATE_HOME=str(tmp_path / "state"), TERM="xterm", NO_COLOR="1")
+    child = pexpect.spawn(NETKIT, env=env, encoding="utf-8", timeout=15, dimensions=(40, 200))
+    child.expect_exact(PROMPT)
+    yield child, tmp_path
+    if child.isalive():
+        child.terminate(force=True)
+
+
+def test_help_and_exit(shell):
+    child, _ = shell
+    child.sendline("help")
+    child.expect("Usage: netkit")
+    child.expect_exact(PROMPT)
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    child.wait()
+    assert child.exitstatus == 0
+
+
+def test_failing_command_keeps_the_shell(shell):
+    child, _ = shell
+    child.sendline("frobnicate")
+    child.expect("'frobnicate': unknown command")
+    child.expect_exact(PROMPT)
+    child.sendline("help --bogus-thing")
+    child.expect_exact(PROMPT)
+    assert child.isalive()
+
+
+def test_set_lists_and_validates(shell):
+    child, _ = shell
+    child.sendline("set server 127.0.0.1:5300")
+    child.expect_exact(PROMPT)
+    child.sendline("set json on")
+    child.expect_exact(PROMPT)
+    child.sendline("set")
+    child.expect(r"server\s+127\.0\.0\.1:5300")
+    child.expect(r"json\s+on")
+    child.expect_exact(PROMPT)
+    child.sendline("set server 300.1.1.1")
+    child.expect("netkit set: server: '300.1.1.1': not an IP address")
+    child.expect_exact(PROMPT)
+    child.sendline("set timeout 70000000")
+    child.expect("70000000: timeout out of range")
+    child.expect_exact(PROMPT)
+
+
+def test_history_file(shell):
+    child, tmp = shell
+    child.sendline("help")
+    child.expect_exact(PROMPT)
+    child.sendline("set json off")
+    child.expect_exact(PROMPT)
+    child.sendeof()
+    child.expect(pexpect.EOF)
+    child.wait()
+    assert child.exitstatus == 0
+    hist = (tmp / "state" / "netkit" / "history").read_text().splitlines()
+    assert hist[-2:] == ["help", "set json off"]
+
+
+def test_tab_completes_command(shell):
+    child, _ = shell
+    child.send("hel\t")
+    child.expect_exact("help")
+    child.send(" --\t\t")  # help takes no options: nothing, but no crash either
+    child.send("\x15")     # Ctrl-U: clear the line
+    child.send("se\t")
+    child.expect_exact("set")
+    child.send(" ti\t")
+    child.expect_exact("timeout")
+
+
+def test_ctrl_c_clears_the_line(shell):
+    child, _ = shell
+    child.send("frobnicate-never-run")
+    child.sendintr()
+    child.expect_exact(PROMPT)
+    child.sendline("help")
+    child.expect("Usage: netkit")
+    child.expect_exact(PROMPT)
+    assert "unknown command" not in child.before
