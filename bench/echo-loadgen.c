@@ -126,7 +126,8 @@ int main(int argc, char **argv)
             }
             size_t off = 0, done = 0;
             while (off < (size_t)got) {
-                size_t want = size - c->got, take = (size_t)got - off < want ? (size_t)got - off : want;
+                size_t want = size - c->got,
+                       take = (size_t)got - off < want ? (size_t)got - off : want;
                 /* message j of a round holds bytes msg[j*size ...]: verify against its slot */
                 unsigned slot = c->head;
                 if (c->n == 0 || memcmp(rx + off, msg + (size_t)slot * size + c->got, take) != 0) {
