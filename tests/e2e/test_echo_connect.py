@@ -7,6 +7,7 @@ depend on nothing but the client.
 import json
 import os
 import re
+import select
 import socket
 import subprocess
 import sys
@@ -109,6 +110,38 @@ def test_refused(refused_port):
     r = run("echo-connect", "127.0.0.1", refused_port, input="x\n")
     assert r.returncode == 1
     assert r.stderr == f"netkit echo-connect: 127.0.0.1:{refused_port}: connection refused\n"
+
+
+def test_unreachable_names_the_address(netns):
+    ns = netns()  # loopback only: any other network is unreachable
+    r = run("echo-connect", "192.0.2.1", 7, input="x", netns=ns)
+    assert r.returncode == 1
+    assert r.stderr == "netkit echo-connect: 192.0.2.1:7: network is unreachable\n"
+
+
+def test_pipe_memory_is_bounded(server):
+    """A server that echoes nothing until the end: the client stops reading its input once its
+    window is full (it does not swallow the stream), then gives up after the timeout."""
+    _, port, _ = start(server, "hold")
+    p = subprocess.Popen([NETKIT, "echo-connect", "--timeout", "1500", "127.0.0.1", str(port)],
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    os.set_blocking(p.stdin.fileno(), False)
+    chunk, written = b"z" * 65536, 0
+    deadline = time.monotonic() + 20
+    while p.poll() is None and time.monotonic() < deadline:
+        if not select.select([], [p.stdin], [], 0.2)[1]:
+            continue
+        try:
+            written += os.write(p.stdin.fileno(), chunk)
+        except BlockingIOError:
+            continue
+        except BrokenPipeError:
+            break
+    out, err = p.communicate(timeout=20)
+    assert p.returncode == 1
+    assert b"no echo within 1500 ms, at offset 0" in err
+    # 256 KiB window + the pipe's and sockets' buffers: far less than what was offered.
+    assert written < 1024 * 1024, written
 
 
 def test_name_tries_each_address(server, tmp_path):
