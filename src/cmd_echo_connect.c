@@ -214,7 +214,8 @@ static void print_bench(struct out *o, const struct req *r, const struct bench_r
     out_obj_begin(o, NULL);
     out_u64(o, "connections", "connections  %" PRIu64 "\n", res->connections);
     out_u64(o, "messages", "messages     %" PRIu64, res->messages);
-    out_text(o, " of %zu bytes, pipeline %u, %u threads\n", r->b.size, r->b.pipeline, r->b.threads);
+    out_text(o, " of %zu bytes, pipeline %u, %u thread%s\n", r->b.size, r->b.pipeline, r->b.threads,
+             r->b.threads == 1 ? "" : "s");
     out_u64(o, "errors", "errors       %" PRIu64, res->errors);
     out_obj_begin(o, "errors_by_kind");
     for (int k = 0; k < BENCH_E_KINDS; k++) {

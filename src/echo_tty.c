@@ -145,6 +145,9 @@ static void on_line(char *line)
 {
     struct session *s = cur;
     if (!line) {
+        /* Ctrl-D: leave readline now, from inside the handler, so it draws no new prompt. */
+        rl_callback_handler_remove();
+        s->editing = false;
         s->eof = true;
         return;
     }
@@ -389,7 +392,8 @@ int echo_tty_run(const struct echo_tty_opts *o, char err[NK_ERRLEN])
     s.editing = true;
     while (round_editing(&s, sfd))
         ;
-    rl_callback_handler_remove();
+    if (s.editing)
+        rl_callback_handler_remove();
     s.editing = false;
     fputc('\n', stdout); /* end the prompt's line: Ctrl-D, or the half-typed line stays above */
     fflush(stdout);
