@@ -250,9 +250,11 @@ def test_tty_session(server, tmp_path):
     c.expect_exact(prompt)
     c.sendline("after")
     c.expect(r"\rafter" + RTT)
-    # Ctrl-D: half-close, and exit 0 once the echo is complete.
+    c.expect_exact(prompt)
+    # Ctrl-D: half-close, and exit 0 once the echo is complete (no new prompt is drawn).
     c.sendeof()
     c.expect(pexpect.EOF)
+    assert prompt not in c.before.decode()
     c.close()
     assert c.exitstatus == 0
     hist = (tmp_path / "state" / "netkit" / "history").read_text()
