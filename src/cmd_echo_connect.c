@@ -77,15 +77,16 @@ static const struct nk_opt opts[] = {
 
 /* Everything the command line asked for. */
 struct req {
-    const char *host;      /* HOST, or NULL with --unix */
-    int port;              /* PORT */
-    const char *unix_path; /* --unix PATH */
-    bool udp;              /* -u */
-    int family;            /* AF_UNSPEC, or AF_INET/AF_INET6 from -4/-6 */
-    int timeout_ms;        /* --timeout; 0 = default */
-    bool bench;            /* --bench */
-    bool bench_opt_seen;   /* a bench-only option was given (needs --bench) */
-    struct bench_opts b;   /* the bench settings */
+    const char *host;       /* HOST, or NULL with --unix */
+    int port;               /* PORT */
+    const char *unix_path;  /* --unix PATH */
+    bool udp;               /* -u */
+    int family;             /* AF_UNSPEC, or AF_INET/AF_INET6 from -4/-6 */
+    const char *dns_server; /* the shell's `set server`, for names; NULL: resolv.conf */
+    int timeout_ms;         /* --timeout; 0 = default */
+    bool bench;             /* --bench */
+    bool bench_opt_seen;    /* a bench-only option was given (needs --bench) */
+    struct bench_opts b;    /* the bench settings */
 };
 
 static void print_fail(void *arg, const char *msg)
@@ -111,8 +112,11 @@ static int addresses(const struct req *r, struct net_addr **addrs, size_t *n)
         }
         return NK_OK;
     }
-    struct hostaddr_req hq = {
-        .host = r->host, .port = r->port, .family = r->family, .timeout_ms = r->timeout_ms};
+    struct hostaddr_req hq = {.host = r->host,
+                              .port = r->port,
+                              .family = r->family,
+                              .timeout_ms = r->timeout_ms,
+                              .server = r->dns_server};
     int rc = hostaddr_lookup(&hq, addrs, n, err);
     if (rc == -2)
         return nk_usage(CMD, "%s", err);
@@ -312,6 +316,7 @@ static int run_bench(struct req *r, struct nk_ctx *ctx)
 static int run(int argc, char **argv, struct nk_ctx *ctx)
 {
     struct req r = {.family = AF_UNSPEC,
+                    .dns_server = ctx->server,
                     .timeout_ms = ctx->timeout_ms,
                     .b = {.connections = 1, .pipeline = 1, .size = 64, .connect_rate = 10000}};
     struct nk_opt_parser p;
