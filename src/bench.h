@@ -17,6 +17,10 @@
 #include "net.h"
 #include "nk.h"
 
+/* Bounds on the bytes in flight (pipeline x size): per connection, and over all of them. */
+#define BENCH_MAX_INFLIGHT_CONN (16u * 1024 * 1024)
+#define BENCH_MAX_INFLIGHT      (UINT64_C(1) << 30)
+
 /* What to run. */
 struct bench_opts {
     struct net_addr addr;  /* where to connect (TCP or Unix stream) */

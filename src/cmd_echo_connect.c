@@ -366,6 +366,16 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         return nk_usage(CMD, "--bench: UDP is not supported (TCP and --unix are)");
     if (r.bench && r.b.count && r.b.duration_ms)
         return nk_usage(CMD, "--count and --duration: choose one");
+    /* Each connection buffers its messages in flight: keep that, and the sum, within reason. */
+    uint64_t per_conn = (uint64_t)r.b.pipeline * r.b.size;
+    if (r.bench && per_conn > BENCH_MAX_INFLIGHT_CONN)
+        return nk_usage(CMD,
+                        "--pipeline %u x --size %zu: %" PRIu64 " bytes in flight per connection "
+                        "(at most %u)",
+                        r.b.pipeline, r.b.size, per_conn, BENCH_MAX_INFLIGHT_CONN);
+    if (r.bench && per_conn * r.b.connections > BENCH_MAX_INFLIGHT)
+        return nk_usage(CMD, "%u connections x %" PRIu64 " bytes in flight: more than %llu bytes",
+                        r.b.connections, per_conn, (unsigned long long)BENCH_MAX_INFLIGHT);
     return r.bench ? run_bench(&r, ctx) : run_client(&r, ctx);
 }
 

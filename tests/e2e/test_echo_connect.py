@@ -195,6 +195,10 @@ def test_unix(server, tmp_path, blob):
     (["--bench", "--count", "5", "--duration", "1", "127.0.0.1", "7"], "choose one"),
     (["--bench", "--size", "0", "127.0.0.1", "7"], "0: size out of range"),
     (["-u", "--bench", "127.0.0.1", "7"], "UDP is not supported"),
+    (["--bench", "--pipeline", "4096", "--size", "1048576", "127.0.0.1", "7"],
+     "bytes in flight per connection"),
+    (["--bench", "--connections", "1000", "--pipeline", "64", "--size", "65536", "127.0.0.1",
+      "7"], "bytes in flight: more than"),
     (["bad..name", "7"], "bad..name"),
 ])
 def test_bad_usage(args, msg):
