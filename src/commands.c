@@ -19,6 +19,7 @@ extern const struct nk_command nk_cmd_ports;
 extern const struct nk_command nk_cmd_echo_serve;
 
 /* echo-connect */
+extern const struct nk_command nk_cmd_echo_connect;
 
 const struct nk_command *const nk_commands[] = {
     /* resolve */
@@ -33,6 +34,7 @@ const struct nk_command *const nk_commands[] = {
     &nk_cmd_echo_serve,
 
     /* echo-connect */
+    &nk_cmd_echo_connect,
 
     NULL,
 };

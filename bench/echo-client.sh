@@ -1,0 +1,113 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# bench/echo-client.sh - `netkit echo-connect --bench` against an independent epoll load generator
+# (bench/echo-loadgen.c), both loading the same tight epoll echo server (bench/echo-client-server.c),
+# at 10, 100 and 1000 connections with 64-byte messages. Server and client are pinned to different
+# CPUs with taskset; both clients run one thread. Goal: netkit's msgs/s within 10% of the
+# yardstick's or better, and latency percentiles that agree.
+#
+#   bench/echo-client.sh                 (builds a Release netkit in build-bench/ if NETKIT is unset)
+#   NETKIT=path/to/netkit DURATION=5 ROUNDS=2 SERVER_CPU=0 CLIENT_CPU=1 CONNS="10 100 1000" \
+#       SIZE=64 PIPELINE=1 bench/echo-client.sh
+#
+# Bounded: DURATION seconds per run (default 5), 2 x ROUNDS (default 2) runs per connection
+# count, about 70 s in all, plus a build when needed.
+set -eu
+cd "$(dirname "$0")/.."
+DURATION=${DURATION:-5}
+SERVER_CPU=${SERVER_CPU:-0}
+CLIENT_CPU=${CLIENT_CPU:-1}
+CONNS=${CONNS:-"10 100 1000"}
+SIZE=${SIZE:-64}
+PIPELINE=${PIPELINE:-1}
+ROUNDS=${ROUNDS:-2}
+TMP=$(mktemp -d)
+SERVER_PID=
+cleanup() {
+    [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null || true
+    rm -rf "$TMP"
+}
+trap cleanup EXIT INT TERM
+
+if [ -z "${NETKIT:-}" ]; then
+    echo "building a Release netkit in build-bench/ ..." >&2
+    cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DNETKIT_TESTS=OFF >/dev/null
+    cmake --build build-bench -j2 --target netkit >/dev/null
+    NETKIT=build-bench/netkit
+fi
+cc -O2 -o "$TMP/server" bench/echo-client-server.c
+cc -O2 -o "$TMP/loadgen" bench/echo-loadgen.c
+
+taskset -c "$SERVER_CPU" "$TMP/server" >"$TMP/server.out" &
+SERVER_PID=$!
+# Wait (at most 5 s) for the server's readiness line.
+i=0
+while ! grep -q "listening on" "$TMP/server.out" 2>/dev/null; do
+    i=$((i + 1))
+    [ $i -gt 50 ] && { echo "echo-client.sh: the server did not start" >&2; exit 1; }
+    sleep 0.1
+done
+PORT=$(sed -n 's/.*127\.0\.0\.1:\([0-9]*\).*/\1/p' "$TMP/server.out")
+
+echo "echo server on 127.0.0.1:$PORT (cpu $SERVER_CPU); clients on cpu $CLIENT_CPU, 1 thread," \
+     "$SIZE-byte messages, pipeline $PIPELINE, $DURATION s per run, best of $ROUNDS rounds"
+# ROUNDS rounds per connection count, the order alternating (loadgen first, then netkit first),
+# so a burst of outside load hurts both alike; the best round of each is reported.
+run_loadgen() {
+    timeout $((DURATION + 30)) taskset -c "$CLIENT_CPU" "$TMP/loadgen" 127.0.0.1 "$PORT" "$1" \
+        "$DURATION" "$SIZE" "$PIPELINE" >"$TMP/ref.$1.$2.json" || true
+}
+run_netkit() {
+    timeout $((DURATION + 30)) taskset -c "$CLIENT_CPU" "$NETKIT" --json echo-connect --bench \
+        --threads 1 --connections "$1" --connect-rate 1000000 --duration "$DURATION" \
+        --size "$SIZE" --pipeline "$PIPELINE" 127.0.0.1 "$PORT" >"$TMP/nk.$1.$2.json" || true
+}
+for c in $CONNS; do
+    r=1
+    while [ $r -le "$ROUNDS" ]; do
+        if [ $((r % 2)) -eq 1 ]; then
+            run_loadgen "$c" "$r"
+            run_netkit "$c" "$r"
+        else
+            run_netkit "$c" "$r"
+            run_loadgen "$c" "$r"
+        fi
+        r=$((r + 1))
+    done
+done
+
+python3 - "$TMP" "$ROUNDS" $CONNS <<'PY'
+import json, sys
+tmp, rounds, conns = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+def load(prefix):
+    """The best round (highest msgs/s) of one client, or None if every round failed."""
+    best = None
+    for r in range(1, rounds + 1):
+        try:
+            j = json.load(open(f"{prefix}.{r}.json"))
+        except Exception:
+            continue
+        if best is None or j["msgs_per_s"] > best["msgs_per_s"]:
+            best = j
+    return best
+print()
+print("%6s | %12s %12s %6s | %-26s | %-26s | %s" % (
+    "conns", "loadgen/s", "netkit/s", "ratio", "loadgen p50/p90/p99 us", "netkit p50/p90/p99 us",
+    "errors (loadgen, netkit)"))
+print("-" * 125)
+ok = True
+for c in conns:
+    r, n = load(f"{tmp}/ref.{c}"), load(f"{tmp}/nk.{c}")
+    if not r or not n:
+        print("%6s | a run failed (loadgen %s, netkit %s)" % (c, bool(r), bool(n)))
+        ok = False
+        continue
+    ratio = n["msgs_per_s"] / r["msgs_per_s"] if r["msgs_per_s"] else 0
+    lat = lambda j: "%.0f / %.0f / %.0f" % (j["latency_us"]["p50"], j["latency_us"]["p90"],
+                                            j["latency_us"]["p99"])
+    print("%6s | %12.0f %12.0f %6.2f | %-26s | %-26s | %d, %d" % (
+        c, r["msgs_per_s"], n["msgs_per_s"], ratio, lat(r), lat(n), r["errors"], n["errors"]))
+    ok = ok and ratio >= 0.9 and r["errors"] == 0 and n["errors"] == 0
+print()
+print("goal (netkit >= 0.90 x loadgen, no errors):", "met" if ok else "NOT met")
+PY
