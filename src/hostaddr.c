@@ -9,6 +9,7 @@
 #include <netdb.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/epoll.h>
 
 #include "hostaddr.h"
@@ -196,6 +197,31 @@ static int numeric(const struct hostaddr_req *req, struct net_addr **addrs, size
     return 0;
 }
 
+/* RFC 6761: "localhost" and names under it are the loopback addresses, never asked of DNS.
+ * (c-ares 1.18 answers them itself but leaks the name when it does.) */
+static bool is_localhost(const char *h)
+{
+    size_t len = strlen(h);
+    if (len && h[len - 1] == '.')
+        len--;
+    return (len == 9 && strncasecmp(h, "localhost", 9) == 0) ||
+           (len > 10 && strncasecmp(h + len - 10, ".localhost", 10) == 0);
+}
+
+static int localhost(const struct hostaddr_req *req, struct net_addr **addrs, size_t *n,
+                     char err[NK_ERRLEN])
+{
+    static const char *const loop[] = {"::1", "127.0.0.1"};
+    if (!(*addrs = calloc(2, sizeof(**addrs))))
+        return nk_seterr(err, "%s: out of memory", req->host);
+    for (int i = 0; i < 2; i++) {
+        int fam = i == 0 ? AF_INET6 : AF_INET;
+        if (req->family == AF_UNSPEC || req->family == fam)
+            net_parse_ip(loop[i], req->port, &(*addrs)[(*n)++], err);
+    }
+    return 0;
+}
+
 int hostaddr_lookup(const struct hostaddr_req *req, struct net_addr **addrs, size_t *n,
                     char err[NK_ERRLEN])
 {
@@ -210,6 +236,8 @@ int hostaddr_lookup(const struct hostaddr_req *req, struct net_addr **addrs, siz
         nk_seterr(err, "'%s': not a valid host name", req->host);
         return -2;
     }
+    if (is_localhost(req->host))
+        return localhost(req, addrs, n, err);
 
     struct lookup lk = {.port = req->port};
     struct fam_q qs[2] = {{&lk, AF_INET6, -1, NULL, 0}, {&lk, AF_INET, -1, NULL, 0}};

@@ -74,6 +74,23 @@ static void hosts_file(void **state)
     free(a);
 }
 
+static void localhost_is_loopback(void **state)
+{
+    struct net_addr *a;
+    size_t n;
+    char err[NK_ERRLEN], buf[NET_ADDRSTRLEN];
+    (void)state;
+    assert_int_equal(lookup("localhost", AF_UNSPEC, &a, &n, err), 0);
+    assert_int_equal(n, 2);
+    assert_string_equal(addr_str(&a[0], buf), "[::1]:7");
+    assert_string_equal(addr_str(&a[1], buf), "127.0.0.1:7");
+    free(a);
+    assert_int_equal(lookup("db.LOCALHOST.", AF_INET, &a, &n, err), 0);
+    assert_int_equal(n, 1);
+    assert_string_equal(addr_str(&a[0], buf), "127.0.0.1:7");
+    free(a);
+}
+
 static void unresolvable(void **state)
 {
     struct net_addr *a;
@@ -92,9 +109,8 @@ int main(void)
     snprintf(path, sizeof(path), "%s/hosts", fx ? fx : "tests/fixtures");
     setenv("CARES_HOSTS", path, 1);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(numeric),
-        cmocka_unit_test(malformed),
-        cmocka_unit_test(hosts_file),
+        cmocka_unit_test(numeric),      cmocka_unit_test(malformed),
+        cmocka_unit_test(hosts_file),   cmocka_unit_test(localhost_is_loopback),
         cmocka_unit_test(unresolvable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
