@@ -431,8 +431,13 @@ static int thread_count(size_t nports, long concurrency)
 static void free_scan(struct shared *sh)
 {
     for (int i = 0; sh->threads && i < sh->nthreads; i++) {
-        loop_free(sh->threads[i].loop);
-        free(sh->threads[i].probes);
+        struct scanner *sc = &sh->threads[i];
+        /* A slot keeps its socket after a refused connect, for the next port: close those. */
+        for (int k = 0; sc->probes && k < sc->nprobes; k++)
+            if (sc->probes[k].io.fd >= 0)
+                close(sc->probes[k].io.fd);
+        loop_free(sc->loop);
+        free(sc->probes);
     }
     free(sh->threads);
     free(sh->ports);
@@ -472,6 +477,8 @@ int scan_run(const struct scan_req *req, struct scan_result *res, char err[NK_ER
         sc->leader = t == 0;
         sc->loop = loop_new();
         sc->probes = calloc((size_t)sc->nprobes, sizeof(*sc->probes));
+        for (int i = 0; sc->probes && i < sc->nprobes; i++)
+            sc->probes[i].io.fd = -1;
         if (!sc->loop || !sc->probes) {
             free_scan(&sh);
             return nk_seterr(err, "scan: %s", strerror(errno ? errno : ENOMEM));
