@@ -6,6 +6,7 @@
 #include "commands.h"
 
 /* resolve */
+extern const struct nk_command nk_cmd_resolve;
 
 /* ifaces */
 
@@ -17,6 +18,7 @@
 
 const struct nk_command *const nk_commands[] = {
     /* resolve */
+    &nk_cmd_resolve,
 
     /* ifaces */
 
