@@ -349,6 +349,12 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         clear_progress(&pr);
         nk_err(CMD, "%s", err);
     }
+    if (rq.verbose && rq.file) {
+        double s = (double)(loop_clock_us() / 1000 - st.t0_ms) / 1000.0;
+        nk_err(CMD, "%llu queries in %.3f s (%.0f/s), %llu failed, %llu retried, window %u",
+               (unsigned long long)st.done, s, s > 0 ? (double)st.done / s : 0.0,
+               (unsigned long long)st.failed, (unsigned long long)st.resent, st.window);
+    }
     if (out_flush(&o) < 0)
         return NK_FAIL;
     if (st.bad)

@@ -207,10 +207,12 @@ static void sock_state_cb(void *data, ares_socket_t fd, int readable, int writab
 
 /* ---- socket functions: plain system calls, recording the server each socket talks to ---- */
 
+/* c-ares 1.18 leaves a socket from user functions as it is: it must be non-blocking here, or
+ * a read after a spurious wake-up would block the whole loop. */
 static ares_socket_t w_socket(int af, int type, int proto, void *ud)
 {
     (void)ud;
-    int fd = socket(af, type | SOCK_CLOEXEC, proto);
+    int fd = socket(af, type | SOCK_CLOEXEC | SOCK_NONBLOCK, proto);
     if (fd >= 0 && type == SOCK_DGRAM) {
         int sz = DNS_RCVBUF;
         if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)

@@ -21,13 +21,17 @@
 #define LINE_MAX_LEN 4096
 /* How often the hedging timer looks for late answers, and the shortest retry wait. */
 #define HEDGE_TICK_MS 2
-#define RTO_MIN_MS    8
+#define RTO_MIN_MS    30
+/* An attempt is taken for lost once this many attempts sent after it were answered (one
+ * server answers nearly in order; a few worker threads reorder a little). */
+#define REORDER_SLACK 32
 /* Attempts per lookup: the first and hedged retries. */
 #define MAX_ATT 3
 
 /* One attempt (a dns_lookup) of an item; outlives the item if the item finished first. */
 struct dnsb_att {
     struct dnsb_item *it; /* NULL once the item is done: the answer is then ignored */
+    uint64_t sseq;        /* its send number */
     struct batch *b;      /* the batch */
 };
 
@@ -54,7 +58,8 @@ struct batch {
     struct dnsb_item *head, *tail; /* items in flight, by last attempt's start */
     double cwnd;                   /* the adaptive window */
     double ssthresh;               /* above it the window grows slowly */
-    uint64_t last_cut_ms;          /* when the window was last halved */
+    uint64_t last_cut_sseq;        /* send number when the window was last halved */
+    uint64_t sseq;                 /* attempts sent so far */
     double srtt, rttvar;           /* smoothed round trip and its variation (ms) */
     bool have_rtt;                 /* srtt holds a measurement */
     uint64_t stale;                /* attempts whose item finished first */
@@ -243,6 +248,7 @@ static int send_att(struct batch *b, struct dnsb_item *it)
     it->att[it->natt++] = a;
     it->sent++;
     it->sent_ms = now_ms(b);
+    a->sseq = it->sseq = ++b->sseq;
     list_add_tail(b, it);
     char err[NK_ERRLEN];
     if (dns_lookup(b->c->dns, it->ascii, it->type, att_cb, a, err) < 0) {
@@ -255,13 +261,13 @@ static int send_att(struct batch *b, struct dnsb_item *it)
 
 /* Halve the window once per round of loss (losses of queries sent before the last cut are
  * the same event). */
-static void on_loss(struct batch *b, uint64_t sent_ms)
+static void on_loss(struct batch *b, uint64_t sseq)
 {
-    if (sent_ms < b->last_cut_ms)
+    if (sseq <= b->last_cut_sseq)
         return;
     b->ssthresh = b->cwnd / 2 > WIN_MIN ? b->cwnd / 2 : WIN_MIN;
     b->cwnd = b->ssthresh;
-    b->last_cut_ms = now_ms(b);
+    b->last_cut_sseq = b->sseq;
 }
 
 static void complete(struct batch *b, struct dnsb_item *it, struct dns_result *res)
@@ -279,13 +285,34 @@ static void complete(struct batch *b, struct dnsb_item *it, struct dns_result *r
         b->st.failed++;
 }
 
+/* Answers from one server come back nearly in the order asked: an attempt still unanswered
+ * when many sent after it have their answers was lost (a full receive buffer). Ask again now
+ * rather than after a timeout, and halve the window. */
+static void detect_loss(struct batch *b, uint64_t answered_sseq)
+{
+    b->in_pump = true;
+    while (b->head && b->head->sseq + REORDER_SLACK < answered_sseq && !b->fail) {
+        struct dnsb_item *h = b->head;
+        if (h->natt >= MAX_ATT) {
+            list_del(b, h); /* c-ares' own timeout ends it */
+            continue;
+        }
+        on_loss(b, h->sseq);
+        b->st.resent++;
+        if (send_att(b, h) < 0)
+            b->fail = 1;
+    }
+    b->in_pump = false;
+}
+
 static void att_cb(void *arg, struct dns_result *res)
 {
     struct dnsb_att *a = arg;
     struct batch *b = a->b;
     struct dnsb_item *it = a->it;
-    free(a);
+    uint64_t sseq = a->sseq;
     if (!it) {
+        free(a);
         dns_result_free(res);
         b->stale--;
         return;
@@ -295,12 +322,13 @@ static void att_cb(void *arg, struct dns_result *res)
             it->att[i] = it->att[--it->natt];
             break;
         }
+    free(a);
     if (res->status == DNS_S_TIMEOUT && it->natt > 0 && !b->deadline_hit) {
         dns_result_free(res); /* another attempt may still be answered */
         return;
     }
     if (res->status == DNS_S_TIMEOUT && !b->deadline_hit) {
-        on_loss(b, it->sent_ms);
+        on_loss(b, it->sseq);
     } else if (res->status != DNS_S_TIMEOUT) {
         /* Karn: only a lookup asked once measures the round trip. */
         if (it->sent == 1) {
@@ -319,9 +347,13 @@ static void att_cb(void *arg, struct dns_result *res)
         if (b->cwnd > b->c->max_inflight)
             b->cwnd = b->c->max_inflight;
     }
+    bool answered = res->status != DNS_S_TIMEOUT;
     complete(b, it, res);
-    if (!b->in_pump)
+    if (!b->in_pump) {
+        if (answered)
+            detect_loss(b, sseq);
         pump(b);
+    }
 }
 
 /* ---- timers ---- */
@@ -348,7 +380,7 @@ static void hedge_fn(struct loop *l, struct loop_timer *t)
             list_del(b, it); /* c-ares' own timeout ends it now */
             continue;
         }
-        on_loss(b, it->sent_ms);
+        on_loss(b, it->sseq);
         b->st.resent++;
         if (send_att(b, it) < 0)
             b->fail = 1;

@@ -29,6 +29,7 @@ struct dnsb_item {
     int natt;                      /* attempts in flight (internal) */
     int sent;                      /* attempts made (internal) */
     uint64_t sent_ms;              /* last attempt's start (internal) */
+    uint64_t sseq;                 /* last attempt's send number (internal) */
     struct dnsb_item *prev, *next; /* in-flight list, oldest first (internal) */
     bool listed;                   /* on that list (internal) */
     struct dnsb_att *att[3];       /* attempts in flight (internal) */
