@@ -123,6 +123,8 @@ static void list_add_tail(struct batch *b, struct dnsb_item *it)
 
 /* ---- input ---- */
 
+static int reader_fill(struct batch *b);
+
 static void reader_io(struct loop *l, struct loop_io *io, uint32_t ev)
 {
     (void)l;
@@ -131,6 +133,8 @@ static void reader_io(struct loop *l, struct loop_io *io, uint32_t ev)
     struct reader *r = &b->rd;
     loop_io_del(b->c->loop, &r->io);
     r->waiting = false;
+    if (reader_fill(b) < 0) /* ready: this read does not block */
+        b->fail = 1;
     pump(b);
 }
 
