@@ -15,7 +15,7 @@ int nk_seterr(char *buf, const char *fmt, ...)
     return -1;
 }
 
-static void vmsg(const char *cmd, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
     /* One buffer, one write: lines from threads or a progress line never interleave mid-line. */
     char line[1024];
