@@ -97,7 +97,8 @@ void out_arr_end(struct out *o)
     end(o);
 }
 
-static void vtext(struct out *o, enum out_color c, const char *fmt, va_list ap)
+__attribute__((format(printf, 3, 0))) static void vtext(struct out *o, enum out_color c,
+                                                        const char *fmt, va_list ap)
 {
     if (o->color && c != OUT_C_NONE) {
         fputs(color_seq[c], o->fp);
