@@ -97,7 +97,7 @@ int dns_name_read(const uint8_t *pkt, size_t len, size_t *off, char *out, size_t
                   char err[NK_ERRLEN])
 {
     struct sbuf s;
-    size_t pos = *off, end = 0, wire = 0;
+    size_t pos = *off, end = 0, wire = 0, limit = *off;
     bool jumped = false;
     sb_init(&s, out, outlen);
     for (;;) {
@@ -108,9 +108,11 @@ int dns_name_read(const uint8_t *pkt, size_t len, size_t *off, char *out, size_t
             if (pos + 1 >= len)
                 return nk_seterr(err, "malformed answer: name runs past the end");
             size_t target = ((size_t)(l & 0x3f) << 8) | pkt[pos + 1];
-            /* Strictly backwards from this pointer: every jump lowers pos, so no loop. */
-            if (target >= pos)
+            /* Each jump lands strictly before where the last one (or the name) started, so
+             * the positions fall and no loop is possible. */
+            if (target >= limit)
                 return nk_seterr(err, "malformed answer: compression pointer forward");
+            limit = target;
             if (!jumped)
                 end = pos + 2;
             jumped = true;

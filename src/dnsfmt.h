@@ -68,7 +68,8 @@ struct dns_walk {
 int dns_hdr_parse(const uint8_t *pkt, size_t len, struct dns_hdr *h, char err[NK_ERRLEN]);
 
 /* Read the (possibly compressed) name at *off into out in presentation form ("." for the
- * root); *off moves past it. Pointers must point backwards, so a loop cannot occur. 0 or -1. */
+ * root); *off moves past it. Each pointer must land before the previous one, so a loop cannot
+ * occur. 0 or -1. */
 int dns_name_read(const uint8_t *pkt, size_t len, size_t *off, char *out, size_t outlen,
                   char err[NK_ERRLEN]);
 
