@@ -308,7 +308,8 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
                             .tries = rq.tries,
                             .tcp = rq.tcp,
                             .no_search = rq.no_search,
-                            .no_hosts = rq.no_hosts,
+                            .no_hosts =
+                                rq.no_hosts || rq.ntypes > 0, /* only address mode reads it */
                             .family = rq.family};
     struct dns *d = dns_new(l, &dopt, err);
     if (!d) {

@@ -25,8 +25,6 @@
 /* An attempt is taken for lost once this many attempts sent after it were answered (one
  * server answers nearly in order; a few worker threads reorder a little). */
 #define REORDER_SLACK 32
-/* Attempts per lookup: the first and hedged retries. */
-#define MAX_ATT 3
 
 /* One attempt (a dns_lookup) of an item; outlives the item if the item finished first. */
 struct dnsb_att {
@@ -297,7 +295,7 @@ static void detect_loss(struct batch *b, uint64_t answered_sseq)
     b->in_pump = true;
     while (b->head && b->head->sseq + REORDER_SLACK < answered_sseq && !b->fail) {
         struct dnsb_item *h = b->head;
-        if (h->natt >= MAX_ATT) {
+        if (h->sent >= DNSB_MAX_ATT) {
             list_del(b, h); /* c-ares' own timeout ends it */
             continue;
         }
@@ -380,7 +378,7 @@ static void hedge_fn(struct loop *l, struct loop_timer *t)
     b->in_pump = true;
     while (b->head && now - b->head->sent_ms >= rto && !b->fail) {
         struct dnsb_item *it = b->head;
-        if (it->natt >= MAX_ATT || it->natt == 0) {
+        if (it->sent >= DNSB_MAX_ATT || it->natt == 0) {
             list_del(b, it); /* c-ares' own timeout ends it now */
             continue;
         }

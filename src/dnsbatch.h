@@ -17,6 +17,9 @@
 #include "dns.h"
 #include "loop.h"
 
+/* Attempts per lookup at most: the first and its hedged retries. */
+#define DNSB_MAX_ATT 6
+
 /* One lookup as handed to the caller. */
 struct dnsb_item {
     uint64_t seq;                  /* position in the input (0-based) */
@@ -32,8 +35,8 @@ struct dnsb_item {
     uint64_t sseq;                 /* last attempt's send number (internal) */
     struct dnsb_item *prev, *next; /* in-flight list, oldest first (internal) */
     bool listed;                   /* on that list (internal) */
-    struct dnsb_att *att[3];       /* attempts in flight (internal) */
-    struct dns_result res;         /* the outcome */
+    struct dnsb_att *att[DNSB_MAX_ATT]; /* attempts in flight (internal) */
+    struct dns_result res;              /* the outcome */
 };
 
 /* Running totals, for the progress line and the exit status. */
