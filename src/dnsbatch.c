@@ -371,21 +371,27 @@ static uint64_t rto_ms(struct batch *b)
     return rto > (double)cap ? cap : (uint64_t)rto;
 }
 
+/* Ask again what is overdue. Only once the server has answered something (a silent server is
+ * c-ares' timeout's business, not a reason to multiply queries), and with the wait doubling
+ * for each attempt already made. */
 static void hedge_fn(struct loop *l, struct loop_timer *t)
 {
     struct batch *b = t->arg;
     uint64_t now = now_ms(b), rto = rto_ms(b);
     b->in_pump = true;
-    while (b->head && now - b->head->sent_ms >= rto && !b->fail) {
-        struct dnsb_item *it = b->head;
+    struct dnsb_item *it = b->have_rtt ? b->head : NULL;
+    /* The list is ordered by last attempt: past the first item not yet rto old, none is due. */
+    while (it && now - it->sent_ms >= rto && !b->fail) {
+        struct dnsb_item *next = it->next;
         if (it->sent >= DNSB_MAX_ATT || it->natt == 0) {
             list_del(b, it); /* c-ares' own timeout ends it now */
-            continue;
+        } else if (now - it->sent_ms >= rto << (it->sent - 1)) {
+            on_loss(b, it->sseq);
+            b->st.resent++;
+            if (send_att(b, it) < 0) /* moves it to the tail */
+                b->fail = 1;
         }
-        on_loss(b, it->sseq);
-        b->st.resent++;
-        if (send_att(b, it) < 0)
-            b->fail = 1;
+        it = next;
     }
     b->in_pump = false;
     if (b->st.inflight > 0)

@@ -422,3 +422,21 @@ def test_help_and_completion_know_types():
     assert r.returncode == 0 and "--concurrency" in r.stdout
     c = run("--complete", "--", "resolve", "-t", "NA").stdout.split()
     assert c == ["NAPTR"]
+
+
+def test_progress_line_on_a_terminal(fault, tmp_path):
+    import pexpect
+    addr = fault("silent")
+    path = tmp_path / "names"
+    path.write_text("a.example\nb.example\n")
+    child = pexpect.spawn(NETKIT, ["resolve", "-s", addr, "-c", "1", "--timeout", "400",
+                                   "--tries", "1", "-t", "A", "-f", str(path)],
+                          timeout=20, encoding="utf-8")
+    child.expect(r"0 done, 0 failed, 1 in flight")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 1
+    # Without a terminal there is no progress line at all.
+    r = run("resolve", "-s", addr, "-c", "1", "--timeout", "200", "--tries", "1", "-t", "A",
+            "-f", str(path))
+    assert "in flight" not in r.stderr and r.stderr.count("(TIMEOUT)") == 2
