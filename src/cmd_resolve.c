@@ -339,6 +339,7 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         .emit = emit,
         .progress = pr.progress ? progress : NULL,
         .arg = &pr,
+        .interrupt = ctx->interrupt,
     };
     struct dnsb_stats st;
     int rc = dnsb_run(&cfg, &st, err);

@@ -69,6 +69,7 @@ struct dnsb_cfg {
     dnsb_emit_fn emit;         /* each result, in input order */
     dnsb_progress_fn progress; /* NULL, or called a few times a second and at the end */
     void *arg;                 /* for emit and progress */
+    volatile int *interrupt;   /* NULL, or set non-zero (SIGINT in the shell) to stop the run */
 };
 
 /* Run the whole batch on cfg->loop. 0, or -1 with err (reading the input failed, out of
