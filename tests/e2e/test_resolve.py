@@ -40,6 +40,19 @@ def knot(tmp_path_factory):
     k.stop()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def hermetic_resolver(tmp_path_factory):
+    """No test reads the machine's resolv.conf: its search list would send names elsewhere
+    (and a server that refuses them would change the status). The nameserver is loopback."""
+    p = tmp_path_factory.mktemp("rc") / "resolv.conf"
+    p.write_text("nameserver 127.0.0.1\n")
+    saved = {k: os.environ.pop(k, None) for k in ("LOCALDOMAIN", "RES_OPTIONS", "CARES_HOSTS")}
+    os.environ["NETKIT_RESOLV_CONF"] = str(p)
+    yield
+    del os.environ["NETKIT_RESOLV_CONF"]
+    os.environ.update({k: v for k, v in saved.items() if v is not None})
+
+
 def res(knot, *args, **kw):
     """netkit resolve -s KNOT ARGS..., hosts file off unless the test wants it."""
     return run("resolve", "-s", knot.server, *args, **kw)
