@@ -226,8 +226,8 @@ static void put_hex(struct sbuf *s, const uint8_t *p, size_t n)
     }
 }
 
-/* Bytes as base64, in chunks of CHUNK characters. */
-static void put_base64(struct sbuf *s, const uint8_t *p, size_t n)
+/* Bytes as base64, in chunks of `chunk` characters (0: one piece). */
+static void put_base64(struct sbuf *s, const uint8_t *p, size_t n, size_t chunk)
 {
     static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     size_t col = 0;
@@ -240,7 +240,7 @@ static void put_base64(struct sbuf *s, const uint8_t *p, size_t n)
         char q[4] = {b64[(v >> 18) & 63], b64[(v >> 12) & 63], i + 1 < n ? b64[(v >> 6) & 63] : '=',
                      i + 2 < n ? b64[v & 63] : '='};
         for (int k = 0; k < 4; k++) {
-            if (col && col % CHUNK == 0)
+            if (chunk && col && col % chunk == 0)
                 sb_putc(s, ' ');
             sb_putc(s, q[k]);
             col++;
@@ -259,6 +259,115 @@ static int put_name(struct sbuf *s, const uint8_t *pkt, size_t len, size_t *off,
     if (*off > rdend)
         return nk_seterr(err, "malformed answer: name runs past its record");
     sb_printf(s, "%s", name);
+    return 0;
+}
+
+/* Bytes inside double quotes: '"' and '\' escaped, others outside printable ASCII as \DDD;
+ * with comma_escape, a ',' becomes "\\," (a comma inside one item of an SVCB list). */
+static void put_quoted_bytes(struct sbuf *s, const uint8_t *p, size_t n, bool comma_escape)
+{
+    for (size_t i = 0; i < n; i++) {
+        uint8_t c = p[i];
+        if (c == '"' || c == '\\')
+            sb_printf(s, "\\%c", c);
+        else if (c == ',' && comma_escape)
+            sb_printf(s, "\\\\,");
+        else if (c < 0x20 || c > 0x7e)
+            sb_printf(s, "\\%03u", c);
+        else
+            sb_putc(s, (char)c);
+    }
+}
+
+/* SVCB / HTTPS parameter keys (RFC 9460) dig knows by name. */
+static const char *svc_key(unsigned k, char buf[16])
+{
+    static const char *const names[] = {"mandatory", "alpn", "no-default-alpn", "port",
+                                        "ipv4hint",  "ech",  "ipv6hint"};
+    if (k < sizeof(names) / sizeof(names[0]))
+        return names[k];
+    snprintf(buf, 16, "key%u", k);
+    return buf;
+}
+
+/* One SvcParam's value after "key": 0, or -1 if it does not fit the key's format. */
+static int put_svc_value(struct sbuf *s, unsigned key, const uint8_t *v, size_t n)
+{
+    char ip[INET6_ADDRSTRLEN], kb[16];
+    switch (key) {
+    case 0: /* mandatory: key numbers */
+        if (n == 0 || n % 2)
+            return -1;
+        for (size_t i = 0; i < n; i += 2)
+            sb_printf(s, "%s%s", i ? "," : "=", svc_key(get16(v + i), kb));
+        return 0;
+    case 1: /* alpn: length-prefixed ids, quoted, comma-joined */
+        if (n == 0)
+            return -1;
+        sb_printf(s, "=\"");
+        for (size_t i = 0; i < n;) {
+            size_t l = v[i];
+            if (l == 0 || i + 1 + l > n)
+                return -1;
+            if (i)
+                sb_putc(s, ',');
+            put_quoted_bytes(s, v + i + 1, l, true);
+            i += 1 + l;
+        }
+        sb_putc(s, '"');
+        return 0;
+    case 2: /* no-default-alpn: no value */ return n == 0 ? 0 : -1;
+    case 3:
+        if (n != 2)
+            return -1;
+        sb_printf(s, "=%u", get16(v));
+        return 0;
+    case 4:
+    case 6: {
+        size_t w = key == 4 ? 4 : 16;
+        if (n == 0 || n % w)
+            return -1;
+        for (size_t i = 0; i < n; i += w)
+            sb_printf(s, "%s%s", i ? "," : "=",
+                      inet_ntop(key == 4 ? AF_INET : AF_INET6, v + i, ip, sizeof(ip)));
+        return 0;
+    }
+    case 5:
+        sb_putc(s, '=');
+        put_base64(s, v, n, 0);
+        return 0;
+    default:
+        sb_printf(s, "=\"");
+        put_quoted_bytes(s, v, n, false);
+        sb_putc(s, '"');
+        return 0;
+    }
+}
+
+/* SVCB and HTTPS: "PRIORITY TARGET key=value ..." as dig prints them. */
+static int put_svcb(struct sbuf *s, const uint8_t *pkt, size_t len, size_t off, size_t rdend,
+                    char err[NK_ERRLEN])
+{
+    char kb[16];
+    if (rdend - off < 3)
+        return 1;
+    sb_printf(s, "%u ", get16(pkt + off));
+    off += 2;
+    if (put_name(s, pkt, len, &off, rdend, err) < 0)
+        return -1;
+    while (off < rdend) {
+        if (rdend - off < 4)
+            return 1;
+        unsigned key = get16(pkt + off);
+        size_t n = get16(pkt + off + 2);
+        off += 4;
+        if (n > rdend - off)
+            return 1;
+        sb_printf(s, " %s", svc_key(key, kb));
+        if (put_svc_value(s, key, pkt + off, n) < 0)
+            return 1;
+        off += n;
+    }
     return 0;
 }
 
@@ -291,7 +400,7 @@ static int put_fixed_then(struct sbuf *s, const uint8_t *p, size_t n, const char
         } else if (*c == 'h') {
             put_hex(s, p + i, n - i);
         } else if (*c == 'b') {
-            put_base64(s, p + i, n - i);
+            put_base64(s, p + i, n - i, CHUNK);
         }
     }
     return 0;
@@ -400,14 +509,7 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         sb_putc(&s, ' ');
         /* The value is the rest of the data, printed as a quoted string without a length. */
         sb_putc(&s, '"');
-        for (const uint8_t *q = p + 2 + p[1]; q < end; q++) {
-            if (*q == '"' || *q == '\\')
-                sb_printf(&s, "\\%c", *q);
-            else if (*q < 0x20 || *q > 0x7e)
-                sb_printf(&s, "\\%03u", *q);
-            else
-                sb_putc(&s, (char)*q);
-        }
+        put_quoted_bytes(&s, p + 2 + p[1], (size_t)(end - (p + 2 + p[1])), false);
         sb_putc(&s, '"');
         break;
     }
@@ -415,14 +517,7 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         if (n < 4)
             goto bad;
         sb_printf(&s, "%u %u \"", get16(p), get16(p + 2));
-        for (const uint8_t *q = p + 4; q < end; q++) {
-            if (*q == '"' || *q == '\\')
-                sb_printf(&s, "\\%c", *q);
-            else if (*q < 0x20 || *q > 0x7e)
-                sb_printf(&s, "\\%03u", *q);
-            else
-                sb_putc(&s, (char)*q);
-        }
+        put_quoted_bytes(&s, p + 4, n - 4, false);
         sb_putc(&s, '"');
         break;
     case DNS_T_DS:
@@ -443,10 +538,19 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         if (put_fixed_then(&s, p, n, "SBBb") < 0)
             goto bad;
         break;
+    case DNS_T_SVCB:
+    case DNS_T_HTTPS: {
+        int r = put_svcb(&s, pkt, len, off, rdend, err);
+        if (r < 0)
+            return -1;
+        if (r > 0)
+            goto bad;
+        break;
+    }
     case DNS_T_OPENPGPKEY:
         if (n == 0)
             goto bad;
-        put_base64(&s, p, n);
+        put_base64(&s, p, n, CHUNK);
         break;
     default: put_unknown(&s, p, n); break;
     }

@@ -152,6 +152,8 @@ TYPED = [
     ("www.example.test", "AAAA"), ("10.2.0.192.in-addr.arpa", "PTR"),
     ("unknown.example.test", "TYPE65280"), ("unknown2.example.test", "TYPE65280"),
     ("empty-unknown.example.test", "TYPE65281"), ("x.wild.example.test", "A"),
+    ("svc.example.test", "HTTPS"), ("svc2.example.test", "HTTPS"), ("svc3.example.test", "SVCB"),
+    ("svc4.example.test", "SVCB"), ("svc5.example.test", "SVCB"),
 ]
 
 

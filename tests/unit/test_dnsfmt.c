@@ -333,6 +333,74 @@ static void rdata(void **state)
     assert_non_null(strstr(err, "too long"));
 }
 
+static void svcb(void **state)
+{
+    (void)state;
+    struct pkt p;
+    char out[1024], err[NK_ERRLEN];
+    size_t a;
+    start(&p, 0x8400, 1, 65);
+    a = rr(&p, 65, 1);
+    u16(&p, 1);
+    u8(&p, 0);  /* target "." */
+    u16(&p, 0); /* mandatory=alpn,port */
+    u16(&p, 4);
+    u16(&p, 1);
+    u16(&p, 3);
+    u16(&p, 1); /* alpn="h2,a\\,b" */
+    u16(&p, 7);
+    put(&p,
+        "\x02h2\x03"
+        "a,b",
+        7);
+    u16(&p, 2); /* no-default-alpn */
+    u16(&p, 0);
+    u16(&p, 3); /* port=8443 */
+    u16(&p, 2);
+    u16(&p, 8443);
+    u16(&p, 4); /* ipv4hint */
+    u16(&p, 4);
+    put(&p, "\xc0\x00\x02\x01", 4);
+    u16(&p, 65000); /* an unknown key */
+    u16(&p, 3);
+    put(&p, "a\"b", 3);
+    rr_end(&p, a);
+    assert_int_equal(fmt1(&p, out, sizeof(out), err), 0);
+    assert_string_equal(out,
+                        "1 . mandatory=alpn,port alpn=\"h2,a\\\\,b\" no-default-alpn port=8443 "
+                        "ipv4hint=192.0.2.1 key65000=\"a\\\"b\"");
+
+    /* A parameter longer than the record, a port of 3 bytes, an empty alpn id. */
+    start(&p, 0x8400, 1, 64);
+    a = rr(&p, 64, 1);
+    u16(&p, 1);
+    u8(&p, 0);
+    u16(&p, 3);
+    u16(&p, 9);
+    u16(&p, 443);
+    rr_end(&p, a);
+    assert_int_equal(fmt1(&p, out, sizeof(out), err), -1);
+    start(&p, 0x8400, 1, 64);
+    a = rr(&p, 64, 1);
+    u16(&p, 1);
+    u8(&p, 0);
+    u16(&p, 3);
+    u16(&p, 3);
+    put(&p, "\x01\xbb\x00", 3);
+    rr_end(&p, a);
+    assert_int_equal(fmt1(&p, out, sizeof(out), err), -1);
+    start(&p, 0x8400, 1, 64);
+    a = rr(&p, 64, 1);
+    u16(&p, 1);
+    u8(&p, 0);
+    u16(&p, 1);
+    u16(&p, 1);
+    u8(&p, 0);
+    rr_end(&p, a);
+    assert_int_equal(fmt1(&p, out, sizeof(out), err), -1);
+    assert_non_null(strstr(err, "bad SVCB record data"));
+}
+
 static void names_of_codes(void **state)
 {
     (void)state;
@@ -347,9 +415,8 @@ static void names_of_codes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(header_and_walk),
-        cmocka_unit_test(names),
-        cmocka_unit_test(rdata),
+        cmocka_unit_test(header_and_walk), cmocka_unit_test(names),
+        cmocka_unit_test(rdata),           cmocka_unit_test(svcb),
         cmocka_unit_test(names_of_codes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
