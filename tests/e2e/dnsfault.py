@@ -11,6 +11,7 @@ Listens on UDP and TCP 127.0.0.1 (one port, picked by the kernel) and prints
   truncate  over UDP: an empty answer with the TC bit; over TCP: A 192.0.2.99
   garbage   answers with bytes that are not DNS at all
   badrr     a well-formed header and question, then an answer record cut short
+  split     over UDP: A 192.0.2.1; over TCP: A 192.0.2.2 (tells which one was used)
 Runs until killed.
 """
 import selectors
@@ -53,6 +54,8 @@ def answer_for(mode, q, tcp):
         return reply(q, tc=True)
     if mode == "garbage":
         return b"\xde\xad\xbe\xef this is not a DNS message" * 3
+    if mode == "split":
+        return reply(q, answer=a_record("192.0.2.2" if tcp else "192.0.2.1"), ancount=1)
     if mode == "badrr":
         return reply(q, answer=struct.pack(">HHHIH", 0xC00C, 1, 1, 60, 4) + b"\x01", ancount=1)
     raise SystemExit(f"unknown mode {mode}")

@@ -339,6 +339,21 @@ def test_truncated_udp_falls_back_to_tcp(fault):
     assert [a["data"] for a in json.loads(r.stdout)["answers"]] == ["192.0.2.99"]
 
 
+def test_tcp_flag_uses_tcp(fault):
+    addr = fault("split")
+    r = run("resolve", "-s", addr, "-t", "A", "x.example")
+    assert r.returncode == 0 and r.stdout.split()[-1] == "192.0.2.1"
+    r = run("resolve", "--tcp", "-s", addr, "-t", "A", "x.example")
+    assert r.returncode == 0 and r.stdout.split()[-1] == "192.0.2.2"
+
+
+def test_repeated_server_option(knot, fault):
+    silent = fault("silent")
+    r = run("--json", "resolve", "-s", silent, "-s", knot.server, "--timeout", "200",
+            "--tries", "1", "-t", "A", "www.example.test")
+    assert r.returncode == 0 and json.loads(r.stdout)["server"] == knot.server
+
+
 def test_overall_deadline(fault):
     # c-ares alone would wait 300 + 600 + 1200 ms; the deadline is timeout x tries.
     addr = fault("silent")
