@@ -8,6 +8,7 @@
 #include "shell.h"
 
 /* resolve */
+extern const struct nk_command nk_cmd_resolve;
 
 /* ifaces */
 extern const struct nk_command nk_cmd_ifaces;
@@ -23,6 +24,7 @@ extern const struct nk_command nk_cmd_echo_connect;
 
 const struct nk_command *const nk_commands[] = {
     /* resolve */
+    &nk_cmd_resolve,
 
     /* ifaces */
     &nk_cmd_ifaces,

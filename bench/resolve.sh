@@ -1,0 +1,146 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# bench/resolve.sh - netkit resolve against its peers, one local knotd, the same 10,000 names.
+#
+#   bench/resolve.sh [NETKIT]      (default: a Release build made in build-bench/)
+#
+# Whole-process wall-clock time (hyperfine, mean of a few runs) for:
+#   netkit resolve -f at its default -c and at -c 100 / 300 / 1000 / 10000 (the no-cliff test),
+#   a bare c-ares client (bench/cares_ref.c: one channel, ares_query, epoll) at 100 / 300 / 1000,
+#   dig -f, and dnsperf (the server's own limit) when installed;
+# then one name: netkit resolve against dig. Prints names/s and the ratios the issue asks for.
+# Bounded: about a minute; knotd is started here on a free loopback port and killed by PID.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC=$(dirname "$HERE")
+N=10000
+RUNS=${RUNS:-5}
+WORK=$(mktemp -d /tmp/netkit-bench-resolve.XXXXXX)
+KNOT_PID=
+cleanup() {
+    [ -n "$KNOT_PID" ] && kill "$KNOT_PID" 2>/dev/null && wait "$KNOT_PID" 2>/dev/null
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+for tool in hyperfine knotd kdig dig cc python3; do
+    command -v "$tool" >/dev/null || { echo "bench/resolve.sh: $tool: not installed" >&2; exit 2; }
+done
+
+if [ $# -ge 1 ]; then
+    NETKIT=$1
+else
+    cmake -S "$SRC" -B "$SRC/build-bench" -DCMAKE_BUILD_TYPE=Release -DNETKIT_TESTS=OFF >/dev/null
+    cmake --build "$SRC/build-bench" -j2 --target netkit >/dev/null
+    NETKIT=$SRC/build-bench/netkit
+fi
+cc -O2 -o "$WORK/cares_ref" "$HERE/cares_ref.c" -lcares
+
+# The zone and the names.
+{
+    printf '$ORIGIN bulk.test.\n$TTL 300\n'
+    printf '@ IN SOA ns1.bulk.test. h.bulk.test. 1 3600 900 604800 300\n@ IN NS ns1\n'
+    printf 'ns1 IN A 192.0.2.1\n'
+    for ((i = 0; i < N; i++)); do
+        printf 'h%d IN A 10.%d.%d.%d\n' $i $((i / 65536)) $((i / 256 % 256)) $((i % 256))
+    done
+} >"$WORK/bulk.test.zone"
+for ((i = 0; i < N; i++)); do printf 'h%d.bulk.test\n' $i; done >"$WORK/names"
+sed 's/$/ A/' "$WORK/names" >"$WORK/dnsperf.txt"
+
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat >"$WORK/knot.conf" <<EOF
+server:
+    listen: 127.0.0.1@$PORT
+    rundir: "$WORK"
+database:
+    storage: "$WORK"
+log:
+  - target: stderr
+    any: error
+template:
+  - id: default
+    zonefile-sync: -1
+    journal-content: none
+zone:
+  - domain: bulk.test
+    file: "$WORK/bulk.test.zone"
+EOF
+knotd -c "$WORK/knot.conf" 2>"$WORK/knotd.log" &
+KNOT_PID=$!
+# Readiness: query until it answers, at most 50 tries of 0.2 s.
+for ((t = 0; t < 50; t++)); do
+    if [ "$(kdig +short +time=1 +retry=0 @127.0.0.1 -p "$PORT" h0.bulk.test A 2>/dev/null)" = 10.0.0.0 ]; then
+        break
+    fi
+    [ $t -eq 49 ] && { echo "bench/resolve.sh: knotd did not answer" >&2; cat "$WORK/knotd.log" >&2; exit 1; }
+    sleep 0.2
+done
+S=127.0.0.1:$PORT
+
+# Sanity: every name resolves (exit 0) before anything is timed.
+"$NETKIT" resolve -s "$S" -t A -f "$WORK/names" >"$WORK/out" || { echo "netkit failed" >&2; exit 1; }
+[ "$(wc -l <"$WORK/out")" -eq $N ] || { echo "netkit: wrong line count" >&2; exit 1; }
+
+# mean seconds of a command line, from hyperfine's JSON
+mean() {
+    local runs=$1; shift
+    hyperfine -N --style none --warmup 1 --runs "$runs" --export-json "$WORK/h.json" "$@" >/dev/null 2>&1 ||
+        { echo "nan"; return; }
+    python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["results"][0]["mean"])' "$WORK/h.json"
+}
+rate() { python3 -c "import sys; m=float(sys.argv[1]); print('%.0f' % ($N/m) if m==m and m>0 else 'nan')" "$1"; }
+
+declare -A R
+nk="$NETKIT resolve -s $S -t A -f $WORK/names"
+R[nk_default]=$(rate "$(mean "$RUNS" "$nk")")
+for c in 100 300 1000 10000; do
+    R[nk_$c]=$(rate "$(mean "$RUNS" "$nk -c $c")")
+done
+R[ref_100]=$(rate "$(mean "$RUNS" "$WORK/cares_ref 127.0.0.1 $PORT 100 $WORK/names")")
+# The reference at 300 and 1000 waits out lost queries' timeouts: one run each.
+for c in 300 1000; do
+    R[ref_$c]=$(rate "$(mean 1 "$WORK/cares_ref 127.0.0.1 $PORT $c $WORK/names")")
+done
+R[dig]=$(rate "$(mean 2 "dig @127.0.0.1 -p $PORT +short +time=2 +tries=1 -f $WORK/names")")
+if command -v dnsperf >/dev/null; then
+    R[dnsperf]=$(dnsperf -s 127.0.0.1 -p "$PORT" -d "$WORK/dnsperf.txt" -n 1 -l 30 2>/dev/null |
+        awk '/Queries per second/ {printf "%.0f", $4}')
+else
+    R[dnsperf]="n/a (not installed)"
+fi
+
+one_nk=$(mean 20 "$NETKIT resolve -s $S -t A h0.bulk.test")
+one_dig=$(mean 20 "dig @127.0.0.1 -p $PORT +short h0.bulk.test A")
+
+best=0
+for c in 100 300 1000 10000 default; do
+    v=${R[nk_$c]}
+    [ "$v" != nan ] && [ "$v" -gt "$best" ] && best=$v
+done
+
+ratio() { python3 -c "import sys; a,b=sys.argv[1:]; print('%.2fx' % (float(a)/float(b)) if a!='nan' and b!='nan' and float(b)>0 else 'n/a')" "$1" "$2"; }
+
+echo "netkit resolve benchmark: $N names, knotd on $S, whole-process times, mean of $RUNS runs"
+printf '%-44s %12s %12s %12s\n' "command" "names/s" "vs dig -f" "vs c-ares@100"
+row() { printf '%-44s %12s %12s %12s\n' "$1" "$2" "$(ratio "$2" "${R[dig]}")" "$(ratio "$2" "${R[ref_100]}")"; }
+row "netkit resolve -f (default -c 500)" "${R[nk_default]}"
+for c in 100 300 1000 10000; do row "netkit resolve -f -c $c" "${R[nk_$c]}"; done
+for c in 100 300 1000; do row "bare c-ares client, $c in flight" "${R[ref_$c]}"; done
+row "dig -f" "${R[dig]}"
+printf '%-44s %12s\n' "dnsperf (server limit, qps)" "${R[dnsperf]}"
+echo
+printf 'one name, whole process: netkit %.2f ms, dig %.2f ms (netkit/dig %s)\n' \
+    "$(python3 -c "print($one_nk*1000)")" "$(python3 -c "print($one_dig*1000)")" "$(ratio "$one_nk" "$one_dig")"
+echo
+echo "goals:"
+echo "  best netkit vs dig -f (>= 15x):            $(ratio "$best" "${R[dig]}")"
+echo "  best netkit vs bare c-ares (>= 0.8x):      $(ratio "$best" "${R[ref_100]}")"
+worst=$best
+for c in 300 1000 10000; do
+    v=${R[nk_$c]}
+    [ "$v" != nan ] && [ "$v" -lt "$worst" ] && worst=$v
+done
+echo "  no cliff: worst of -c 300/1000/10000 vs best (>= 0.5x): $(ratio "$worst" "$best")"
+echo "  one name vs dig (<= 0.25x):                $(ratio "$one_nk" "$one_dig")"

@@ -1,0 +1,114 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""A real authoritative DNS server (Debian's knotd) for netkit resolve's tests and benchmark.
+
+start_knot() writes a config into a temporary directory, starts knotd on 127.0.0.1 with a port
+it picks, and waits (bounded) until the server answers a query. Knot prints no readiness line
+on stdout, so readiness is a bounded poll: send a query, wait a little for an answer, retry.
+"""
+import os
+import socket
+import struct
+import subprocess
+import time
+
+KNOTD = "/usr/sbin/knotd"
+
+
+def free_port():
+    """A port free for both UDP and TCP on 127.0.0.1 (the kernel picks it)."""
+    for _ in range(50):
+        t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        t.bind(("127.0.0.1", 0))
+        port = t.getsockname()[1]
+        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try:
+            u.bind(("127.0.0.1", port))
+        except OSError:
+            t.close()
+            continue
+        u.close()
+        t.close()
+        return port
+    raise RuntimeError("no free port")
+
+
+def query_packet(name, qtype=6, qid=0x1234):
+    """A minimal DNS query (RD clear) for name/qtype."""
+    q = struct.pack(">HHHHHH", qid, 0, 1, 0, 0, 0)
+    for label in name.rstrip(".").split("."):
+        q += bytes([len(label)]) + label.encode()
+    return q + b"\0" + struct.pack(">HH", qtype, 1)
+
+
+def answers(port, name="example.test", wait=0.2):
+    """True if a DNS server on 127.0.0.1:port answers a SOA query within wait seconds."""
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    try:
+        s.settimeout(wait)
+        s.sendto(query_packet(name), ("127.0.0.1", port))
+        data, _ = s.recvfrom(4096)
+        return len(data) >= 12 and data[:2] == b"\x12\x34"
+    except OSError:
+        return False
+    finally:
+        s.close()
+
+
+class Knot:
+    """knotd serving zones {origin: zonefile} on 127.0.0.1:port, from a config in workdir."""
+
+    def __init__(self, workdir, zones, tries=100):
+        self.workdir = workdir
+        self.proc = None
+        for _ in range(3):  # a port taken between free_port() and knotd's bind: pick again
+            self.port = free_port()
+            self._start(zones)
+            if self._ready(tries):
+                return
+            self.stop()
+        raise RuntimeError("knotd did not answer: " + self.log())
+
+    def _start(self, zones):
+        conf = os.path.join(self.workdir, "knot.conf")
+        with open(conf, "w") as f:
+            f.write("server:\n")
+            f.write(f"    listen: 127.0.0.1@{self.port}\n")
+            f.write(f"    rundir: \"{self.workdir}\"\n")
+            f.write("    udp-workers: 1\n    tcp-workers: 1\n    background-workers: 1\n")
+            f.write(f"database:\n    storage: \"{self.workdir}\"\n")
+            f.write("log:\n  - target: stderr\n    any: warning\n")
+            f.write("template:\n  - id: default\n    zonefile-sync: -1\n"
+                    "    zonefile-load: whole\n    journal-content: none\n")
+            f.write("zone:\n")
+            for origin, path in zones.items():
+                f.write(f"  - domain: {origin}\n    file: \"{path}\"\n")
+        self.logf = open(os.path.join(self.workdir, "knotd.log"), "w+")
+        self.proc = subprocess.Popen([KNOTD, "-c", conf], stdin=subprocess.DEVNULL,
+                                     stdout=self.logf, stderr=self.logf)
+
+    def _ready(self, tries):
+        # Bounded: at most `tries` queries, each waiting up to 0.2 s for the answer.
+        for _ in range(tries):
+            if self.proc.poll() is not None:
+                return False
+            if answers(self.port):
+                return True
+        return False
+
+    def log(self):
+        self.logf.seek(0)
+        return self.logf.read()
+
+    @property
+    def server(self):
+        return f"127.0.0.1:{self.port}"
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.logf.close()
