@@ -2,13 +2,13 @@
 /* dnsname.c - query names, type names, server specs and reverse names: pure string work. */
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <idn2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "dnsname.h"
+#include "idn.h"
 #include "opt.h"
 
 /* Types by name. The order is the one completion offers: the common ones first. */
@@ -108,18 +108,9 @@ int dns_name_to_ascii(const char *name, char out[DNS_NAME_BUF], char err[NK_ERRL
         snprintf(out, DNS_NAME_BUF, "%s", name);
         return 0;
     }
-    char *conv = NULL;
-    int rc = idn2_to_ascii_8z(name, &conv, IDN2_NONTRANSITIONAL | IDN2_NFC_INPUT);
-    if (rc != IDN2_OK) {
-        /* Names that fail the strict rules (symbols, emoji) still get the transitional try
-         * that browsers make, before giving up. */
-        rc = idn2_to_ascii_8z(name, &conv, IDN2_TRANSITIONAL | IDN2_NFC_INPUT);
-    }
-    if (rc != IDN2_OK) {
-        free(conv);
-        return nk_seterr(err, "'%s': not a valid international name (%s)", shown(name, sb),
-                         idn2_strerror(rc));
-    }
+    char *conv = NULL, why[NK_ERRLEN];
+    if (idn_to_ascii(name, &conv, why) < 0)
+        return nk_seterr(err, "'%s': not a valid international name (%s)", shown(name, sb), why);
     int r = dns_name_check(conv, err);
     if (r == 0)
         snprintf(out, DNS_NAME_BUF, "%s", conv);
