@@ -26,12 +26,14 @@ void nk_usage_text(FILE *fp)
 {
     fprintf(fp, "Usage: netkit [--json] [--color=auto|always|never] COMMAND [OPTIONS] [ARGS]\n"
                 "       netkit help [COMMAND]\n"
+                "       netkit              the interactive shell (on a terminal)\n"
                 "       netkit < FILE       run one command per line\n\n"
                 "Network diagnostics: names, addresses, interfaces, ports and the socket echo "
                 "pair.\n\nCommands:\n");
     for (const struct nk_command *const *c = nk_commands; *c; c++)
         fprintf(fp, "  %-14s%s\n", (*c)->name, (*c)->summary);
     fprintf(fp, "  %-14s%s\n", "help", "show help for netkit or a command");
+    fprintf(fp, "  %-14s%s\n", "shell", "the interactive shell: history, completion, set");
     fprintf(fp, "\nGlobal options:\n"
                 "  --json              print JSON\n"
                 "  --color=WHEN        auto (on a terminal), always, never; NO_COLOR disables\n"

@@ -100,3 +100,22 @@ def test_complete_commands_and_globals():
         assert {"--json", "--help", "--color"} <= set(out), c
         out = run("--complete", "--", c, "--color=").stdout.split()
         assert set(out) == {"--color=auto", "--color=always", "--color=never"}, c
+
+
+def test_colour_only_when_asked_and_never_with_no_color():
+    """ifaces colours interface names: never when piped (auto), always with --color=always,
+    never with NO_COLOR set or --color=never, and never inside JSON."""
+    esc = "\x1b["
+    assert esc not in run("ifaces", "lo").stdout
+    assert esc in run("--color=always", "ifaces", "lo").stdout
+    assert esc in run("ifaces", "--color", "always", "lo").stdout
+    assert esc not in run("--color=always", "ifaces", "lo", env={"NO_COLOR": "1"}).stdout
+    assert esc not in run("--color=never", "ifaces", "lo").stdout
+    assert esc not in run("--color=always", "--json", "ifaces", "lo").stdout
+
+
+def test_json_before_or_after_the_command():
+    import json
+    before = json.loads(run("--json", "ifaces", "lo").stdout)
+    after = json.loads(run("ifaces", "lo", "--json").stdout)
+    assert before == after and before[0]["ifname"] == "lo"
