@@ -133,6 +133,8 @@ COMMANDS = [
     "ports --scan 127.0.0.1 --ports 1-200 -c 50",
     "echo-connect 127.0.0.1 9 --timeout 200",
     "echo-connect --bench --count 20 --connections 2 127.0.0.1 9 --timeout 200",
+    "resolve -s 127.0.0.1:9 --timeout 100 --tries 1 a.test",
+    "resolve -s 127.0.0.1:9 --timeout 100 --tries 1 -t MX,TXT a.test 192.0.2.1",
     "help ports",
     "nosuchcommand",
 ]
@@ -165,3 +167,23 @@ def test_ctrl_c_stops_a_server_and_returns_to_the_prompt(shell):
     child.sendline("help")
     child.expect("Usage: netkit")
     child.expect_exact(PROMPT)
+
+
+def test_servers_started_and_stopped_leak_nothing(lean_shell):
+    """echo-serve, started and stopped with Ctrl-C twenty times, gives back every descriptor
+    (listeners, epoll, workers' loops, signal handling)."""
+    child = lean_shell
+    def cycle():
+        child.sendline("echo-serve -u -b 127.0.0.1 0")
+        child.expect(r"listening on udp 127\.0\.0\.1:\d+")
+        child.sendintr()
+        child.expect(r"netkit echo-serve: \d+ connections")
+        child.expect_exact(PROMPT)
+    for _ in range(3):
+        cycle()
+    fds0, rss0 = shell_stats(child.pid)
+    for _ in range(20):
+        cycle()
+    fds1, rss1 = shell_stats(child.pid)
+    assert fds1 == fds0
+    assert rss1 - rss0 < 2048
