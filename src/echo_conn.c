@@ -32,7 +32,7 @@ static void conn_log(struct es_conn *c, enum es_end end)
     struct es_conn_log e = {
         .peer = &c->peer.sa,
         .bytes_in = c->bytes_in,
-        .bytes_out = c->bytes_out,
+        .bytes_out = c->bytes_in - c->pend_len,
         .duration_ms = loop_now_ms(c->w->loop) - c->start_ms,
         .end = end,
     };
@@ -70,7 +70,6 @@ static int conn_flush(struct es_conn *c)
         }
         c->pend_off += (uint32_t)m;
         c->pend_len -= (uint32_t)m;
-        c->bytes_out += (uint64_t)m;
         c->w->n_bytes += (uint64_t)m;
         c->last_ms = loop_now_ms(c->w->loop);
     }
@@ -96,7 +95,6 @@ static int conn_echo(struct es_conn *c, const char *data, size_t n)
         }
         done += (size_t)m;
     }
-    c->bytes_out += done;
     c->w->n_bytes += done;
     if (done == n)
         return 0;

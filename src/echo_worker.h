@@ -18,7 +18,7 @@
 /* Listening sockets: -b addresses times TCP and UDP, or the one Unix socket. */
 #define ES_MAX_LISTEN (2 * ES_MAX_BINDS)
 /* UDP datagrams moved per recvmmsg/sendmmsg call. */
-#define ES_UDP_BATCH 16
+#define ES_UDP_BATCH 32
 /* Room for the largest UDP payload (65,507 bytes) in each batch slot. */
 #define ES_UDP_SLOT 65536
 
@@ -31,19 +31,20 @@ union es_peer {
     struct sockaddr_in6 in6; /* AF_INET6 */
 };
 
-/* One accepted connection. Idle, it is this struct and nothing else (about 170 bytes). */
+/* One accepted connection. Idle, it is this struct and nothing else (about 160 bytes). The
+ * fields an echo touches come first, within 64 bytes of each other, so that serving a message
+ * costs one or two cache lines of the connection however many connections there are. */
 struct es_conn {
     struct loop_io io;           /* the socket in the worker's loop; first, so io casts back */
-    struct loop_timer idle;      /* --idle-timeout check (armed only when a timeout is set) */
     struct es_worker *w;         /* owner */
-    struct es_conn *prev, *next; /* the worker's list of open connections */
-    char *pend;                  /* echo the peer has not taken yet (malloc'd), or NULL */
     uint32_t pend_off;           /* first unsent byte in pend */
     uint32_t pend_len;           /* bytes in pend from pend_off on; 0 when nothing waits */
-    uint64_t bytes_in;           /* received */
-    uint64_t bytes_out;          /* echoed */
-    uint64_t start_ms;           /* accept time (loop clock) */
+    uint64_t bytes_in;           /* received; what was echoed is bytes_in - pend_len */
     uint64_t last_ms;            /* last time bytes moved, for the idle check */
+    char *pend;                  /* echo the peer has not taken yet (malloc'd), or NULL */
+    struct es_conn *prev, *next; /* the worker's list of open connections */
+    uint64_t start_ms;           /* accept time (loop clock) */
+    struct loop_timer idle;      /* --idle-timeout check (armed only when a timeout is set) */
     union es_peer peer;          /* client address (family AF_UNIX for --unix) */
 };
 
