@@ -33,15 +33,18 @@ struct watch {
 };
 
 struct dns {
-    struct loop *l;          /* the loop the channel runs on */
-    ares_channel ch;         /* DNS channel */
-    ares_channel hch;        /* files-only channel for the hosts file; NULL with no_hosts */
-    struct dns_opts o;       /* settings (servers pointer not kept) */
-    struct loop_timer timer; /* c-ares retry and timeout processing */
-    struct watch **w;        /* per descriptor, indexed by fd; kept until dns_free, so a
-                                pending event for a closed socket never touches freed memory */
-    size_t nw;               /* size of w */
-    char last_server[NET_ADDRSTRLEN]; /* who sent the packet read last */
+    struct loop *l;             /* the loop the channel runs on */
+    ares_channel ch;            /* DNS channel */
+    ares_channel hch;           /* files-only channel for the hosts file; NULL with no_hosts */
+    struct dns_opts o;          /* settings (servers pointer not kept) */
+    struct loop_timer timer;    /* c-ares retry and timeout processing */
+    struct watch **w;           /* per descriptor, indexed by fd; kept until dns_free, so a
+                                   pending event for a closed socket never touches freed memory */
+    size_t nw;                  /* size of w */
+    struct net_addr last_from;  /* who sent the packet read last (raw: formatting it
+                                   for every packet cost more than parsing it) */
+    struct net_addr shown_from; /* the address last_server was formatted from */
+    char last_server[NET_ADDRSTRLEN]; /* shown_from as "ADDR:PORT" */
     size_t pending;                   /* lookups not yet finished */
 };
 
@@ -256,15 +259,27 @@ static ares_ssize_t w_recvfrom(ares_socket_t fd, void *buf, size_t len, int flag
     struct dns *d = ud;
     ssize_t n = recvfrom(fd, buf, len, flags, from, fromlen);
     if (n > 0) {
-        int e = errno;
-        if (from && fromlen && *fromlen > 0)
-            net_ntop_port(from, d->last_server, sizeof(d->last_server));
-        else if ((size_t)fd < d->nw && d->w[fd] && d->w[fd]->has_peer)
-            net_ntop_port((struct sockaddr *)&d->w[fd]->peer.ss, d->last_server,
-                          sizeof(d->last_server));
-        errno = e;
+        if (from && fromlen && *fromlen > 0 && *fromlen <= sizeof(d->last_from.ss)) {
+            memcpy(&d->last_from.ss, from, *fromlen);
+            d->last_from.len = *fromlen;
+        } else if ((size_t)fd < d->nw && d->w[fd] && d->w[fd]->has_peer) {
+            d->last_from = d->w[fd]->peer;
+        }
     }
     return n;
+}
+
+/* The server that sent the packet read last, as text: formatted again only when it changes. */
+static const char *last_server(struct dns *d)
+{
+    if (d->last_from.len == 0)
+        return "";
+    if (d->shown_from.len != d->last_from.len ||
+        memcmp(&d->shown_from.ss, &d->last_from.ss, d->last_from.len) != 0) {
+        net_ntop_port((struct sockaddr *)&d->last_from.ss, d->last_server, sizeof(d->last_server));
+        d->shown_from = d->last_from;
+    }
+    return d->last_server;
 }
 
 static ares_ssize_t w_sendv(ares_socket_t fd, const struct iovec *iov, int n, void *ud)
@@ -489,7 +504,8 @@ static void query_cb(void *arg, int status, int timeouts, unsigned char *abuf, i
     char err[NK_ERRLEN] = "";
     s->st = map_status(status, err);
     if (abuf && alen > 0) {
-        snprintf(j->r.server, sizeof(j->r.server), "%s", j->d->last_server);
+        const char *srv = last_server(j->d);
+        memcpy(j->r.server, srv, strlen(srv) + 1); /* both NET_ADDRSTRLEN */
         if (take_packet(j, abuf, alen, err) < 0)
             s->st = DNS_S_ERROR;
     }
@@ -559,7 +575,9 @@ int dns_lookup(struct dns *d, const char *ascii_name, int type, dns_done_fn fn, 
     j->arg = arg;
     j->type = type;
     j->t0_us = loop_clock_us();
-    snprintf(j->name, sizeof(j->name), "%s", ascii_name);
+    size_t nl = strnlen(ascii_name, sizeof(j->name) - 1);
+    memcpy(j->name, ascii_name, nl);
+    j->name[nl] = '\0';
     if (type) {
         j->sub[j->nsub++] = (struct sub){j, type, DNS_S_TIMEOUT};
     } else {

@@ -227,7 +227,9 @@ static int next_name(struct batch *b)
                 break;
         }
     }
-    snprintf(b->name, sizeof(b->name), "%s", line);
+    size_t nl = strnlen(line, sizeof(b->name) - 1);
+    memcpy(b->name, line, nl);
+    b->name[nl] = '\0';
     b->name_err[0] = '\0';
     b->name_reverse = false;
     if (c->ntypes == 0 && dns_reverse_name(b->name, b->ascii, sizeof(b->ascii)))

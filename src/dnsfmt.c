@@ -82,15 +82,23 @@ static void sb_printf(struct sbuf *s, const char *fmt, ...)
     s->n += (size_t)w;
 }
 
-/* One label byte as dig prints it in a name: specials escaped, the rest as \DDD. */
+/* One label byte as dig prints it in a name: specials escaped, the rest as \DDD. The plain
+ * case is tested first and inline: names are most of what a batch formats. */
 static void put_label_char(struct sbuf *s, uint8_t c)
 {
-    if (strchr(".;\\()\"@$", c) && c)
+    bool special = c == '.' || c == ';' || c == '\\' || c == '(' || c == ')' || c == '"' ||
+                   c == '@' || c == '$';
+    if (c >= 0x21 && c <= 0x7e && !special) {
+        if (s->n + 1 >= s->len) {
+            s->over = true;
+            return;
+        }
+        s->p[s->n++] = (char)c;
+    } else if (special) {
         sb_printf(s, "\\%c", c);
-    else if (c < 0x21 || c > 0x7e)
+    } else {
         sb_printf(s, "\\%03u", c);
-    else
-        sb_putc(s, (char)c);
+    }
 }
 
 int dns_name_read(const uint8_t *pkt, size_t len, size_t *off, char *out, size_t outlen,
@@ -138,6 +146,8 @@ int dns_name_read(const uint8_t *pkt, size_t len, size_t *off, char *out, size_t
     }
     if (s.n == 0)
         sb_putc(&s, '.');
+    if (s.len)
+        s.p[s.n] = '\0'; /* put_label_char does not end the string itself */
     if (s.over)
         return nk_seterr(err, "name too long for the buffer");
     *off = end;
@@ -146,22 +156,28 @@ int dns_name_read(const uint8_t *pkt, size_t len, size_t *off, char *out, size_t
 
 int dns_walk_init(struct dns_walk *w, const uint8_t *pkt, size_t len, char err[NK_ERRLEN])
 {
-    memset(w, 0, sizeof(*w));
     w->pkt = pkt;
     w->len = len;
+    w->off = 0;
+    w->left = 0;
+    w->qname[0] = '\0';
+    w->qtype = 0;
     if (dns_hdr_parse(pkt, len, &w->hdr, err) < 0)
         return -1;
     size_t off = 12;
     for (unsigned i = 0; i < w->hdr.qdcount; i++) {
-        char name[DNS_PNAME_MAX];
-        if (dns_name_read(pkt, len, &off, name, sizeof(name), err) < 0)
+        char other[DNS_PNAME_MAX];
+        char *name = i == 0 ? w->qname : other;
+        if (dns_name_read(pkt, len, &off, name, DNS_PNAME_MAX, err) < 0) {
+            w->qname[0] = '\0';
             return -1;
-        if (off + 4 > len)
-            return nk_seterr(err, "malformed answer: question cut short");
-        if (i == 0) {
-            memcpy(w->qname, name, sizeof(name));
-            w->qtype = get16(pkt + off);
         }
+        if (off + 4 > len) {
+            w->qname[0] = '\0';
+            return nk_seterr(err, "malformed answer: question cut short");
+        }
+        if (i == 0)
+            w->qtype = get16(pkt + off);
         off += 4;
     }
     w->off = off;
@@ -246,6 +262,25 @@ static void put_base64(struct sbuf *s, const uint8_t *p, size_t n, size_t chunk)
             col++;
         }
     }
+}
+
+/* An IPv4 address in dotted decimal: inet_ntop formats it through sprintf, which costs more
+ * than the rest of an A answer's handling. */
+static void put_ipv4(struct sbuf *s, const uint8_t *p)
+{
+    char b[16], *q = b;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = p[i];
+        if (i)
+            *q++ = '.';
+        if (v >= 100)
+            *q++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *q++ = (char)('0' + v / 10 % 10);
+        *q++ = (char)('0' + v % 10);
+    }
+    for (char *c = b; c < q; c++)
+        sb_putc(s, *c);
 }
 
 /* A domain name inside the record's data: compressed names may point anywhere before it, but
@@ -424,7 +459,7 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
     case DNS_T_A:
         if (n != 4)
             goto bad;
-        sb_printf(&s, "%s", inet_ntop(AF_INET, p, ip, sizeof(ip)));
+        put_ipv4(&s, p);
         break;
     case DNS_T_AAAA:
         if (n != 16)
