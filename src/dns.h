@@ -49,7 +49,7 @@ struct dns_answer {
     char *name;   /* owner name, with the final dot */
     int type;     /* record type */
     uint32_t ttl; /* seconds (0 for the hosts file) */
-    char *data;   /* presentation form, as dig +short prints it */
+    char *data;   /* presentation form, as dig +short prints it (same block as name) */
     bool hosts;   /* came from the hosts file, not DNS */
 };
 

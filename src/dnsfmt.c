@@ -82,22 +82,38 @@ static void sb_printf(struct sbuf *s, const char *fmt, ...)
     s->n += (size_t)w;
 }
 
-/* One label byte as dig prints it in a name: specials escaped, the rest as \DDD. The plain
- * case is tested first and inline: names are most of what a batch formats. */
-static void put_label_char(struct sbuf *s, uint8_t c)
+/* Bytes dig prints in a name as themselves: printable ASCII but for the specials below. */
+static bool plain_label_char(uint8_t c)
 {
-    bool special = c == '.' || c == ';' || c == '\\' || c == '(' || c == ')' || c == '"' ||
-                   c == '@' || c == '$';
-    if (c >= 0x21 && c <= 0x7e && !special) {
-        if (s->n + 1 >= s->len) {
-            s->over = true;
-            return;
-        }
-        s->p[s->n++] = (char)c;
-    } else if (special) {
-        sb_printf(s, "\\%c", c);
-    } else {
-        sb_printf(s, "\\%03u", c);
+    /* Bit c - 0x20 set for each special: '"' '$' '(' ')' '.' ';' '@' and backslash. */
+    static const uint64_t special = (1ull << ('"' - 0x20)) | (1ull << ('$' - 0x20)) |
+                                    (1ull << ('(' - 0x20)) | (1ull << (')' - 0x20)) |
+                                    (1ull << ('.' - 0x20)) | (1ull << (';' - 0x20)) |
+                                    (1ull << ('@' - 0x20)) | (1ull << ('\\' - 0x20));
+    return c >= 0x21 && c <= 0x7e && (c >= 0x60 || !((special >> (c - 0x20)) & 1));
+}
+
+/* One label as dig prints it in a name: specials escaped with a backslash, unprintable bytes
+ * as backslash and three decimal digits. */
+static void put_label(struct sbuf *s, const uint8_t *p, size_t l)
+{
+    size_t i = 0;
+    while (i < l && plain_label_char(p[i]))
+        i++;
+    if (i == l && s->len - s->n > l) { /* the usual label: copied as it is */
+        memcpy(s->p + s->n, p, l);
+        s->n += l;
+        s->p[s->n] = '\0';
+        return;
+    }
+    for (i = 0; i < l; i++) {
+        uint8_t c = p[i];
+        if (plain_label_char(c))
+            sb_putc(s, (char)c);
+        else if (c >= 0x21 && c <= 0x7e)
+            sb_printf(s, "\\%c", c);
+        else
+            sb_printf(s, "\\%03u", c);
     }
 }
 
@@ -139,15 +155,12 @@ int dns_name_read(const uint8_t *pkt, size_t len, size_t *off, char *out, size_t
             return nk_seterr(err, "malformed answer: name longer than 255 bytes");
         if (pos + 1 + l > len)
             return nk_seterr(err, "malformed answer: name runs past the end");
-        for (size_t i = 0; i < l; i++)
-            put_label_char(&s, pkt[pos + 1 + i]);
+        put_label(&s, pkt + pos + 1, l);
         sb_putc(&s, '.');
         pos += 1 + (size_t)l;
     }
     if (s.n == 0)
         sb_putc(&s, '.');
-    if (s.len)
-        s.p[s.n] = '\0'; /* put_label_char does not end the string itself */
     if (s.over)
         return nk_seterr(err, "name too long for the buffer");
     *off = end;
@@ -539,8 +552,7 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         if (n < 2 || (size_t)p[1] + 2 > n || p[1] == 0)
             goto bad;
         sb_printf(&s, "%u ", p[0]);
-        for (size_t i = 0; i < p[1]; i++)
-            put_label_char(&s, p[2 + i]);
+        put_label(&s, p + 2, p[1]);
         sb_putc(&s, ' ');
         /* The value is the rest of the data, printed as a quoted string without a length. */
         sb_putc(&s, '"');
