@@ -46,6 +46,7 @@ struct dns {
     struct net_addr shown_from; /* the address last_server was formatted from */
     char last_server[NET_ADDRSTRLEN]; /* shown_from as "ADDR:PORT" */
     size_t pending;                   /* lookups not yet finished */
+    uint64_t idle_reads;              /* reads that found nothing waiting */
     struct job *spare;                /* finished jobs for reuse: a batch starts and ends one
                                          per answer, and malloc's slow path for blocks this
                                          size cost more than the rest of a lookup's work */
@@ -260,6 +261,8 @@ static ares_ssize_t w_recvfrom(ares_socket_t fd, void *buf, size_t len, int flag
 {
     struct dns *d = ud;
     ssize_t n = recvfrom(fd, buf, len, flags, from, fromlen);
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        d->idle_reads++; /* c-ares reads until this: every answer had been read */
     if (n > 0) {
         if (from && fromlen && *fromlen > 0 && *fromlen <= sizeof(d->last_from.ss)) {
             memcpy(&d->last_from.ss, from, *fromlen);
@@ -287,7 +290,11 @@ static const char *last_server(struct dns *d)
 static ares_ssize_t w_sendv(ares_socket_t fd, const struct iovec *iov, int n, void *ud)
 {
     (void)ud;
-    return writev(fd, iov, n);
+    /* A UDP query is one buffer: send() skips writev's file-layer work (c-ares' own default) */
+    if (n == 1)
+        return send(fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
+    struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)n};
+    return sendmsg(fd, &m, MSG_NOSIGNAL);
 }
 
 static const struct ares_socket_functions sock_funcs = {w_socket, w_close, w_connect, w_recvfrom,
@@ -396,6 +403,11 @@ void dns_cancel_all(struct dns *d)
 size_t dns_pending(const struct dns *d)
 {
     return d->pending;
+}
+
+uint64_t dns_idle_reads(const struct dns *d)
+{
+    return d->idle_reads;
 }
 
 /* ---- lookups ---- */

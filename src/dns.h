@@ -89,6 +89,10 @@ void dns_cancel_all(struct dns *d);
 /* Lookups still pending. */
 size_t dns_pending(const struct dns *d);
 
+/* Reads that found no answer waiting so far: the caller had caught up with the servers. While
+ * this stays put, answers are arriving faster than the caller handles them. */
+uint64_t dns_idle_reads(const struct dns *d);
+
 void dns_result_free(struct dns_result *r);
 
 /* "NOERROR", "NXDOMAIN", ... */

@@ -57,6 +57,9 @@ struct batch {
     struct dnsb_item *head, *tail; /* items in flight, by last attempt's start */
     double cwnd;                   /* the adaptive window */
     double ssthresh;               /* above it the window grows slowly */
+    double round_left;             /* answers left in this round (one window's worth) */
+    uint64_t round_idle;           /* dns_idle_reads at the start of the round */
+    bool waited;                   /* this round, we caught up with the server at least once */
     uint64_t last_cut_sseq;        /* send number when the window was last halved */
     uint64_t sseq;                 /* attempts sent so far */
     double srtt, rttvar;           /* smoothed round trip and its variation (ms) */
@@ -339,6 +342,28 @@ static void detect_loss(struct batch *b, uint64_t answered_sseq)
     b->in_pump = false;
 }
 
+/* An answer came back: grow the window, but only while it can help. When we read every
+ * answer there was at least once a round, we wait for the server and more in flight keeps it
+ * busier. When we never do, answers queue in our own socket faster than we handle them: more
+ * in flight then adds only latency, cache misses and a longer queue at the server (whose
+ * overflow is the loss that halves the window). */
+static void grow(struct batch *b)
+{
+    uint64_t idle = dns_idle_reads(b->c->dns);
+    if (idle != b->round_idle)
+        b->waited = true;
+    if (b->waited) {
+        b->cwnd += b->cwnd < b->ssthresh ? 1.0 : 1.0 / b->cwnd;
+        if (b->cwnd > b->c->max_inflight)
+            b->cwnd = b->c->max_inflight;
+    }
+    if (--b->round_left <= 0) {
+        b->round_left = b->cwnd;
+        b->round_idle = idle;
+        b->waited = false;
+    }
+}
+
 static void att_cb(void *arg, struct dns_result *res)
 {
     struct dnsb_att *a = arg;
@@ -377,9 +402,7 @@ static void att_cb(void *arg, struct dns_result *res)
                 b->srtt = 0.875 * b->srtt + 0.125 * rtt;
             }
         }
-        b->cwnd += b->cwnd < b->ssthresh ? 1.0 : 1.0 / b->cwnd;
-        if (b->cwnd > b->c->max_inflight)
-            b->cwnd = b->c->max_inflight;
+        grow(b);
     }
     bool answered = res->status != DNS_S_TIMEOUT;
     complete(b, it, res);
@@ -589,6 +612,7 @@ int dnsb_run(const struct dnsb_cfg *cfg, struct dnsb_stats *st, char err[NK_ERRL
     if (b->cwnd < 1)
         b->cwnd = 1;
     b->ssthresh = cfg->max_inflight;
+    b->round_left = b->cwnd;
     b->rsize = REORDER_MIN;
     while (b->rsize < 4 * (size_t)cfg->max_inflight)
         b->rsize *= 2;
