@@ -3,11 +3,12 @@
  *
  * Names come from argv or are streamed from a descriptor (never read whole: memory stays flat
  * for any input size). Up to `window` lookups are in flight, where the window adapts to loss
- * like TCP's: it grows while answers come back and halves when one is lost. A lookup whose
- * answer is much later than the measured round trip is asked again at once (a hedged retry),
- * so a datagram dropped by a full receive buffer costs a few round trips, not a c-ares
- * timeout. Finished lookups wait in a bounded reorder window and are handed to the caller in
- * input order.
+ * like TCP's: it grows while answers come back and we wait for them (not while answers queue
+ * unread in our socket: more in flight would only add delay) and halves when one is lost. A
+ * lookup whose answer is much later than the measured round trip is asked again at once (a
+ * hedged retry), so a datagram dropped by a full receive buffer costs a few round trips, not
+ * a c-ares timeout. Finished lookups wait in a bounded reorder window and are handed to the
+ * caller in input order.
  */
 #ifndef NK_DNSBATCH_H
 #define NK_DNSBATCH_H
