@@ -261,8 +261,10 @@ static ares_ssize_t w_recvfrom(ares_socket_t fd, void *buf, size_t len, int flag
 {
     struct dns *d = ud;
     ssize_t n = recvfrom(fd, buf, len, flags, from, fromlen);
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
-        d->idle_reads++; /* c-ares reads until this: every answer had been read */
+    /* c-ares reads a UDP socket until EAGAIN: then every answer had been read. It reads TCP
+     * (no from) once per event, which tells nothing: such reads never hold the window back. */
+    if (!from || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)))
+        d->idle_reads++;
     if (n > 0) {
         if (from && fromlen && *fromlen > 0 && *fromlen <= sizeof(d->last_from.ss)) {
             memcpy(&d->last_from.ss, from, *fromlen);

@@ -90,7 +90,8 @@ void dns_cancel_all(struct dns *d);
 size_t dns_pending(const struct dns *d);
 
 /* Reads that found no answer waiting so far: the caller had caught up with the servers. While
- * this stays put, answers are arriving faster than the caller handles them. */
+ * this stays put, answers are arriving faster than the caller handles them. (Every TCP read
+ * counts: a stream does not tell.) */
 uint64_t dns_idle_reads(const struct dns *d);
 
 void dns_result_free(struct dns_result *r);
