@@ -127,6 +127,51 @@ static void report_failure(struct printer *p, const struct dnsb_item *it, const 
     }
 }
 
+/* Append s (length n) to buf at *len if it fits in cap; false if not. */
+static bool put(char *buf, size_t cap, size_t *len, const char *s, size_t n)
+{
+    if (n > cap - *len)
+        return false;
+    memcpy(buf + *len, s, n);
+    *len += n;
+    return true;
+}
+
+/* Plain text (no colour, no JSON, no -v): the records as one string and one out_text call.
+ * The same lines the out_str calls below print, without a printf per field: in a batch this
+ * was a quarter of netkit's own time. False (nothing printed) if they do not fit buf. */
+static bool emit_plain(struct out *o, const struct dns_result *r)
+{
+    char buf[4096], ttl[24], tb[DNS_TYPE_BUF];
+    size_t n = 0;
+    for (size_t i = 0; i < r->nans; i++) {
+        const struct dns_answer *a = &r->ans[i];
+        const char *at = dns_type_name(a->type, tb), *third = "hosts";
+        if (!a->hosts) {
+            char *q = ttl + sizeof(ttl);
+            uint32_t v = a->ttl;
+            *--q = '\0';
+            do
+                *--q = (char)('0' + v % 10);
+            while (v /= 10);
+            third = q;
+        }
+        if (!put(buf, sizeof(buf) - 1, &n, a->name, strlen(a->name)) ||
+            !put(buf, sizeof(buf) - 1, &n, "  ", 2) ||
+            !put(buf, sizeof(buf) - 1, &n, at, strlen(at)) ||
+            !put(buf, sizeof(buf) - 1, &n, "  ", 2) ||
+            !put(buf, sizeof(buf) - 1, &n, third, strlen(third)) ||
+            !put(buf, sizeof(buf) - 1, &n, "  ", 2) ||
+            !put(buf, sizeof(buf) - 1, &n, a->data, strlen(a->data)) ||
+            !put(buf, sizeof(buf) - 1, &n, "\n", 1))
+            return false;
+    }
+    buf[n] = '\0';
+    if (n)
+        out_text(o, "%s", buf);
+    return true;
+}
+
 static void emit(void *arg, const struct dnsb_item *it)
 {
     struct printer *p = arg;
@@ -135,6 +180,11 @@ static void emit(void *arg, const struct dnsb_item *it)
     char tb[DNS_TYPE_BUF], rb[16], fb[40];
     const char *tname = it->type ? dns_type_name(it->type, tb) : "ADDR";
 
+    if (!o->json && !o->color && !p->rq->verbose && emit_plain(o, r)) {
+        if (r->status != DNS_S_NOERROR)
+            report_failure(p, it, tname);
+        return;
+    }
     out_obj_begin(o, NULL);
     out_str(o, OUT_C_NONE, "query", NULL, it->query);
     out_str(o, OUT_C_NONE, "type", NULL, tname);

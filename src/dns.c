@@ -33,16 +33,23 @@ struct watch {
 };
 
 struct dns {
-    struct loop *l;          /* the loop the channel runs on */
-    ares_channel ch;         /* DNS channel */
-    ares_channel hch;        /* files-only channel for the hosts file; NULL with no_hosts */
-    struct dns_opts o;       /* settings (servers pointer not kept) */
-    struct loop_timer timer; /* c-ares retry and timeout processing */
-    struct watch **w;        /* per descriptor, indexed by fd; kept until dns_free, so a
-                                pending event for a closed socket never touches freed memory */
-    size_t nw;               /* size of w */
-    char last_server[NET_ADDRSTRLEN]; /* who sent the packet read last */
+    struct loop *l;             /* the loop the channel runs on */
+    ares_channel ch;            /* DNS channel */
+    ares_channel hch;           /* files-only channel for the hosts file; NULL with no_hosts */
+    struct dns_opts o;          /* settings (servers pointer not kept) */
+    struct loop_timer timer;    /* c-ares retry and timeout processing */
+    struct watch **w;           /* per descriptor, indexed by fd; kept until dns_free, so a
+                                   pending event for a closed socket never touches freed memory */
+    size_t nw;                  /* size of w */
+    struct net_addr last_from;  /* who sent the packet read last (raw: formatting it
+                                   for every packet cost more than parsing it) */
+    struct net_addr shown_from; /* the address last_server was formatted from */
+    char last_server[NET_ADDRSTRLEN]; /* shown_from as "ADDR:PORT" */
     size_t pending;                   /* lookups not yet finished */
+    uint64_t idle_reads;              /* reads that found nothing waiting */
+    struct job *spare;                /* finished jobs for reuse: a batch starts and ends one
+                                         per answer, and malloc's slow path for blocks this
+                                         size cost more than the rest of a lookup's work */
 };
 
 /* One sub-query of a lookup (address mode has two). */
@@ -64,6 +71,7 @@ struct job {
     uint64_t t0_us;          /* start, for time_ms */
     struct dns_result r;     /* being built */
     char name[DNS_NAME_BUF]; /* the name asked */
+    struct job *next_spare;  /* in dns.spare */
 };
 
 const char *dns_status_name(enum dns_status s)
@@ -82,10 +90,8 @@ const char *dns_status_text(enum dns_status s)
 
 void dns_result_free(struct dns_result *r)
 {
-    for (size_t i = 0; i < r->nans; i++) {
-        free(r->ans[i].name);
-        free(r->ans[i].data);
-    }
+    for (size_t i = 0; i < r->nans; i++)
+        free(r->ans[i].name); /* data lives in the same block */
     free(r->ans);
     r->ans = NULL;
     r->nans = r->capans = 0;
@@ -103,13 +109,13 @@ static int add_answer(struct dns_result *r, const char *name, int type, uint32_t
         r->capans = cap;
     }
     struct dns_answer *a = &r->ans[r->nans];
-    a->name = strdup(name);
-    a->data = strdup(data);
-    if (!a->name || !a->data) {
-        free(a->name);
-        free(a->data);
+    /* Name and data in one block: half the allocations of a batch's answers. */
+    size_t ln = strlen(name) + 1, ld = strlen(data) + 1;
+    a->name = malloc(ln + ld);
+    if (!a->name)
         return -1;
-    }
+    memcpy(a->name, name, ln);
+    a->data = memcpy(a->name + ln, data, ld);
     a->type = type;
     a->ttl = ttl;
     a->hosts = hosts;
@@ -255,22 +261,42 @@ static ares_ssize_t w_recvfrom(ares_socket_t fd, void *buf, size_t len, int flag
 {
     struct dns *d = ud;
     ssize_t n = recvfrom(fd, buf, len, flags, from, fromlen);
+    /* c-ares reads a UDP socket until EAGAIN: then every answer had been read. It reads TCP
+     * (no from) once per event, which tells nothing: such reads never hold the window back. */
+    if (!from || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)))
+        d->idle_reads++;
     if (n > 0) {
-        int e = errno;
-        if (from && fromlen && *fromlen > 0)
-            net_ntop_port(from, d->last_server, sizeof(d->last_server));
-        else if ((size_t)fd < d->nw && d->w[fd] && d->w[fd]->has_peer)
-            net_ntop_port((struct sockaddr *)&d->w[fd]->peer.ss, d->last_server,
-                          sizeof(d->last_server));
-        errno = e;
+        if (from && fromlen && *fromlen > 0 && *fromlen <= sizeof(d->last_from.ss)) {
+            memcpy(&d->last_from.ss, from, *fromlen);
+            d->last_from.len = *fromlen;
+        } else if ((size_t)fd < d->nw && d->w[fd] && d->w[fd]->has_peer) {
+            d->last_from = d->w[fd]->peer;
+        }
     }
     return n;
+}
+
+/* The server that sent the packet read last, as text: formatted again only when it changes. */
+static const char *last_server(struct dns *d)
+{
+    if (d->last_from.len == 0)
+        return "";
+    if (d->shown_from.len != d->last_from.len ||
+        memcmp(&d->shown_from.ss, &d->last_from.ss, d->last_from.len) != 0) {
+        net_ntop_port((struct sockaddr *)&d->last_from.ss, d->last_server, sizeof(d->last_server));
+        d->shown_from = d->last_from;
+    }
+    return d->last_server;
 }
 
 static ares_ssize_t w_sendv(ares_socket_t fd, const struct iovec *iov, int n, void *ud)
 {
     (void)ud;
-    return writev(fd, iov, n);
+    /* A UDP query is one buffer: send() skips writev's file-layer work (c-ares' own default) */
+    if (n == 1)
+        return send(fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
+    struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)n};
+    return sendmsg(fd, &m, MSG_NOSIGNAL);
 }
 
 static const struct ares_socket_functions sock_funcs = {w_socket, w_close, w_connect, w_recvfrom,
@@ -362,6 +388,11 @@ void dns_free(struct dns *d)
     for (size_t i = 0; i < d->nw; i++)
         free(d->w[i]);
     free(d->w);
+    while (d->spare) {
+        struct job *j = d->spare;
+        d->spare = j->next_spare;
+        free(j);
+    }
     free(d);
 }
 
@@ -374,6 +405,11 @@ void dns_cancel_all(struct dns *d)
 size_t dns_pending(const struct dns *d)
 {
     return d->pending;
+}
+
+uint64_t dns_idle_reads(const struct dns *d)
+{
+    return d->idle_reads;
 }
 
 /* ---- lookups ---- */
@@ -441,7 +477,8 @@ static void finish(struct job *j)
     r->time_ms = (double)(loop_clock_us() - j->t0_us) / 1000.0;
     d->pending--;
     j->fn(j->arg, r); /* the callee owns the result now */
-    free(j);
+    j->next_spare = d->spare;
+    d->spare = j;
 }
 
 /* Is there already a record with this name, type and data (the CNAME chain comes twice)? */
@@ -489,7 +526,8 @@ static void query_cb(void *arg, int status, int timeouts, unsigned char *abuf, i
     char err[NK_ERRLEN] = "";
     s->st = map_status(status, err);
     if (abuf && alen > 0) {
-        snprintf(j->r.server, sizeof(j->r.server), "%s", j->d->last_server);
+        const char *srv = last_server(j->d);
+        memcpy(j->r.server, srv, strlen(srv) + 1); /* both NET_ADDRSTRLEN */
         if (take_packet(j, abuf, alen, err) < 0)
             s->st = DNS_S_ERROR;
     }
@@ -551,15 +589,21 @@ static void hosts_cb(void *arg, int status, int timeouts, struct ares_addrinfo *
 int dns_lookup(struct dns *d, const char *ascii_name, int type, dns_done_fn fn, void *arg,
                char err[NK_ERRLEN])
 {
-    struct job *j = calloc(1, sizeof(*j));
-    if (!j)
+    struct job *j = d->spare;
+    if (j) {
+        d->spare = j->next_spare;
+        memset(j, 0, sizeof(*j));
+    } else if (!(j = calloc(1, sizeof(*j)))) {
         return nk_seterr(err, "out of memory");
+    }
     j->d = d;
     j->fn = fn;
     j->arg = arg;
     j->type = type;
     j->t0_us = loop_clock_us();
-    snprintf(j->name, sizeof(j->name), "%s", ascii_name);
+    size_t nl = strnlen(ascii_name, sizeof(j->name) - 1);
+    memcpy(j->name, ascii_name, nl);
+    j->name[nl] = '\0';
     if (type) {
         j->sub[j->nsub++] = (struct sub){j, type, DNS_S_TIMEOUT};
     } else {

@@ -49,7 +49,7 @@ struct dns_answer {
     char *name;   /* owner name, with the final dot */
     int type;     /* record type */
     uint32_t ttl; /* seconds (0 for the hosts file) */
-    char *data;   /* presentation form, as dig +short prints it */
+    char *data;   /* presentation form, as dig +short prints it (same block as name) */
     bool hosts;   /* came from the hosts file, not DNS */
 };
 
@@ -88,6 +88,11 @@ void dns_cancel_all(struct dns *d);
 
 /* Lookups still pending. */
 size_t dns_pending(const struct dns *d);
+
+/* Reads that found no answer waiting so far: the caller had caught up with the servers. While
+ * this stays put, answers are arriving faster than the caller handles them. (Every TCP read
+ * counts: a stream does not tell.) */
+uint64_t dns_idle_reads(const struct dns *d);
 
 void dns_result_free(struct dns_result *r);
 

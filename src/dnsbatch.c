@@ -28,9 +28,10 @@
 
 /* One attempt (a dns_lookup) of an item; outlives the item if the item finished first. */
 struct dnsb_att {
-    struct dnsb_item *it; /* NULL once the item is done: the answer is then ignored */
-    uint64_t sseq;        /* its send number */
-    struct batch *b;      /* the batch */
+    struct dnsb_item *it;   /* NULL once the item is done: the answer is then ignored */
+    uint64_t sseq;          /* its send number */
+    struct batch *b;        /* the batch */
+    struct dnsb_att *spare; /* in batch.spare_att */
 };
 
 /* Names read from a descriptor, one per line. */
@@ -56,6 +57,9 @@ struct batch {
     struct dnsb_item *head, *tail; /* items in flight, by last attempt's start */
     double cwnd;                   /* the adaptive window */
     double ssthresh;               /* above it the window grows slowly */
+    double round_left;             /* answers left in this round (one window's worth) */
+    uint64_t round_idle;           /* dns_idle_reads at the start of the round */
+    bool waited;                   /* this round, we caught up with the server at least once */
     uint64_t last_cut_sseq;        /* send number when the window was last halved */
     uint64_t sseq;                 /* attempts sent so far */
     double srtt, rttvar;           /* smoothed round trip and its variation (ms) */
@@ -79,7 +83,35 @@ struct batch {
     struct loop_timer deadline;    /* overall deadline */
     struct loop_timer fin;         /* ends the run outside any c-ares callback */
     struct loop_timer intr;        /* watches cfg->interrupt */
+    /* Items and attempts for reuse: a batch frees and allocates one of each per answer. */
+    struct dnsb_item *spare_item; /* linked through next */
+    struct dnsb_att *spare_att;   /* linked through spare */
 };
+
+static struct dnsb_att *att_get(struct batch *b)
+{
+    struct dnsb_att *a = b->spare_att;
+    if (a)
+        b->spare_att = a->spare;
+    else
+        a = malloc(sizeof(*a));
+    return a;
+}
+
+static void att_put(struct batch *b, struct dnsb_att *a)
+{
+    a->spare = b->spare_att;
+    b->spare_att = a;
+}
+
+/* An item's strings (query and ascii share one block) and the item itself, kept for reuse. */
+static void item_put(struct batch *b, struct dnsb_item *it)
+{
+    dns_result_free(&it->res);
+    free(it->query);
+    it->next = b->spare_item;
+    b->spare_item = it;
+}
 
 static void pump(struct batch *b);
 
@@ -227,7 +259,9 @@ static int next_name(struct batch *b)
                 break;
         }
     }
-    snprintf(b->name, sizeof(b->name), "%s", line);
+    size_t nl = strnlen(line, sizeof(b->name) - 1);
+    memcpy(b->name, line, nl);
+    b->name[nl] = '\0';
     b->name_err[0] = '\0';
     b->name_reverse = false;
     if (c->ntypes == 0 && dns_reverse_name(b->name, b->ascii, sizeof(b->ascii)))
@@ -243,7 +277,7 @@ static void att_cb(void *arg, struct dns_result *res);
 
 static int send_att(struct batch *b, struct dnsb_item *it)
 {
-    struct dnsb_att *a = malloc(sizeof(*a));
+    struct dnsb_att *a = att_get(b);
     if (!a)
         return nk_seterr(b->err, "out of memory");
     a->it = it;
@@ -256,7 +290,7 @@ static int send_att(struct batch *b, struct dnsb_item *it)
     char err[NK_ERRLEN];
     if (dns_lookup(b->c->dns, it->ascii, it->type, att_cb, a, err) < 0) {
         it->natt--;
-        free(a);
+        att_put(b, a);
         return nk_seterr(b->err, "%s", err);
     }
     return 0;
@@ -308,6 +342,28 @@ static void detect_loss(struct batch *b, uint64_t answered_sseq)
     b->in_pump = false;
 }
 
+/* An answer came back: grow the window, but only while it can help. When we read every
+ * answer there was at least once a round, we wait for the server and more in flight keeps it
+ * busier. When we never do, answers queue in our own socket faster than we handle them: more
+ * in flight then adds only latency, cache misses and a longer queue at the server (whose
+ * overflow is the loss that halves the window). */
+static void grow(struct batch *b)
+{
+    uint64_t idle = dns_idle_reads(b->c->dns);
+    if (idle != b->round_idle)
+        b->waited = true;
+    if (b->waited) {
+        b->cwnd += b->cwnd < b->ssthresh ? 1.0 : 1.0 / b->cwnd;
+        if (b->cwnd > b->c->max_inflight)
+            b->cwnd = b->c->max_inflight;
+    }
+    if (--b->round_left <= 0) {
+        b->round_left = b->cwnd;
+        b->round_idle = idle;
+        b->waited = false;
+    }
+}
+
 static void att_cb(void *arg, struct dns_result *res)
 {
     struct dnsb_att *a = arg;
@@ -315,7 +371,7 @@ static void att_cb(void *arg, struct dns_result *res)
     struct dnsb_item *it = a->it;
     uint64_t sseq = a->sseq;
     if (!it) {
-        free(a);
+        att_put(b, a);
         dns_result_free(res);
         b->stale--;
         return;
@@ -325,7 +381,7 @@ static void att_cb(void *arg, struct dns_result *res)
             it->att[i] = it->att[--it->natt];
             break;
         }
-    free(a);
+    att_put(b, a);
     if (res->status == DNS_S_TIMEOUT && it->natt > 0 && !b->deadline_hit) {
         dns_result_free(res); /* another attempt may still be answered */
         return;
@@ -346,9 +402,7 @@ static void att_cb(void *arg, struct dns_result *res)
                 b->srtt = 0.875 * b->srtt + 0.125 * rtt;
             }
         }
-        b->cwnd += b->cwnd < b->ssthresh ? 1.0 : 1.0 / b->cwnd;
-        if (b->cwnd > b->c->max_inflight)
-            b->cwnd = b->c->max_inflight;
+        grow(b);
     }
     bool answered = res->status != DNS_S_TIMEOUT;
     complete(b, it, res);
@@ -460,10 +514,7 @@ static void emit_ready(struct batch *b)
             b->st.bad++;
         b->st.done++;
         b->c->emit(b->c->arg, it);
-        dns_result_free(&it->res);
-        free(it->query);
-        free(it->ascii);
-        free(it);
+        item_put(b, it);
         *slot = NULL;
         b->next_emit++;
     }
@@ -473,18 +524,21 @@ static void emit_ready(struct batch *b)
 static int start_item(struct batch *b)
 {
     const struct dnsb_cfg *c = b->c;
-    struct dnsb_item *it = calloc(1, sizeof(*it));
-    if (!it)
+    struct dnsb_item *it = b->spare_item;
+    if (it)
+        b->spare_item = it->next;
+    else if (!(it = malloc(sizeof(*it))))
         return nk_seterr(b->err, "out of memory");
-    it->seq = b->next_seq++;
-    it->query = strdup(b->name);
-    it->ascii = strdup(b->ascii);
-    if (!it->query || !it->ascii) {
-        free(it->query);
-        free(it->ascii);
+    memset(it, 0, sizeof(*it));
+    size_t lq = strlen(b->name) + 1, la = strlen(b->ascii) + 1;
+    it->query = malloc(lq + la);
+    if (!it->query) {
         free(it);
         return nk_seterr(b->err, "out of memory");
     }
+    memcpy(it->query, b->name, lq);
+    it->ascii = memcpy(it->query + lq, b->ascii, la);
+    it->seq = b->next_seq++;
     it->reverse = b->name_reverse;
     it->type = b->name_reverse ? DNS_T_PTR : c->ntypes ? c->types[b->type_idx] : 0;
     b->ring[it->seq & (b->rsize - 1)] = it;
@@ -558,6 +612,7 @@ int dnsb_run(const struct dnsb_cfg *cfg, struct dnsb_stats *st, char err[NK_ERRL
     if (b->cwnd < 1)
         b->cwnd = 1;
     b->ssthresh = cfg->max_inflight;
+    b->round_left = b->cwnd;
     b->rsize = REORDER_MIN;
     while (b->rsize < 4 * (size_t)cfg->max_inflight)
         b->rsize *= 2;
@@ -594,12 +649,18 @@ int dnsb_run(const struct dnsb_cfg *cfg, struct dnsb_stats *st, char err[NK_ERRL
         dns_cancel_all(cfg->dns);
     }
     for (size_t i = 0; i < b->rsize; i++)
-        if (b->ring[i]) {
-            dns_result_free(&b->ring[i]->res);
-            free(b->ring[i]->query);
-            free(b->ring[i]->ascii);
-            free(b->ring[i]);
-        }
+        if (b->ring[i])
+            item_put(b, b->ring[i]);
+    while (b->spare_item) {
+        struct dnsb_item *it = b->spare_item;
+        b->spare_item = it->next;
+        free(it);
+    }
+    while (b->spare_att) {
+        struct dnsb_att *a = b->spare_att;
+        b->spare_att = a->spare;
+        free(a);
+    }
     b->st.window = (unsigned)b->cwnd;
     if (cfg->progress)
         cfg->progress(cfg->arg, &b->st, true);

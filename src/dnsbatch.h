@@ -3,11 +3,12 @@
  *
  * Names come from argv or are streamed from a descriptor (never read whole: memory stays flat
  * for any input size). Up to `window` lookups are in flight, where the window adapts to loss
- * like TCP's: it grows while answers come back and halves when one is lost. A lookup whose
- * answer is much later than the measured round trip is asked again at once (a hedged retry),
- * so a datagram dropped by a full receive buffer costs a few round trips, not a c-ares
- * timeout. Finished lookups wait in a bounded reorder window and are handed to the caller in
- * input order.
+ * like TCP's: it grows while answers come back and we wait for them (not while answers queue
+ * unread in our socket: more in flight would only add delay) and halves when one is lost. A
+ * lookup whose answer is much later than the measured round trip is asked again at once (a
+ * hedged retry), so a datagram dropped by a full receive buffer costs a few round trips, not
+ * a c-ares timeout. Finished lookups wait in a bounded reorder window and are handed to the
+ * caller in input order.
  */
 #ifndef NK_DNSBATCH_H
 #define NK_DNSBATCH_H
@@ -22,19 +23,19 @@
 
 /* One lookup as handed to the caller. */
 struct dnsb_item {
-    uint64_t seq;                  /* position in the input (0-based) */
-    char *query;                   /* the name or address as given */
-    char *ascii;                   /* what is asked: punycode name or reverse name (internal) */
-    int type;                      /* record type asked; 0 = address mode */
-    bool reverse;                  /* an address given in address mode: a PTR lookup */
-    bool bad;                      /* bad input (res.error says why); nothing was asked */
-    bool done;                     /* finished (internal) */
-    int natt;                      /* attempts in flight (internal) */
-    int sent;                      /* attempts made (internal) */
-    uint64_t sent_ms;              /* last attempt's start (internal) */
-    uint64_t sseq;                 /* last attempt's send number (internal) */
-    struct dnsb_item *prev, *next; /* in-flight list, oldest first (internal) */
-    bool listed;                   /* on that list (internal) */
+    uint64_t seq;     /* position in the input (0-based) */
+    char *query;      /* the name or address as given */
+    char *ascii;      /* what is asked: punycode or reverse name (internal; in query's block) */
+    int type;         /* record type asked; 0 = address mode */
+    bool reverse;     /* an address given in address mode: a PTR lookup */
+    bool bad;         /* bad input (res.error says why); nothing was asked */
+    bool done;        /* finished (internal) */
+    int natt;         /* attempts in flight (internal) */
+    int sent;         /* attempts made (internal) */
+    uint64_t sent_ms; /* last attempt's start (internal) */
+    uint64_t sseq;    /* last attempt's send number (internal) */
+    struct dnsb_item *prev, *next;      /* in-flight list, oldest first (internal) */
+    bool listed;                        /* on that list (internal) */
     struct dnsb_att *att[DNSB_MAX_ATT]; /* attempts in flight (internal) */
     struct dns_result res;              /* the outcome */
 };

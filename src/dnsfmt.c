@@ -82,15 +82,39 @@ static void sb_printf(struct sbuf *s, const char *fmt, ...)
     s->n += (size_t)w;
 }
 
-/* One label byte as dig prints it in a name: specials escaped, the rest as \DDD. */
-static void put_label_char(struct sbuf *s, uint8_t c)
+/* Bytes dig prints in a name as themselves: printable ASCII but for the specials below. */
+static bool plain_label_char(uint8_t c)
 {
-    if (strchr(".;\\()\"@$", c) && c)
-        sb_printf(s, "\\%c", c);
-    else if (c < 0x21 || c > 0x7e)
-        sb_printf(s, "\\%03u", c);
-    else
-        sb_putc(s, (char)c);
+    /* Bit c - 0x20 set for each special: '"' '$' '(' ')' '.' ';' '@' and backslash. */
+    static const uint64_t special = (1ull << ('"' - 0x20)) | (1ull << ('$' - 0x20)) |
+                                    (1ull << ('(' - 0x20)) | (1ull << (')' - 0x20)) |
+                                    (1ull << ('.' - 0x20)) | (1ull << (';' - 0x20)) |
+                                    (1ull << ('@' - 0x20)) | (1ull << ('\\' - 0x20));
+    return c >= 0x21 && c <= 0x7e && (c >= 0x60 || !((special >> (c - 0x20)) & 1));
+}
+
+/* One label as dig prints it in a name: specials escaped with a backslash, unprintable bytes
+ * as backslash and three decimal digits. */
+static void put_label(struct sbuf *s, const uint8_t *p, size_t l)
+{
+    size_t i = 0;
+    while (i < l && plain_label_char(p[i]))
+        i++;
+    if (i == l && s->len - s->n > l) { /* the usual label: copied as it is */
+        memcpy(s->p + s->n, p, l);
+        s->n += l;
+        s->p[s->n] = '\0';
+        return;
+    }
+    for (i = 0; i < l; i++) {
+        uint8_t c = p[i];
+        if (plain_label_char(c))
+            sb_putc(s, (char)c);
+        else if (c >= 0x21 && c <= 0x7e)
+            sb_printf(s, "\\%c", c);
+        else
+            sb_printf(s, "\\%03u", c);
+    }
 }
 
 int dns_name_read(const uint8_t *pkt, size_t len, size_t *off, char *out, size_t outlen,
@@ -131,8 +155,7 @@ int dns_name_read(const uint8_t *pkt, size_t len, size_t *off, char *out, size_t
             return nk_seterr(err, "malformed answer: name longer than 255 bytes");
         if (pos + 1 + l > len)
             return nk_seterr(err, "malformed answer: name runs past the end");
-        for (size_t i = 0; i < l; i++)
-            put_label_char(&s, pkt[pos + 1 + i]);
+        put_label(&s, pkt + pos + 1, l);
         sb_putc(&s, '.');
         pos += 1 + (size_t)l;
     }
@@ -146,22 +169,28 @@ int dns_name_read(const uint8_t *pkt, size_t len, size_t *off, char *out, size_t
 
 int dns_walk_init(struct dns_walk *w, const uint8_t *pkt, size_t len, char err[NK_ERRLEN])
 {
-    memset(w, 0, sizeof(*w));
     w->pkt = pkt;
     w->len = len;
+    w->off = 0;
+    w->left = 0;
+    w->qname[0] = '\0';
+    w->qtype = 0;
     if (dns_hdr_parse(pkt, len, &w->hdr, err) < 0)
         return -1;
     size_t off = 12;
     for (unsigned i = 0; i < w->hdr.qdcount; i++) {
-        char name[DNS_PNAME_MAX];
-        if (dns_name_read(pkt, len, &off, name, sizeof(name), err) < 0)
+        char other[DNS_PNAME_MAX];
+        char *name = i == 0 ? w->qname : other;
+        if (dns_name_read(pkt, len, &off, name, DNS_PNAME_MAX, err) < 0) {
+            w->qname[0] = '\0';
             return -1;
-        if (off + 4 > len)
-            return nk_seterr(err, "malformed answer: question cut short");
-        if (i == 0) {
-            memcpy(w->qname, name, sizeof(name));
-            w->qtype = get16(pkt + off);
         }
+        if (off + 4 > len) {
+            w->qname[0] = '\0';
+            return nk_seterr(err, "malformed answer: question cut short");
+        }
+        if (i == 0)
+            w->qtype = get16(pkt + off);
         off += 4;
     }
     w->off = off;
@@ -246,6 +275,25 @@ static void put_base64(struct sbuf *s, const uint8_t *p, size_t n, size_t chunk)
             col++;
         }
     }
+}
+
+/* An IPv4 address in dotted decimal: inet_ntop formats it through sprintf, which costs more
+ * than the rest of an A answer's handling. */
+static void put_ipv4(struct sbuf *s, const uint8_t *p)
+{
+    char b[16], *q = b;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = p[i];
+        if (i)
+            *q++ = '.';
+        if (v >= 100)
+            *q++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *q++ = (char)('0' + v / 10 % 10);
+        *q++ = (char)('0' + v % 10);
+    }
+    for (char *c = b; c < q; c++)
+        sb_putc(s, *c);
 }
 
 /* A domain name inside the record's data: compressed names may point anywhere before it, but
@@ -424,7 +472,7 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
     case DNS_T_A:
         if (n != 4)
             goto bad;
-        sb_printf(&s, "%s", inet_ntop(AF_INET, p, ip, sizeof(ip)));
+        put_ipv4(&s, p);
         break;
     case DNS_T_AAAA:
         if (n != 16)
@@ -504,8 +552,7 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         if (n < 2 || (size_t)p[1] + 2 > n || p[1] == 0)
             goto bad;
         sb_printf(&s, "%u ", p[0]);
-        for (size_t i = 0; i < p[1]; i++)
-            put_label_char(&s, p[2 + i]);
+        put_label(&s, p + 2, p[1]);
         sb_putc(&s, ' ');
         /* The value is the rest of the data, printed as a quoted string without a length. */
         sb_putc(&s, '"');

@@ -105,7 +105,7 @@ int dns_name_to_ascii(const char *name, char out[DNS_NAME_BUF], char err[NK_ERRL
     if (ascii) {
         if (dns_name_check(name, err) < 0)
             return -1;
-        snprintf(out, DNS_NAME_BUF, "%s", name);
+        memcpy(out, name, strlen(name) + 1); /* checked: at most 254 bytes */
         return 0;
     }
     char *conv = NULL, why[NK_ERRLEN];
@@ -113,7 +113,7 @@ int dns_name_to_ascii(const char *name, char out[DNS_NAME_BUF], char err[NK_ERRL
         return nk_seterr(err, "'%s': not a valid international name (%s)", shown(name, sb), why);
     int r = dns_name_check(conv, err);
     if (r == 0)
-        snprintf(out, DNS_NAME_BUF, "%s", conv);
+        memcpy(out, conv, strlen(conv) + 1); /* checked: at most 254 bytes */
     free(conv);
     return r;
 }

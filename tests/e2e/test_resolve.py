@@ -173,6 +173,20 @@ def test_text_lines_name_type_ttl_data(knot):
                                      "example.test.  MX  300  20 mail2.example.test."]
 
 
+@pytest.mark.parametrize("name,qtype", TYPED + [("longtxt.example.test", "TXT")])
+def test_text_plain_colour_and_json_agree(knot, name, qtype):
+    """Plain text has a printer of its own (no printf per field); it must print what the
+    coloured text and the JSON say, for every type and for a record too long for it."""
+    _, [o] = jres(knot, "-t", qtype, name)
+    want = sorted(f'{a["name"]}  {a["type"]}  {a["ttl"]}  {a["data"]}' for a in o["answers"])
+    plain = res(knot, "-t", qtype, name)
+    colour = run("--color=always", "resolve", "-s", knot.server, "-t", qtype, name)
+    assert plain.returncode == 0 and colour.returncode == 0
+    assert sorted(plain.stdout.splitlines()) == want
+    assert "\x1b[" in colour.stdout
+    assert sorted(re.sub(r"\x1b\[[0-9;]*m", "", colour.stdout).splitlines()) == want
+
+
 def test_several_types_in_order(knot):
     r, objs = jres(knot, "-t", "MX,SOA", "-t", "ns", "example.test")
     assert r.returncode == 0
