@@ -258,8 +258,8 @@ static void conn_fill_and_send(struct conn *c, uint64_t t)
         }
         c->tx += n;
         c->tx_left -= (size_t)n;
-        if (c->tx_left > 0)
-            break; /* the socket is full */
+        if (c->tx_left > 0 || c->q_len >= k)
+            break; /* the socket is full, or the pipeline is */
     }
     if (c->q_len == 0) { /* nothing in flight and nothing more to send: this one is done */
         conn_close(c);
