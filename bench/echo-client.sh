@@ -1,10 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # bench/echo-client.sh - `netkit echo-connect --bench` against an independent epoll load generator
-# (bench/echo-loadgen.c), both loading the same tight epoll echo server (bench/echo-client-server.c),
-# at 10, 100 and 1000 connections with 64-byte messages. Server and client are pinned to different
-# CPUs with taskset; both clients run one thread. Goal: netkit's msgs/s within 10% of the
-# yardstick's or better, and latency percentiles that agree.
+# (bench/echo-loadgen.c), both loading the same tight epoll echo server (bench/epoll_echo.c, also
+# the yardstick server of bench/echo.sh), at 10, 100 and 1000 connections with 64-byte messages.
+# Server and client are pinned to different CPUs with taskset; both clients run one thread.
+# Goal: netkit's msgs/s within 10% of the yardstick's or better, and latency percentiles that
+# agree.
 #
 #   bench/echo-client.sh                 (builds a Release netkit in build-bench/ if NETKIT is unset)
 #   NETKIT=path/to/netkit DURATION=5 ROUNDS=2 SERVER_CPU=0 CLIENT_CPU=1 CONNS="10 100 1000" \
@@ -35,10 +36,10 @@ if [ -z "${NETKIT:-}" ]; then
     cmake --build build-bench -j2 --target netkit >/dev/null
     NETKIT=build-bench/netkit
 fi
-cc -O2 -o "$TMP/server" bench/echo-client-server.c
+cc -O2 -o "$TMP/server" bench/epoll_echo.c
 cc -O2 -o "$TMP/loadgen" bench/echo-loadgen.c
 
-taskset -c "$SERVER_CPU" "$TMP/server" >"$TMP/server.out" &
+taskset -c "$SERVER_CPU" "$TMP/server" 0 >"$TMP/server.out" &
 SERVER_PID=$!
 # Wait (at most 5 s) for the server's readiness line.
 i=0

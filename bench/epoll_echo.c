@@ -2,8 +2,11 @@
 /* epoll_echo.c - a tight single-thread epoll echo server for comparison: TCP, and UDP with
  * recvmmsg/sendmmsg. Per connection it keeps only the descriptor; a write that would block
  * simply waits (the kernel buffers), which is what makes it tight and what netkit must match.
- *   epoll_echo PORT */
+ *   epoll_echo PORT
+ * PORT 0 picks a free port on 127.0.0.1 (the same number for TCP and UDP) and prints
+ * "listening on tcp 127.0.0.1:PORT" once it accepts: how bench/echo-client.sh starts it. */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -28,15 +31,34 @@ int main(int argc, char **argv)
     getrlimit(RLIMIT_NOFILE, &rl);
     rl.rlim_cur = rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
-    int one = 1;
+    int one = 1, any_port = atoi(argv[1]) == 0, ls = -1, us = -1;
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[1]))};
-    int ls = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    int us = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
-    setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (bind(ls, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(ls, 4096) < 0 ||
-        bind(us, (struct sockaddr *)&a, sizeof(a)) < 0) {
-        perror("epoll_echo");
-        return 1;
+    if (any_port)
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    /* With port 0 the UDP port may already be taken: try another TCP port, a few times. */
+    for (int tries = 0;; tries++) {
+        ls = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        us = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+        setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        socklen_t al = sizeof(a);
+        if (bind(ls, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(ls, 4096) < 0 ||
+            getsockname(ls, (struct sockaddr *)&a, &al) < 0) {
+            perror("epoll_echo");
+            return 1;
+        }
+        if (bind(us, (struct sockaddr *)&a, sizeof(a)) == 0)
+            break;
+        if (!any_port || tries == 9) {
+            perror("epoll_echo");
+            return 1;
+        }
+        close(ls);
+        close(us);
+        a.sin_port = 0;
+    }
+    if (any_port) {
+        printf("listening on tcp 127.0.0.1:%d\n", ntohs(a.sin_port));
+        fflush(stdout);
     }
     int ep = epoll_create1(0);
     struct epoll_event ev = {.events = EPOLLIN, .data.fd = ls};

@@ -343,6 +343,16 @@ def test_bench_json_fields_and_sanity(server):
                                         "other"}
 
 
+def test_bench_large_messages_partial_sends(server):
+    # 4 MiB in flight per connection: more than a socket takes at once, and more than the
+    # payload pool holds side by side, so sends are partial and queued in several runs.
+    _, port, _ = start(server, "tcp")
+    r, j = bench("--connections", 2, "--count", 16, "--pipeline", 4, "--size", 1048576,
+                 "127.0.0.1", port)
+    assert r.returncode == 0, r.stderr
+    assert (j["messages"], j["errors"]) == (16, 0)
+
+
 def test_bench_text_and_duration(server):
     _, port, _ = start(server, "tcp")
     r = run("echo-connect", "--bench", "--connections", 2, "--duration", 1, "127.0.0.1", port)
