@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -91,6 +92,21 @@ static void show_settings(void)
     printf("color    %s\n", colors[sh.set.color_mode]);
 }
 
+/* A bad `set`: there is no `netkit set --help` to point at, so the message names the choices. */
+static int set_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int set_usage(const char *fmt, ...)
+{
+    char msg[NK_ERRLEN];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    va_end(ap);
+    nk_err("set", "%s", msg);
+    fprintf(stderr, "Usage: set [server ADDR[:PORT][,...]|default | json on|off | timeout MS | "
+                    "color auto|always|never]\n");
+    return NK_USAGE;
+}
+
 /* `set [NAME VALUE]`. */
 static int cmd_set(int argc, char **argv)
 {
@@ -101,7 +117,7 @@ static int cmd_set(int argc, char **argv)
     }
     const char *name = argv[1], *v = argc > 2 ? argv[2] : NULL;
     if (argc > 3)
-        return nk_usage("set", "'%s': one value only", argv[3]);
+        return set_usage("'%s': one value only", argv[3]);
     if (strcmp(name, "server") == 0) {
         if (!v || strcmp(v, "default") == 0) {
             sh.set.server[0] = '\0';
@@ -110,22 +126,22 @@ static int cmd_set(int argc, char **argv)
         /* Check each comma-separated ADDR[:PORT] now, not at the next lookup. */
         char list[sizeof(sh.set.server)];
         if (strlen(v) >= sizeof(list))
-            return nk_usage("set", "'%.40s...': server list too long", v);
+            return set_usage("'%.40s...': server list too long", v);
         strcpy(list, v);
         for (char *save, *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
             struct net_addr a;
             if (net_parse_hostport(tok, 53, &a, err) < 0)
-                return nk_usage("set", "server: %s", err);
+                return set_usage("server: %s", err);
         }
         snprintf(sh.set.server, sizeof(sh.set.server), "%s", v);
     } else if (strcmp(name, "json") == 0) {
         if (!v || (strcmp(v, "on") && strcmp(v, "off")))
-            return nk_usage("set", "json: '%s': expected on or off", v ? v : "");
+            return set_usage("json: '%s': expected on or off", v ? v : "");
         sh.set.json = strcmp(v, "on") == 0;
     } else if (strcmp(name, "timeout") == 0) {
         long long ms;
         if (nk_parse_num(v, 0, 600000, "timeout", &ms, err) < 0)
-            return nk_usage("set", "%s", err);
+            return set_usage("%s", err);
         sh.set.timeout_ms = (int)ms;
     } else if (strcmp(name, "color") == 0) {
         int m = !v                     ? -1
@@ -134,10 +150,10 @@ static int cmd_set(int argc, char **argv)
                 : !strcmp(v, "never")  ? 2
                                        : -1;
         if (m < 0)
-            return nk_usage("set", "color: '%s': expected auto, always or never", v ? v : "");
+            return set_usage("color: '%s': expected auto, always or never", v ? v : "");
         sh.set.color_mode = m;
     } else {
-        return nk_usage("set", "'%s': unknown setting (server, json, timeout, color)", name);
+        return set_usage("'%s': unknown setting (server, json, timeout, color)", name);
     }
     return NK_OK;
 }
