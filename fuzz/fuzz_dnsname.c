@@ -5,17 +5,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "dnsname.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *s = malloc(size + 1);
+    char *s = fuzz_cstr(data, size);
     if (!s)
         return 0;
-    memcpy(s, data, size);
-    s[size] = '\0';
     char err[NK_ERRLEN], out[DNS_NAME_BUF], rev[128], csv[DNS_MAX_SERVERS * NET_ADDRSTRLEN];
     if (dns_name_to_ascii(s, out, err) == 0 && dns_name_check(out, err) != 0)
         __builtin_trap(); /* what the conversion returns is always a valid name */

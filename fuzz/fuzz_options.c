@@ -7,10 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "commands.h"
 #include "net.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 enum {
     O_FLAG = 1,
@@ -35,14 +34,12 @@ static const struct nk_command cmd = {"fuzz", run, opts, "[X...]", NK_COMP_NONE,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *buf = malloc(size + 1);
+    char *buf = fuzz_cstr(data, size);
     char *argv[66];
     int argc = 0;
     char err[NK_ERRLEN];
     if (!buf)
         return 0;
-    memcpy(buf, data, size);
-    buf[size] = '\0';
     argv[argc++] = "fuzz";
     for (char *p = buf; p < buf + size && argc < 65; p += strlen(p) + 1)
         argv[argc++] = p;

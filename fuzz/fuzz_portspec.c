@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "portspec.h"
 
 static int names(const char *name, void *arg)
@@ -12,15 +13,12 @@ static int names(const char *name, void *arg)
     return strcmp(name, "ssh") == 0 ? 22 : -1;
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct portspec ps;
-    char *s = malloc(size + 1);
+    char *s = fuzz_cstr(data, size);
     if (!s)
         return 0;
-    memcpy(s, data, size);
-    s[size] = '\0';
     char err[NK_ERRLEN];
     if (portspec_parse(s, &ps, names, NULL, err) == 0) {
         /* The count and the bitmap agree, and iteration visits exactly the set. */

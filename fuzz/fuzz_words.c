@@ -4,19 +4,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "words.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    char *line = malloc(size + 1);
+    char *line = fuzz_cstr(data, size);
     char err[NK_ERRLEN];
     struct words w;
     if (!line)
         return 0;
-    memcpy(line, data, size);
-    line[size] = '\0';
     if (words_split(line, &w, err) == 0) {
         /* Words never hold more bytes than the line. */
         size_t total = 0;
