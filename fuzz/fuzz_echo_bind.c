@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "echo_server.h"
+#include "echo/echo_server.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

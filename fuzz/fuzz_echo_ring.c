@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "echo_ring.h"
+#include "echo/echo_ring.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "commands.h"
-#include "net.h"
+#include "cli/commands.h"
+#include "lib/net.h"
 
 enum {
     O_FLAG = 1,

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "oui.h"
-#include "ouiidx.h"
+#include "link/oui.h"
+#include "link/ouiidx.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

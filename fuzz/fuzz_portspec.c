@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "portspec.h"
+#include "ports/portspec.h"
 
 static int names(const char *name, void *arg)
 {

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hostinfo.h"
-#include "links.h"
+#include "link/hostinfo.h"
+#include "link/links.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

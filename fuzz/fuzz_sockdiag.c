@@ -6,7 +6,7 @@
 #include <string.h>
 #include <netinet/in.h>
 
-#include "sockdiag.h"
+#include "ports/sockdiag.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

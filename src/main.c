@@ -13,10 +13,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "commands.h"
-#include "complete.h"
-#include "msg.h"
-#include "shell.h"
+#include "cli/commands.h"
+#include "cli/complete.h"
+#include "cli/msg.h"
+#include "cli/shell.h"
 
 #ifndef NETKIT_VERSION
 #define NETKIT_VERSION "0.0.0"

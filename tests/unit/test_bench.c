@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "bench.h"
+#include "echo/bench.h"
 
 static int parse(const char *s, int *lo, int *hi)
 {

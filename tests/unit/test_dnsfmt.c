@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dnsfmt.h"
-#include "dnsname.h"
+#include "dns/dnsfmt.h"
+#include "dns/dnsname.h"
 
 /* A packet under construction. */
 struct pkt {

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "dnsname.h"
+#include "dns/dnsname.h"
 
 static void name_check_ok(void **state)
 {

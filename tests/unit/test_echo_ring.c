@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "echo_ring.h"
+#include "echo/echo_ring.h"
 
 /* Read n bytes of "input" into the ring (as many calls as the wrap needs). */
 static size_t fill(struct echo_ring *r, const unsigned char *src, size_t n)

@@ -8,7 +8,7 @@
 #include <arpa/inet.h>
 #include <cmocka.h>
 
-#include "echo_server.h"
+#include "echo/echo_server.h"
 
 static void bind_ok(const char *s, int family, const char *text)
 {

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "hist.h"
+#include "lib/hist.h"
 
 static void test_empty(void **state)
 {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "hostaddr.h"
+#include "dns/hostaddr.h"
 
 /* No DNS server listens on the discard port: queries are refused at once. */
 #define NO_SERVER "127.0.0.1:9"

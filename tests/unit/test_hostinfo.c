@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "hostinfo.h"
+#include "link/hostinfo.h"
 
 static void parse(const char *text, struct nk_resolv *r)
 {

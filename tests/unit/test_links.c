@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "links.h"
+#include "link/links.h"
 
 /* Read tests/fixtures/rtnl/NAME into a malloc'd (so aligned) buffer. */
 static char *load(const char *name, size_t *len)

@@ -9,7 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "loop.h"
+#include "lib/loop.h"
 
 /* Each timer appends its index to the order log. */
 struct log {

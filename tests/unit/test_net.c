@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "net.h"
+#include "lib/net.h"
 
 /* Parse s with default port 53 and return the formatted address, or NULL on error. */
 static const char *hp(const char *s, char *buf, char *err)

@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "oui.h"
-#include "ouiidx.h"
+#include "link/oui.h"
+#include "link/ouiidx.h"
 
 static bool parse(const char *line, uint8_t oui[3], char *vendor)
 {

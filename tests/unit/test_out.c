@@ -11,7 +11,7 @@
 
 #include <inttypes.h>
 
-#include "out.h"
+#include "cli/out.h"
 
 /* Emit the same record through out.h and return what was written (malloc'd). */
 static char *emit(bool json, bool color)

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "portspec.h"
+#include "ports/portspec.h"
 
 static struct portspec ps;
 

@@ -10,7 +10,7 @@
 #include <netinet/in.h>
 #include <cmocka.h>
 
-#include "services.h"
+#include "ports/services.h"
 
 static void test_class(void **state)
 {

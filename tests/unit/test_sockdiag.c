@@ -14,7 +14,7 @@
 #include <netinet/tcp.h>
 #include <cmocka.h>
 
-#include "sockdiag.h"
+#include "ports/sockdiag.h"
 
 static unsigned char *load(const char *name, size_t *len)
 {

@@ -7,7 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "words.h"
+#include "cli/words.h"
 
 /* Split line and compare with the expected words (NULL-terminated). */
 static void check(const char *line, const char *const *want)

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* msg.c - diagnostics on stderr, and the error-buffer helper modules use. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "cli/msg.h"
+#include "lib/nk.h"
+
+int nk_seterr(char *buf, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, NK_ERRLEN, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+__attribute__((format(printf, 2, 0))) static void vmsg(const char *cmd, const char *fmt, va_list ap)
+{
+    /* One buffer, one write: lines from threads or a progress line never interleave mid-line. */
+    char line[1024];
+    int n = cmd ? snprintf(line, sizeof(line), "netkit %s: ", cmd)
+                : snprintf(line, sizeof(line), "netkit: ");
+    if (n < 0 || (size_t)n >= sizeof(line))
+        n = 0;
+    vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+    fprintf(stderr, "%s\n", line);
+}
+
+void nk_err(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg(cmd, fmt, ap);
+    va_end(ap);
+}
+
+int nk_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmsg(cmd, fmt, ap);
+    va_end(ap);
+    if (cmd)
+        fprintf(stderr, "Try 'netkit %s --help'.\n", cmd);
+    else
+        fprintf(stderr, "Try 'netkit --help'.\n");
+    return NK_USAGE;
+}

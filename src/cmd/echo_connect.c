@@ -1,0 +1,392 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cmd_echo_connect.c - netkit echo-connect: the echo client and load generator.
+ *
+ *   netkit echo-connect [OPTIONS] HOST PORT
+ *   netkit echo-connect [OPTIONS] --unix PATH
+ *     (terminal)         readline prompt; each echo shown with its round-trip time
+ *     (stdin not a tty)  stdin to the server, the verified echo to stdout, byte for byte
+ *     -u, --udp          UDP echo        --unix PATH     a Unix-domain stream socket
+ *     -4, -6             only IPv4 / IPv6 addresses      --timeout MS    connect and reply
+ *     --bench            load generator: --connections N --count N | --duration S --size BYTES
+ *                        --pipeline K --threads N --connect-rate N
+ */
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "echo/bench.h"
+#include "cli/commands.h"
+#include "echo/echo_client.h"
+#include "cmd/echo_tty.h"
+#include "dns/hostaddr.h"
+#include "lib/loop.h"
+#include "cli/msg.h"
+#include "cli/out.h"
+
+static const char *const CMD = "echo-connect";
+
+extern const struct nk_command nk_cmd_echo_connect;
+
+enum {
+    OPT_UDP = 1,
+    OPT_UNIX,
+    OPT_V4,
+    OPT_V6,
+    OPT_TIMEOUT,
+    OPT_BENCH,
+    OPT_CONNECTIONS,
+    OPT_COUNT,
+    OPT_DURATION,
+    OPT_SIZE,
+    OPT_PIPELINE,
+    OPT_THREADS,
+    OPT_RATE,
+};
+
+static const struct nk_opt opts[] = {
+    {OPT_UDP, 'u', "udp", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
+     "UDP echo: a datagram per line"},
+    {OPT_UNIX, 0, "unix", NK_ARG_STR, "PATH", 0, 0, NULL, NULL, NK_COMP_FILE,
+     "connect to a Unix-domain stream socket (no HOST PORT)"},
+    {OPT_V4, '4', "ipv4", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE, "only IPv4 addresses"},
+    {OPT_V6, '6', "ipv6", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE, "only IPv6 addresses"},
+    {OPT_TIMEOUT, 0, "timeout", NK_ARG_INT, "MS", 1, 3600000, "timeout", NULL, NK_COMP_NONE,
+     "connect timeout and longest wait for an echo (default 5000)"},
+    {OPT_BENCH, 0, "bench", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
+     "load generator: verify every echo, report rate and latency"},
+    {OPT_CONNECTIONS, 0, "connections", NK_ARG_INT, "N", 1, 1000000, "connections", NULL,
+     NK_COMP_NONE, "bench: connections held open (default 1)"},
+    {OPT_COUNT, 0, "count", NK_ARG_INT, "N", 1, 1000000000000LL, "count", NULL, NK_COMP_NONE,
+     "bench: messages in all (default 10000 unless --duration)"},
+    {OPT_DURATION, 0, "duration", NK_ARG_INT, "S", 1, 86400, "duration", NULL, NK_COMP_NONE,
+     "bench: send for S seconds instead of a count"},
+    {OPT_SIZE, 0, "size", NK_ARG_INT, "BYTES", 1, 1048576, "size", NULL, NK_COMP_NONE,
+     "bench: bytes per message (default 64)"},
+    {OPT_PIPELINE, 0, "pipeline", NK_ARG_INT, "K", 1, 4096, "pipeline", NULL, NK_COMP_NONE,
+     "bench: messages in flight per connection (default 1)"},
+    {OPT_THREADS, 0, "threads", NK_ARG_INT, "N", 1, 256, "threads", NULL, NK_COMP_NONE,
+     "bench: worker threads, one event loop each (default: CPUs, at most N connections)"},
+    {OPT_RATE, 0, "connect-rate", NK_ARG_INT, "N", 1, 10000000, "connect rate", NULL, NK_COMP_NONE,
+     "bench: new connections per second (default 10000)"},
+    {0},
+};
+
+/* Everything the command line asked for. */
+struct req {
+    const char *host;       /* HOST, or NULL with --unix */
+    int port;               /* PORT */
+    const char *unix_path;  /* --unix PATH */
+    bool udp;               /* -u */
+    int family;             /* AF_UNSPEC, or AF_INET/AF_INET6 from -4/-6 */
+    const char *dns_server; /* the shell's `set server`, for names; NULL: resolv.conf */
+    int timeout_ms;         /* --timeout; 0 = default */
+    bool bench;             /* --bench */
+    bool bench_opt_seen;    /* a bench-only option was given (needs --bench) */
+    struct bench_opts b;    /* the bench settings */
+};
+
+static void print_fail(void *arg, const char *msg)
+{
+    (void)arg;
+    nk_err(CMD, "%s", msg);
+}
+
+/* Resolve HOST (or build the Unix address): 0, or the exit status. */
+static int addresses(const struct req *r, struct net_addr **addrs, size_t *n)
+{
+    char err[NK_ERRLEN];
+    if (r->unix_path) {
+        *addrs = calloc(1, sizeof(**addrs));
+        *n = 1;
+        if (!*addrs) {
+            nk_err(CMD, "out of memory");
+            return NK_FAIL;
+        }
+        if (echo_unix_addr(r->unix_path, *addrs, err) < 0) {
+            free(*addrs);
+            return nk_usage(CMD, "%s", err);
+        }
+        return NK_OK;
+    }
+    struct hostaddr_req hq = {.host = r->host,
+                              .port = r->port,
+                              .family = r->family,
+                              .timeout_ms = r->timeout_ms,
+                              .server = r->dns_server};
+    int rc = hostaddr_lookup(&hq, addrs, n, err);
+    if (rc == -2)
+        return nk_usage(CMD, "%s", err);
+    if (rc < 0) {
+        nk_err(CMD, "%s", err);
+        return NK_FAIL;
+    }
+    return NK_OK;
+}
+
+/* "host:port> ", with an IPv6 literal in brackets. */
+static void make_prompt(const struct req *r, char *buf, size_t len)
+{
+    if (r->unix_path)
+        snprintf(buf, len, "%s> ", r->unix_path);
+    else if (strchr(r->host, ':') && r->host[0] != '[')
+        snprintf(buf, len, "[%s]:%d> ", r->host, r->port);
+    else
+        snprintf(buf, len, "%s:%d> ", r->host, r->port);
+}
+
+static int run_client(const struct req *r, struct nk_ctx *ctx)
+{
+    struct net_addr *addrs;
+    size_t n, used;
+    char err[NK_ERRLEN];
+    int rc = addresses(r, &addrs, &n);
+    if (rc != NK_OK)
+        return rc;
+    int timeout = r->timeout_ms ? r->timeout_ms : 5000;
+    int fd = echo_connect(addrs, n, r->udp ? SOCK_DGRAM : SOCK_STREAM, timeout, print_fail, NULL,
+                          &used, err);
+    free(addrs);
+    if (fd < 0) {
+        if (n > 1)
+            nk_err(CMD, "%s: no address accepted the connection", r->host);
+        return NK_FAIL;
+    }
+    if (isatty(STDIN_FILENO)) {
+        char prompt[512], hist[4096];
+        make_prompt(r, prompt, sizeof(prompt));
+        struct echo_tty_opts to = {.sock = fd,
+                                   .dgram = r->udp,
+                                   .prompt = prompt,
+                                   .history_path = echo_tty_history_path(hist, sizeof(hist)),
+                                   .timeout_ms = timeout,
+                                   .color = ctx->color};
+        rc = echo_tty_run(&to, err);
+    } else {
+        struct echo_pipe_opts po = {.in_fd = STDIN_FILENO,
+                                    .out_fd = STDOUT_FILENO,
+                                    .timeout_ms = timeout,
+                                    .interrupt = ctx->interrupt};
+        struct echo_pipe_result res;
+        /* The echo goes straight to the descriptor: nothing may sit in stdio's buffer. */
+        fflush(stdout);
+        rc = r->udp ? echo_pipe_dgram(fd, &po, &res, err) : echo_pipe_stream(fd, &po, &res, err);
+    }
+    close(fd);
+    if (rc < 0) {
+        nk_err(CMD, "%s", err);
+        return NK_FAIL;
+    }
+    return NK_OK;
+}
+
+/* Live progress on stderr while the bench runs (only on a terminal). */
+static void progress_line(struct bench *b, uint64_t start_us)
+{
+    struct bench_progress p;
+    bench_progress(b, &p);
+    double s = (double)(loop_clock_us() - start_us) / 1e6;
+    fprintf(stderr,
+            "\r%6.1fs  %" PRIu64 " messages  %.0f msgs/s  %u connected  %" PRIu64 " errors\033[K",
+            s, p.messages, s > 0 ? (double)p.messages / s : 0.0, p.connected, p.errors);
+    fflush(stderr);
+}
+
+/* Ctrl-C during a bench outside the shell: stop sending, report what was measured. */
+static volatile sig_atomic_t bench_interrupted;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    bench_interrupted = 1;
+}
+
+static void print_bench(struct out *o, const struct req *r, const struct bench_result *res)
+{
+    const struct hist *h = res->latency;
+    double us[6] = {0};
+    double ps[5] = {0, 50, 90, 99, 99.9};
+    for (int i = 0; i < 5; i++)
+        us[i] = (double)hist_percentile(h, ps[i]) / 1000.0;
+    us[5] = h->count ? (double)h->max / 1000.0 : 0;
+    double rate = res->elapsed_s > 0 ? (double)res->messages / res->elapsed_s : 0;
+    double mbps = res->elapsed_s > 0 ? (double)res->bytes / res->elapsed_s / 1e6 : 0;
+
+    out_obj_begin(o, NULL);
+    out_u64(o, "connections", "connections  %" PRIu64 "\n", res->connections);
+    out_u64(o, "messages", "messages     %" PRIu64, res->messages);
+    out_text(o, " of %zu bytes, pipeline %u, %u thread%s\n", r->b.size, r->b.pipeline, r->b.threads,
+             r->b.threads == 1 ? "" : "s");
+    out_u64(o, "errors", "errors       %" PRIu64, res->errors);
+    out_obj_begin(o, "errors_by_kind");
+    for (int k = 0; k < BENCH_E_KINDS; k++) {
+        char fmt[64];
+        snprintf(fmt, sizeof(fmt), " %s %%" PRIu64, bench_err_names[k]);
+        out_u64(o, bench_err_names[k], res->err_by_kind[k] ? fmt : NULL, res->err_by_kind[k]);
+    }
+    out_obj_end(o);
+    out_text(o, "\n");
+    out_dbl(o, "msgs_per_s", "msgs/s       %.0f\n", rate);
+    out_dbl(o, "mb_per_s", "MB/s         %.2f\n", mbps);
+    out_dbl(o, "elapsed_s", "elapsed      %.3f s\n", res->elapsed_s);
+    out_u64(o, "size", NULL, r->b.size);
+    out_u64(o, "pipeline", NULL, r->b.pipeline);
+    out_u64(o, "threads", NULL, r->b.threads);
+    out_text(o, "latency us  ");
+    out_obj_begin(o, "latency_us");
+    out_dbl(o, "min", " min %.1f", us[0]);
+    out_dbl(o, "p50", "  p50 %.1f", us[1]);
+    out_dbl(o, "p90", "  p90 %.1f", us[2]);
+    out_dbl(o, "p99", "  p99 %.1f", us[3]);
+    out_dbl(o, "p999", "  p99.9 %.1f", us[4]);
+    out_dbl(o, "max", "  max %.1f", us[5]);
+    out_dbl(o, "mean", "  mean %.1f\n", hist_mean(h) / 1000.0);
+    out_obj_end(o);
+    out_obj_end(o);
+}
+
+static int run_bench(struct req *r, struct nk_ctx *ctx)
+{
+    struct net_addr *addrs;
+    size_t n;
+    char err[NK_ERRLEN];
+    int rc = addresses(r, &addrs, &n);
+    if (rc != NK_OK)
+        return rc;
+    r->b.addr = addrs[0]; /* the bench loads one address: the first a lookup gives */
+    free(addrs);
+    if (!r->b.count && !r->b.duration_ms)
+        r->b.count = 10000;
+    if (!r->b.threads) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        r->b.threads = cpus > 0 ? (unsigned)cpus : 1;
+    }
+    if (r->b.threads > r->b.connections)
+        r->b.threads = r->b.connections;
+    r->b.timeout_ms = r->timeout_ms ? r->timeout_ms : 5000;
+    if (bench_preflight(&r->b, err) < 0) {
+        nk_err(CMD, "%s", err);
+        return NK_FAIL;
+    }
+    struct bench *b = bench_start(&r->b, err);
+    if (!b) {
+        nk_err(CMD, "%s", err);
+        return NK_FAIL;
+    }
+    struct sigaction sa = {.sa_handler = on_sigint}, old_sa;
+    bench_interrupted = 0;
+    if (!ctx->interrupt) /* the shell has its own handler and flag */
+        sigaction(SIGINT, &sa, &old_sa);
+    bool live = isatty(STDERR_FILENO);
+    uint64_t start = loop_clock_us();
+    bool stopped = false;
+    while (!bench_wait(b, 250)) {
+        if ((bench_interrupted || (ctx->interrupt && *ctx->interrupt)) && !stopped) {
+            bench_stop(b);
+            stopped = true;
+        }
+        if (live)
+            progress_line(b, start);
+    }
+    if (live)
+        fprintf(stderr, "\r\033[K");
+    struct bench_result res;
+    bench_finish(b, &res);
+    if (!ctx->interrupt)
+        sigaction(SIGINT, &old_sa, NULL);
+    struct out o;
+    out_init(&o, stdout, ctx->json, ctx->color);
+    print_bench(&o, r, &res);
+    rc = out_flush(&o) < 0 ? NK_FAIL : NK_OK;
+    if (res.errors) {
+        nk_err(CMD, "%" PRIu64 " error%s; the first: %s", res.errors, res.errors == 1 ? "" : "s",
+               res.first_error);
+        rc = NK_FAIL;
+    } else if (res.messages == 0) {
+        nk_err(CMD, "no message was echoed");
+        rc = NK_FAIL;
+    }
+    bench_result_free(&res);
+    return rc;
+}
+
+static int run(int argc, char **argv, struct nk_ctx *ctx)
+{
+    struct req r = {.family = AF_UNSPEC,
+                    .dns_server = ctx->server,
+                    .timeout_ms = ctx->timeout_ms,
+                    .b = {.connections = 1, .pipeline = 1, .size = 64, .connect_rate = 10000}};
+    struct nk_opt_parser p;
+    int id;
+    nk_opt_init(&p, &nk_cmd_echo_connect, ctx, argc, argv);
+    while ((id = nk_opt_next(&p)) > 0) {
+        switch (id) {
+        case OPT_UDP: r.udp = true; break;
+        case OPT_UNIX: r.unix_path = p.arg; break;
+        case OPT_V4: r.family = AF_INET; break;
+        case OPT_V6: r.family = AF_INET6; break;
+        case OPT_TIMEOUT: r.timeout_ms = (int)p.num; break;
+        case OPT_BENCH: r.bench = true; break;
+        case OPT_CONNECTIONS: r.b.connections = (unsigned)p.num; break;
+        case OPT_COUNT: r.b.count = (uint64_t)p.num; break;
+        case OPT_DURATION: r.b.duration_ms = (uint64_t)p.num * 1000; break;
+        case OPT_SIZE: r.b.size = (size_t)p.num; break;
+        case OPT_PIPELINE: r.b.pipeline = (unsigned)p.num; break;
+        case OPT_THREADS: r.b.threads = (unsigned)p.num; break;
+        case OPT_RATE: r.b.connect_rate = (unsigned)p.num; break;
+        }
+        if (id >= OPT_CONNECTIONS)
+            r.bench_opt_seen = true;
+    }
+    if (id < 0)
+        return p.status;
+    if (r.unix_path) {
+        if (p.argc != 0)
+            return nk_usage(CMD, "'%s': no HOST or PORT with --unix", p.argv[0]);
+        if (r.udp)
+            return nk_usage(CMD, "--udp and --unix: choose one");
+    } else {
+        if (p.argc != 2)
+            return nk_usage(CMD, p.argc < 2 ? "HOST and PORT expected" : "'%s': too many arguments",
+                            p.argc < 2 ? "" : p.argv[2]);
+        r.host = p.argv[0];
+        char err[NK_ERRLEN];
+        if (net_parse_port(p.argv[1], &r.port, err) < 0)
+            return nk_usage(CMD, "%s", err);
+        if (r.port == 0)
+            return nk_usage(CMD, "0: port out of range (1-65535)");
+    }
+    if (r.bench_opt_seen && !r.bench)
+        return nk_usage(CMD, "--connections, --count, --duration, --size, --pipeline, "
+                             "--threads and --connect-rate need --bench");
+    if (r.bench && r.udp)
+        return nk_usage(CMD, "--bench: UDP is not supported (TCP and --unix are)");
+    if (r.bench && r.b.count && r.b.duration_ms)
+        return nk_usage(CMD, "--count and --duration: choose one");
+    /* Each connection buffers its messages in flight: keep that, and the sum, within reason. */
+    uint64_t per_conn = (uint64_t)r.b.pipeline * r.b.size;
+    if (r.bench && per_conn > BENCH_MAX_INFLIGHT_CONN)
+        return nk_usage(CMD,
+                        "--pipeline %u x --size %zu: %" PRIu64 " bytes in flight per connection "
+                        "(at most %u)",
+                        r.b.pipeline, r.b.size, per_conn, BENCH_MAX_INFLIGHT_CONN);
+    if (r.bench && per_conn * r.b.connections > BENCH_MAX_INFLIGHT)
+        return nk_usage(CMD, "%u connections x %" PRIu64 " bytes in flight: more than %llu bytes",
+                        r.b.connections, per_conn, (unsigned long long)BENCH_MAX_INFLIGHT);
+    return r.bench ? run_bench(&r, ctx) : run_client(&r, ctx);
+}
+
+const struct nk_command nk_cmd_echo_connect = {
+    "echo-connect",
+    run,
+    opts,
+    "HOST PORT | --unix PATH",
+    NK_COMP_HOST,
+    "echo client: interactive, exact pipe, or verifying load generator",
+    "On a terminal: a prompt; each line is sent and its echo shown with the round-trip time.\n"
+    "Otherwise stdin goes to the server and the echo to stdout, byte for byte; the exit status\n"
+    "is 0 only if the whole echo came back identical. --bench generates load and reports\n"
+    "msgs/s, MB/s and latency percentiles."};

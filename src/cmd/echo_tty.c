@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* echo_tty.c - the readline session of echo-connect (see echo_tty.h).
+ *
+ * Readline's callback interface gives us the terminal one character at a time, so the loop can
+ * also watch the socket. Anything printed while a line is being edited goes through say(): it
+ * clears the visible line, prints, and lets readline redraw prompt and line (rl_line_buffer is
+ * untouched), so the user's half-typed text survives every message. */
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "echo/echo_client.h"
+#include "cmd/echo_tty.h"
+#include "lib/loop.h"
+
+/* A received line longer than this without a newline is shown as it is. */
+#define LINE_MAX_SHOWN 4096
+/* Lines kept in the history file. */
+#define HISTORY_KEEP 1000
+
+/* A line sent and not yet echoed. */
+struct pending {
+    char *text;           /* the line, without its newline */
+    uint64_t sent_us;     /* when it was sent (loop_clock_us) */
+    struct pending *next; /* the next older-to-newer entry */
+};
+
+/* The session. Readline's line callback takes no argument, hence the one static pointer. */
+struct session {
+    const struct echo_tty_opts *o; /* settings */
+    struct pending *head, *tail;   /* lines awaiting their echo, oldest first */
+    char *rx;                      /* received bytes not yet forming a whole line (stream) */
+    size_t rx_len;                 /* bytes in rx */
+    char *tx;                      /* bytes not yet accepted by the socket (stream) */
+    size_t tx_len;                 /* bytes in tx */
+    bool editing;                  /* readline owns the terminal line (handler installed) */
+    bool eof;                      /* the user pressed Ctrl-D */
+    int failed;                    /* -1 once err is set */
+    char *err;                     /* the caller's error buffer */
+};
+
+static struct session *cur;
+
+/* Print a line of output without disturbing the line being edited. */
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+    va_list ap;
+    if (cur && cur->editing)
+        rl_clear_visible_line();
+    va_start(ap, fmt);
+    vfprintf(stdout, fmt, ap);
+    va_end(ap);
+    fputc('\n', stdout);
+    fflush(stdout);
+    if (cur && cur->editing)
+        rl_forced_update_display();
+}
+
+static void fail(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void fail(struct session *s, const char *fmt, ...)
+{
+    if (s->failed)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(s->err, NK_ERRLEN, fmt, ap);
+    va_end(ap);
+    s->failed = -1;
+}
+
+static void pending_pop(struct session *s)
+{
+    struct pending *p = s->head;
+    s->head = p->next;
+    if (!s->head)
+        s->tail = NULL;
+    free(p->text);
+    free(p);
+}
+
+/* One line (or datagram) came back: an echo of the oldest pending line, or a server message. */
+static void got_line(struct session *s, const char *text, size_t n)
+{
+    if (s->head && strlen(s->head->text) == n && memcmp(s->head->text, text, n) == 0) {
+        double ms = (double)(loop_clock_us() - s->head->sent_us) / 1000.0;
+        if (s->o->color)
+            say("%.*s  \033[2m(%.3f ms)\033[0m", (int)n, text, ms);
+        else
+            say("%.*s  (%.3f ms)", (int)n, text, ms);
+        pending_pop(s);
+        return;
+    }
+    say("%.*s", (int)n, text);
+}
+
+static void send_bytes(struct session *s, const char *buf, size_t n)
+{
+    char why[128];
+    if (s->o->dgram) {
+        if (send(s->o->sock, buf, n, 0) < 0)
+            fail(s, "send: %s", echo_strerror(errno, why, sizeof(why)));
+        return;
+    }
+    /* Stream: queue behind anything the socket has not taken yet, then push. */
+    char *t = realloc(s->tx, s->tx_len + n);
+    if (!t) {
+        fail(s, "out of memory");
+        return;
+    }
+    s->tx = t;
+    memcpy(s->tx + s->tx_len, buf, n);
+    s->tx_len += n;
+}
+
+static void flush_tx(struct session *s)
+{
+    char why[128];
+    if (s->tx_len == 0)
+        return;
+    ssize_t w = send(s->o->sock, s->tx, s->tx_len, MSG_NOSIGNAL);
+    if (w < 0) {
+        if (errno == EPIPE || errno == ECONNRESET)
+            fail(s, "connection reset by server");
+        else if (errno != EAGAIN && errno != EINTR)
+            fail(s, "send: %s", echo_strerror(errno, why, sizeof(why)));
+        return;
+    }
+    memmove(s->tx, s->tx + w, s->tx_len - (size_t)w);
+    s->tx_len -= (size_t)w;
+}
+
+static void on_line(char *line)
+{
+    struct session *s = cur;
+    if (!line) {
+        /* Ctrl-D: leave readline now, from inside the handler, so it draws no new prompt. */
+        rl_callback_handler_remove();
+        s->editing = false;
+        s->eof = true;
+        return;
+    }
+    if (*line) {
+        add_history(line);
+        if (s->o->history_path)
+            append_history(1, s->o->history_path);
+    }
+    struct pending *p = calloc(1, sizeof(*p));
+    size_t n = strlen(line);
+    if (!p) {
+        fail(s, "out of memory");
+        free(line);
+        return;
+    }
+    p->text = line; /* the pending entry keeps readline's malloc'd line */
+    p->sent_us = loop_clock_us();
+    if (s->tail)
+        s->tail->next = p;
+    else
+        s->head = p;
+    s->tail = p;
+    line[n] = '\n'; /* send the line with its newline, then restore the terminator */
+    send_bytes(s, line, n + 1);
+    line[n] = '\0';
+    flush_tx(s);
+}
+
+/* Split received stream bytes into lines. */
+static void take_stream(struct session *s, const char *buf, size_t n)
+{
+    char *t = realloc(s->rx, s->rx_len + n);
+    if (!t) {
+        fail(s, "out of memory");
+        return;
+    }
+    s->rx = t;
+    memcpy(s->rx + s->rx_len, buf, n);
+    s->rx_len += n;
+    size_t start = 0;
+    for (size_t i = 0; i < s->rx_len; i++)
+        if (s->rx[i] == '\n') {
+            got_line(s, s->rx + start, i - start);
+            start = i + 1;
+        }
+    if (s->rx_len - start > LINE_MAX_SHOWN) {
+        got_line(s, s->rx + start, s->rx_len - start);
+        start = s->rx_len;
+    }
+    memmove(s->rx, s->rx + start, s->rx_len - start);
+    s->rx_len -= start;
+}
+
+/* Read the socket; false once the server has gone. */
+static bool receive(struct session *s)
+{
+    char buf[65536], why[128];
+    ssize_t r = recv(s->o->sock, buf, sizeof(buf), 0);
+    if (r < 0) {
+        if (errno == EAGAIN || errno == EINTR)
+            return true;
+        if (errno == ECONNRESET)
+            fail(s, "connection reset by server");
+        else if (errno == ECONNREFUSED)
+            fail(s, "connection refused (no UDP echo server there)");
+        else
+            fail(s, "receive: %s", echo_strerror(errno, why, sizeof(why)));
+        return false;
+    }
+    if (s->o->dgram) {
+        size_t n = (size_t)r;
+        if (n > 0 && buf[n - 1] == '\n')
+            n--;
+        got_line(s, buf, n);
+        return true;
+    }
+    if (r == 0) {
+        if (s->rx_len)
+            got_line(s, s->rx, s->rx_len);
+        s->rx_len = 0;
+        if (!s->eof || s->head)
+            fail(s, "connection closed by server");
+        return false;
+    }
+    take_stream(s, buf, (size_t)r);
+    return true;
+}
+
+/* UDP lines whose reply is overdue are reported and dropped (a lost datagram is not fatal). */
+static void expire_dgrams(struct session *s)
+{
+    uint64_t now = loop_clock_us();
+    while (s->head && now - s->head->sent_us >= (uint64_t)s->o->timeout_ms * 1000) {
+        say("no reply within %d ms: %s", s->o->timeout_ms, s->head->text);
+        pending_pop(s);
+    }
+}
+
+/* Ctrl-C: drop the line being edited and start a fresh one (bash does the same). */
+static void clear_line(void)
+{
+    rl_free_line_state();
+    rl_callback_sigcleanup();
+    rl_replace_line("", 0);
+    rl_point = rl_end = 0;
+    rl_crlf();
+    rl_on_new_line();
+    rl_redisplay();
+}
+
+static int make_dirs(const char *path)
+{
+    char *d = strdup(path);
+    if (!d)
+        return -1;
+    for (char *p = d + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(d, 0700) < 0 && errno != EEXIST) {
+                free(d);
+                return -1;
+            }
+            *p = '/';
+        }
+    free(d);
+    return 0;
+}
+
+const char *echo_tty_history_path(char *buf, size_t len)
+{
+    const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+    int n;
+    if (x && x[0] == '/')
+        n = snprintf(buf, len, "%s/netkit/history", x);
+    else if (home && *home)
+        n = snprintf(buf, len, "%s/.local/state/netkit/history", home);
+    else
+        return NULL;
+    return n > 0 && (size_t)n < len ? buf : NULL;
+}
+
+static void history_open(const struct echo_tty_opts *o)
+{
+    using_history();
+    if (!o->history_path || make_dirs(o->history_path) < 0)
+        return;
+    if (read_history(o->history_path) != 0)
+        write_history(o->history_path); /* create it, so append_history can add to it */
+}
+
+/* Poll round while editing; returns false when the session ends. */
+static bool round_editing(struct session *s, int sfd)
+{
+    struct pollfd p[3] = {{.fd = STDIN_FILENO, .events = POLLIN},
+                          {.fd = s->o->sock, .events = POLLIN},
+                          {.fd = sfd, .events = POLLIN}};
+    if (s->tx_len)
+        p[1].events |= POLLOUT;
+    int wait = -1;
+    if (s->o->dgram && s->head) {
+        uint64_t due = s->head->sent_us / 1000 + (uint64_t)s->o->timeout_ms,
+                 now = loop_clock_us() / 1000;
+        wait = due > now ? (int)(due - now) : 0;
+    }
+    if (poll(p, 3, wait) < 0)
+        return errno == EINTR;
+    /* Keys typed before a Ctrl-C were typed before it: read them first. */
+    if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
+        rl_callback_read_char();
+    if (p[2].revents & POLLIN) {
+        struct signalfd_siginfo si;
+        if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+            if (si.ssi_signo == SIGINT)
+                clear_line();
+            else if (si.ssi_signo == SIGWINCH)
+                rl_resize_terminal();
+        }
+    }
+    if (p[1].revents & POLLOUT)
+        flush_tx(s);
+    if (p[1].revents & (POLLIN | POLLHUP | POLLERR))
+        if (!receive(s))
+            return false;
+    if (s->o->dgram)
+        expire_dgrams(s);
+    return !s->failed && !s->eof;
+}
+
+/* After Ctrl-D: half-close and wait (bounded) for the echo of every line still in flight. */
+static void drain(struct session *s)
+{
+    int timeout = s->o->timeout_ms > 0 ? s->o->timeout_ms : 5000;
+    uint64_t deadline = loop_clock_us() / 1000 + (uint64_t)timeout;
+    bool shut = false;
+    while (!s->failed && (s->head || s->tx_len)) {
+        uint64_t now = loop_clock_us() / 1000;
+        if (now >= deadline) {
+            fail(s, "no echo within %d ms after the end of input", timeout);
+            break;
+        }
+        if (!s->o->dgram && !s->tx_len && !shut) {
+            shutdown(s->o->sock, SHUT_WR); /* the server learns we are done */
+            shut = true;
+        }
+        struct pollfd p = {.fd = s->o->sock, .events = POLLIN | (s->tx_len ? POLLOUT : 0)};
+        if (poll(&p, 1, (int)(deadline - now)) <= 0)
+            continue;
+        if (p.revents & POLLOUT)
+            flush_tx(s);
+        if (p.revents & (POLLIN | POLLHUP | POLLERR) && !receive(s))
+            break;
+        if (s->o->dgram)
+            expire_dgrams(s);
+    }
+}
+
+int echo_tty_run(const struct echo_tty_opts *o, char err[NK_ERRLEN])
+{
+    struct session s = {.o = o, .err = err};
+    char why[128];
+    sigset_t mask, old;
+    sigemptyset(&mask);
+    sigaddset(&mask, SIGINT);
+    sigaddset(&mask, SIGWINCH);
+    /* Signals arrive as readable events on a signalfd, in the same poll as everything else. */
+    sigprocmask(SIG_BLOCK, &mask, &old);
+    int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sfd < 0) {
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return nk_seterr(err, "signalfd: %s", echo_strerror(errno, why, sizeof(why)));
+    }
+    cur = &s;
+    history_open(o);
+    /* Readline's settings are process-wide (the shell uses them too): restore them after. */
+    const char *old_name = rl_readline_name;
+    int old_catch = rl_catch_signals, old_winch = rl_catch_sigwinch;
+    rl_readline_name = "netkit";
+    rl_catch_signals = 0;
+    rl_catch_sigwinch = 0;
+    rl_bind_key('\t', rl_insert); /* a tab is text here, not a completion request */
+    rl_callback_handler_install(o->prompt, on_line);
+    s.editing = true;
+    while (round_editing(&s, sfd))
+        ;
+    if (s.editing)
+        rl_callback_handler_remove();
+    s.editing = false;
+    fputc('\n', stdout); /* end the prompt's line: Ctrl-D, or the half-typed line stays above */
+    fflush(stdout);
+    if (s.eof && !s.failed)
+        drain(&s);
+    rl_bind_key('\t', rl_complete);
+    rl_readline_name = old_name;
+    rl_catch_signals = old_catch;
+    rl_catch_sigwinch = old_winch;
+    if (o->history_path)
+        history_truncate_file(o->history_path, HISTORY_KEEP);
+    while (s.head)
+        pending_pop(&s);
+    free(s.rx);
+    free(s.tx);
+    close(sfd);
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    cur = NULL;
+    return s.failed;
+}

@@ -1,0 +1,767 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cmd_ifaces.c - netkit ifaces: interfaces, addresses, MACs, neighbours, host configuration.
+ *
+ *   netkit ifaces [-b] [-s] [-4|-6] [IFNAME...]   every interface (or those named)
+ *   netkit ifaces -n [-4|-6] [IFNAME...]          the neighbour table (ARP / NDP)
+ *   netkit ifaces -H [-4|-6]                      host name, default gateways, DNS
+ *
+ * Data comes from rtnetlink (rtnl.h, parsed by links.h), vendors from the IEEE registry (oui.h),
+ * host-wide settings from hostinfo.h. `--json` uses the field names and values of `ip -j addr`,
+ * `ip -j -s link` and `ip -j neigh`.
+ */
+#include <linux/neighbour.h>
+#include <linux/rtnetlink.h>
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "link/hostinfo.h"
+#include "link/links.h"
+#include "cli/msg.h"
+#include "link/oui.h"
+#include "cli/out.h"
+#include "link/rtnl.h"
+
+enum {
+    OPT_BRIEF = 1,
+    OPT_STATS,
+    OPT_IPV4,
+    OPT_IPV6,
+    OPT_NEIGH,
+    OPT_HOST,
+};
+
+static const struct nk_opt opts[] = {
+    {OPT_BRIEF, 'b', "brief", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
+     "one line per interface: name, state, MAC, addresses"},
+    {OPT_STATS, 's', "stats", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
+     "RX/TX bytes, packets, errors, dropped"},
+    {OPT_IPV4, '4', "ipv4", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
+     "only IPv4 addresses (neighbours, gateways)"},
+    {OPT_IPV6, '6', "ipv6", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
+     "only IPv6 addresses (neighbours, gateways)"},
+    {OPT_NEIGH, 'n', "neighbors", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
+     "the neighbour table (ARP / NDP): address, MAC, interface, state"},
+    {OPT_HOST, 'H', "host", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
+     "host name, default gateways, DNS servers and search domains"},
+    {0},
+};
+
+/* What the user asked for. */
+struct req {
+    bool brief;   /* -b */
+    bool stats;   /* -s */
+    bool neigh;   /* -n */
+    bool host;    /* -H */
+    int family;   /* AF_INET, AF_INET6, or AF_UNSPEC for both */
+    int nnames;   /* IFNAMEs given */
+    char **names; /* the IFNAMEs */
+};
+
+/* Everything gathered for one run. */
+struct view {
+    struct nk_table t;           /* the dumps */
+    struct oui_query *ouis;      /* distinct OUIs looked up */
+    size_t nouis;                /* entries in ouis */
+    const struct nk_link **show; /* the links to show, in order */
+    size_t nshow;                /* entries in show */
+};
+
+static const char CMD[] = "ifaces";
+
+extern const struct nk_command nk_cmd_ifaces;
+
+/* ---- small text helpers ---- */
+
+static void pad(struct out *o, size_t have, size_t width)
+{
+    if (!o->json && have < width)
+        out_text(o, "%*s", (int)(width - have), "");
+}
+
+/* Collects names into "A,B,C" (text) or a JSON array under its key. */
+struct names {
+    struct out *o; /* JSON target */
+    char buf[256]; /* text form */
+};
+
+static void add_name(const char *name, void *arg)
+{
+    struct names *n = arg;
+    if (n->o->json)
+        out_str(n->o, OUT_C_NONE, NULL, NULL, name);
+    size_t l = strlen(n->buf);
+    snprintf(n->buf + l, sizeof(n->buf) - l, "%s%s", l ? "," : "", name);
+}
+
+/* Address flags: a boolean field each in JSON (as ip prints them), space separated in text. */
+static void add_flag(const char *name, void *arg)
+{
+    struct names *n = arg;
+    out_bool(n->o, name, NULL, true);
+    size_t l = strlen(n->buf);
+    snprintf(n->buf + l, sizeof(n->buf) - l, "%s%s", l ? " " : "", name);
+}
+
+static enum out_color state_color(int operstate)
+{
+    switch (operstate) {
+    case IF_OPER_UP: return OUT_C_GOOD;
+    case IF_OPER_DOWN:
+    case IF_OPER_LOWERLAYERDOWN: return OUT_C_BAD;
+    default: return OUT_C_NONE;
+    }
+}
+
+/* ---- vendors ---- */
+
+/* The query slot for this MAC's OUI, adding it if new; NULL if the MAC has no vendor. */
+static struct oui_query *oui_slot(struct view *v, const uint8_t *mac, size_t len, bool add)
+{
+    if (!oui_applies(mac, len))
+        return NULL;
+    for (size_t i = 0; i < v->nouis; i++)
+        if (memcmp(v->ouis[i].oui, mac, 3) == 0)
+            return &v->ouis[i];
+    if (!add)
+        return NULL;
+    struct oui_query *q = realloc(v->ouis, (v->nouis + 1) * sizeof(*q));
+    if (!q)
+        return NULL;
+    v->ouis = q;
+    q = &v->ouis[v->nouis++];
+    memset(q, 0, sizeof(*q));
+    memcpy(q->oui, mac, 3);
+    return q;
+}
+
+static const char *vendor_of(struct view *v, const uint8_t *mac, size_t len)
+{
+    struct oui_query *q = oui_slot(v, mac, len, false);
+    return q && q->found ? q->vendor : NULL;
+}
+
+/* ---- interfaces ---- */
+
+static bool addr_wanted(const struct req *r, const struct nk_addr *a, int ifindex)
+{
+    return a->ifindex == ifindex && (r->family == AF_UNSPEC || a->family == r->family);
+}
+
+static size_t count_addrs(const struct req *r, const struct view *v, int ifindex)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < v->t.naddrs; i++)
+        n += addr_wanted(r, &v->t.addrs[i], ifindex);
+    return n;
+}
+
+/* "10.0.0.1/24", or "10.0.0.1 peer 10.0.0.2/32" on point-to-point links. */
+static void addr_text(const struct nk_addr *a, char *buf, size_t len)
+{
+    char l[INET6_ADDRSTRLEN], p[INET6_ADDRSTRLEN];
+    nk_ip_str(a->family, a->local, l, sizeof(l));
+    size_t alen = a->family == AF_INET ? 4 : 16;
+    if (a->has_address && memcmp(a->local, a->address, alen) != 0)
+        snprintf(buf, len, "%s peer %s/%u", l, nk_ip_str(a->family, a->address, p, sizeof(p)),
+                 a->prefixlen);
+    else
+        snprintf(buf, len, "%s/%u", l, a->prefixlen);
+}
+
+/* Widths that keep the address lines of every interface in columns. */
+struct widths {
+    size_t name;  /* "eth0@if5" */
+    size_t index; /* digits of the largest index */
+    size_t addr;  /* "10.0.0.1/24" */
+    size_t scope; /* "global" */
+    size_t type;  /* "loopback" */
+    size_t state; /* "UNKNOWN" */
+};
+
+static void link_name(const struct view *v, const struct nk_link *l, char *buf, size_t len)
+{
+    if (l->has_link && l->link == 0)
+        snprintf(buf, len, "%s@NONE", l->ifname);
+    else if (l->has_link) { /* the kernel sends IFLA_LINK only when it differs from ifindex */
+        const struct nk_link *peer = nk_table_link(&v->t, (int)l->link);
+        if (l->has_link_netnsid || !peer)
+            snprintf(buf, len, "%s@if%u", l->ifname, l->link);
+        else
+            snprintf(buf, len, "%s@%s", l->ifname, peer->ifname);
+    } else
+        snprintf(buf, len, "%s", l->ifname);
+}
+
+static void measure(const struct req *r, const struct view *v, struct widths *w)
+{
+    memset(w, 0, sizeof(*w));
+    char buf[128];
+    for (size_t i = 0; i < v->nshow; i++) {
+        const struct nk_link *l = v->show[i];
+        link_name(v, l, buf, sizeof(buf));
+        if (strlen(buf) > w->name)
+            w->name = strlen(buf);
+        size_t d = (size_t)snprintf(buf, sizeof(buf), "%d", l->ifindex);
+        if (d > w->index)
+            w->index = d;
+        const char *st = nk_operstate_name(l->operstate, buf, sizeof(buf));
+        if (strlen(st) > w->state)
+            w->state = strlen(st);
+        const char *ty = nk_link_type_name(l->type, buf, sizeof(buf));
+        if (strlen(ty) > w->type)
+            w->type = strlen(ty);
+        for (size_t k = 0; k < v->t.naddrs; k++) {
+            const struct nk_addr *a = &v->t.addrs[k];
+            if (!addr_wanted(r, a, l->ifindex))
+                continue;
+            addr_text(a, buf, sizeof(buf));
+            if (strlen(buf) > w->addr)
+                w->addr = strlen(buf);
+            const char *sc = nk_scope_name(a->scope, buf, sizeof(buf));
+            if (strlen(sc) > w->scope)
+                w->scope = strlen(sc);
+        }
+    }
+}
+
+static void print_addr(struct out *o, const struct nk_link *l, const struct nk_addr *a,
+                       const struct widths *w)
+{
+    char buf[128], b[INET6_ADDRSTRLEN];
+    enum out_color c = a->family == AF_INET ? OUT_C_INET : OUT_C_INET6;
+    out_obj_begin(o, NULL);
+    out_str(o, OUT_C_NONE, "family", "    %-6s", nk_family_name(a->family));
+    size_t alen = a->family == AF_INET ? 4 : 16;
+    out_str(o, c, "local", NULL, nk_ip_str(a->family, a->local, b, sizeof(b)));
+    if (a->has_address && memcmp(a->local, a->address, alen) != 0)
+        out_str(o, c, "address", NULL, nk_ip_str(a->family, a->address, b, sizeof(b)));
+    out_u64(o, "prefixlen", NULL, a->prefixlen);
+    addr_text(a, buf, sizeof(buf));
+    out_ctext(o, c, "%s", buf);
+    pad(o, strlen(buf), w->addr + 2);
+    /* JSON keeps ip's key order; the text puts the scope first so the columns line up. */
+    char brd[INET6_ADDRSTRLEN] = "", any[INET6_ADDRSTRLEN] = "";
+    if (a->has_broadcast)
+        out_str(o, c, "broadcast", NULL, nk_ip_str(a->family, a->broadcast, brd, sizeof(brd)));
+    if (a->has_anycast)
+        out_str(o, c, "anycast", NULL, nk_ip_str(a->family, a->anycast, any, sizeof(any)));
+    const char *scope = nk_scope_name(a->scope, b, sizeof(b));
+    out_str(o, OUT_C_NONE, "scope", "scope %s", scope);
+    struct names fl = {o, ""};
+    nk_addr_flags(a, add_flag, &fl);
+    bool other_label = a->label[0] && strcmp(a->label, l->ifname) != 0;
+    bool temporary = a->has_cacheinfo && a->valid_lft != 0xffffffffu;
+    if (brd[0] || any[0] || fl.buf[0] || other_label || temporary)
+        pad(o, strlen(scope), w->scope + 1);
+    if (brd[0])
+        out_ctext(o, c, " brd %s", brd);
+    if (any[0])
+        out_ctext(o, c, " any %s", any);
+    if (fl.buf[0])
+        out_ctext(o, OUT_C_DIM, " %s", fl.buf);
+    if (a->label[0])
+        out_str(o, OUT_C_NONE, "label", other_label ? " label %s" : NULL, a->label);
+    if (a->has_cacheinfo) {
+        out_u64(o, "valid_life_time", NULL, a->valid_lft);
+        out_u64(o, "preferred_life_time", NULL, a->preferred_lft);
+        if (temporary)
+            out_ctext(o, OUT_C_DIM, " valid %us preferred %us", a->valid_lft, a->preferred_lft);
+    }
+    out_text(o, "\n");
+    out_obj_end(o);
+}
+
+static void print_stats(struct out *o, const struct rtnl_link_stats64 *s)
+{
+    out_obj_begin(o, "stats64");
+    out_obj_begin(o, "rx");
+    out_u64(o, "bytes", NULL, s->rx_bytes);
+    out_u64(o, "packets", NULL, s->rx_packets);
+    out_u64(o, "errors", NULL, s->rx_errors);
+    out_u64(o, "dropped", NULL, s->rx_dropped);
+    out_u64(o, "over_errors", NULL, s->rx_over_errors);
+    out_u64(o, "multicast", NULL, s->multicast);
+    if (s->rx_compressed)
+        out_u64(o, "compressed", NULL, s->rx_compressed);
+    out_obj_end(o);
+    out_obj_begin(o, "tx");
+    out_u64(o, "bytes", NULL, s->tx_bytes);
+    out_u64(o, "packets", NULL, s->tx_packets);
+    out_u64(o, "errors", NULL, s->tx_errors);
+    out_u64(o, "dropped", NULL, s->tx_dropped);
+    out_u64(o, "carrier_errors", NULL, s->tx_carrier_errors);
+    out_u64(o, "collisions", NULL, s->collisions);
+    if (s->tx_compressed)
+        out_u64(o, "compressed", NULL, s->tx_compressed);
+    out_obj_end(o);
+    out_obj_end(o);
+    out_ctext(o, OUT_C_DIM, "    RX  %-14s %-14s %-10s %-10s %-10s %s\n", "bytes", "packets",
+              "errors", "dropped", "overrun", "mcast");
+    out_text(o, "        %-14llu %-14llu %-10llu %-10llu %-10llu %llu\n",
+             (unsigned long long)s->rx_bytes, (unsigned long long)s->rx_packets,
+             (unsigned long long)s->rx_errors, (unsigned long long)s->rx_dropped,
+             (unsigned long long)s->rx_over_errors, (unsigned long long)s->multicast);
+    out_ctext(o, OUT_C_DIM, "    TX  %-14s %-14s %-10s %-10s %-10s %s\n", "bytes", "packets",
+              "errors", "dropped", "carrier", "collsns");
+    out_text(o, "        %-14llu %-14llu %-10llu %-10llu %-10llu %llu\n",
+             (unsigned long long)s->tx_bytes, (unsigned long long)s->tx_packets,
+             (unsigned long long)s->tx_errors, (unsigned long long)s->tx_dropped,
+             (unsigned long long)s->tx_carrier_errors, (unsigned long long)s->collisions);
+}
+
+/* The second line of an interface: "link/ether MAC (vendor)  brd MAC". */
+static void print_hw(struct out *o, struct view *v, const struct nk_link *l, size_t typew)
+{
+    char tbuf[32], abuf[3 * NK_HWADDR_MAX + 1];
+    const char *type = nk_link_type_name(l->type, tbuf, sizeof(tbuf));
+    out_str(o, OUT_C_NONE, "link_type", "    link/%s", type);
+    if (l->addr_len) {
+        pad(o, strlen(type), typew + 1);
+        nk_hwaddr_str(l->addr, l->addr_len, l->type, abuf, sizeof(abuf));
+        out_str(o, OUT_C_MAC, "address", "%s", abuf);
+        const char *vendor = vendor_of(v, l->addr, l->addr_len);
+        if (vendor)
+            out_str(o, OUT_C_DIM, "vendor", " (%s)", vendor);
+    }
+    if (l->brd_len) {
+        if (l->flags & IFF_POINTOPOINT)
+            out_bool(o, "link_pointtopoint", NULL, true);
+        nk_hwaddr_str(l->brd, l->brd_len, l->type, abuf, sizeof(abuf));
+        out_text(o, (l->flags & IFF_POINTOPOINT) ? "  peer " : "  brd ");
+        out_str(o, OUT_C_NONE, "broadcast", "%s", abuf);
+    }
+    if (l->has_link_netnsid)
+        out_i64(o, "link_netnsid", "  link-netnsid %lld", l->link_netnsid);
+    out_text(o, "\n");
+}
+
+static void print_link(struct out *o, const struct req *r, struct view *v, const struct nk_link *l,
+                       const struct widths *w)
+{
+    char buf[128], nbuf[128];
+    out_obj_begin(o, NULL);
+    out_i64(o, "ifindex", NULL, l->ifindex);
+    out_text(o, "%*d: ", (int)w->index, l->ifindex);
+    out_str(o, OUT_C_NAME, "ifname", NULL, l->ifname);
+    link_name(v, l, nbuf, sizeof(nbuf));
+    out_ctext(o, OUT_C_NAME, "%s", nbuf);
+    pad(o, strlen(nbuf), w->name + 2);
+    if (l->has_link) {
+        const struct nk_link *peer = nk_table_link(&v->t, (int)l->link);
+        if (l->link == 0)
+            out_null(o, "link");
+        else if (l->has_link_netnsid || !peer)
+            out_i64(o, "link_index", NULL, l->link);
+        else
+            out_str(o, OUT_C_NONE, "link", NULL, peer->ifname);
+    }
+    const char *st = nk_operstate_name(l->operstate, buf, sizeof(buf));
+    out_ctext(o, state_color(l->operstate), "%s", st);
+    pad(o, strlen(st), w->state + 2);
+    struct names fl = {o, ""};
+    out_arr_begin(o, "flags");
+    nk_link_flags(l->flags, add_name, &fl);
+    out_arr_end(o);
+    if (l->has_mtu)
+        out_u64(o, "mtu", "mtu %-6llu", l->mtu);
+    out_text(o, "  <%s>", fl.buf);
+    if (l->qdisc[0])
+        out_str(o, OUT_C_NONE, "qdisc", NULL, l->qdisc);
+    if (l->master) {
+        const struct nk_link *m = nk_table_link(&v->t, (int)l->master);
+        snprintf(buf, sizeof(buf), "if%u", l->master);
+        out_str(o, OUT_C_NONE, "master", "  master %s", m ? m->ifname : buf);
+    }
+    if (l->operstate >= 0)
+        out_str(o, OUT_C_NONE, "operstate", NULL, st);
+    if (l->has_group) {
+        snprintf(buf, sizeof(buf), "%u", l->group);
+        out_str(o, OUT_C_NONE, "group", NULL, l->group == 0 ? "default" : buf);
+    }
+    if (l->has_txqlen && l->txqlen)
+        out_u64(o, "txqlen", NULL, l->txqlen);
+    out_text(o, "\n");
+    print_hw(o, v, l, w->type);
+    out_arr_begin(o, "addr_info");
+    for (size_t i = 0; i < v->t.naddrs; i++)
+        if (addr_wanted(r, &v->t.addrs[i], l->ifindex))
+            print_addr(o, l, &v->t.addrs[i], w);
+    out_arr_end(o);
+    if (r->stats && l->has_stats)
+        print_stats(o, &l->stats);
+    out_obj_end(o);
+}
+
+/* -b: one line per interface. */
+static void print_brief(struct out *o, const struct req *r, struct view *v, const struct nk_link *l,
+                        const struct widths *w)
+{
+    char buf[128], abuf[3 * NK_HWADDR_MAX + 1];
+    out_obj_begin(o, NULL);
+    out_str(o, OUT_C_NAME, "ifname", NULL, l->ifname);
+    link_name(v, l, buf, sizeof(buf));
+    out_ctext(o, OUT_C_NAME, "%s", buf);
+    pad(o, strlen(buf), w->name + 2);
+    const char *st = nk_operstate_name(l->operstate, buf, sizeof(buf));
+    out_str(o, state_color(l->operstate), "operstate", "%s", st);
+    pad(o, strlen(st), w->state + 2);
+    abuf[0] = '\0';
+    if (l->addr_len)
+        nk_hwaddr_str(l->addr, l->addr_len, l->type, abuf, sizeof(abuf));
+    out_str(o, OUT_C_MAC, l->addr_len ? "address" : NULL, "%s", abuf);
+    if (count_addrs(r, v, l->ifindex))
+        pad(o, strlen(abuf), 19);
+    const char *vendor = vendor_of(v, l->addr, l->addr_len);
+    if (vendor)
+        out_str(o, OUT_C_NONE, "vendor", NULL, vendor);
+    out_arr_begin(o, "addr_info");
+    int shown = 0;
+    for (size_t i = 0; i < v->t.naddrs; i++) {
+        const struct nk_addr *a = &v->t.addrs[i];
+        if (!addr_wanted(r, a, l->ifindex))
+            continue;
+        if (shown++)
+            out_text(o, " ");
+        char b[INET6_ADDRSTRLEN];
+        out_obj_begin(o, NULL);
+        out_str(o, OUT_C_NONE, "local", NULL, nk_ip_str(a->family, a->local, b, sizeof(b)));
+        out_u64(o, "prefixlen", NULL, a->prefixlen);
+        out_obj_end(o);
+        addr_text(a, buf, sizeof(buf));
+        out_ctext(o, a->family == AF_INET ? OUT_C_INET : OUT_C_INET6, "%s", buf);
+    }
+    out_arr_end(o);
+    out_text(o, "\n");
+    if (r->stats && l->has_stats) /* the counters under the line, as in the full view */
+        print_stats(o, &l->stats);
+    out_obj_end(o);
+}
+
+/* Pick the links to show: the named ones in the order given, or all. Unknown names are
+ * reported; returns NK_FAIL if any was unknown. */
+static int select_links(const char *cmd, const struct req *r, struct view *v)
+{
+    int status = NK_OK;
+    v->show = calloc(v->t.nlinks + 1, sizeof(*v->show));
+    if (!v->show) {
+        nk_err(cmd, "out of memory");
+        return NK_FAIL;
+    }
+    if (r->nnames == 0) {
+        for (size_t i = 0; i < v->t.nlinks; i++)
+            v->show[v->nshow++] = &v->t.links[i];
+        return status;
+    }
+    for (int n = 0; n < r->nnames; n++) {
+        const struct nk_link *l = nk_table_link_by_name(&v->t, r->names[n]);
+        if (!l) {
+            nk_err(cmd, "%s: no such interface", r->names[n]);
+            status = NK_FAIL;
+            continue;
+        }
+        bool dup = false;
+        for (size_t i = 0; i < v->nshow; i++)
+            dup |= v->show[i] == l;
+        if (!dup && v->nshow < v->t.nlinks)
+            v->show[v->nshow++] = l;
+    }
+    return status;
+}
+
+static int show_links(struct out *o, const struct req *r, struct view *v)
+{
+    /* Like `ip -4 addr`: with a family filter, interfaces without such addresses drop out. */
+    if (r->family != AF_UNSPEC) {
+        size_t k = 0;
+        for (size_t i = 0; i < v->nshow; i++)
+            if (count_addrs(r, v, v->show[i]->ifindex))
+                v->show[k++] = v->show[i];
+        v->nshow = k;
+    }
+    if (o->json || !r->brief) {
+        for (size_t i = 0; i < v->nshow; i++)
+            oui_slot(v, v->show[i]->addr, v->show[i]->addr_len, true);
+        oui_lookup(NULL, v->ouis, v->nouis);
+    }
+    struct widths w;
+    measure(r, v, &w);
+    out_arr_begin(o, NULL);
+    for (size_t i = 0; i < v->nshow; i++) {
+        if (r->brief)
+            print_brief(o, r, v, v->show[i], &w);
+        else
+            print_link(o, r, v, v->show[i], &w);
+    }
+    out_arr_end(o);
+    return NK_OK;
+}
+
+/* ---- neighbours ---- */
+
+static bool neigh_wanted(const struct req *r, const struct view *v, const struct nk_neigh *n)
+{
+    if (!nk_neigh_shown(n) || !n->has_dst)
+        return false;
+    if (r->family != AF_UNSPEC && n->family != r->family)
+        return false;
+    if (v->nshow == 0 && r->nnames == 0)
+        return true;
+    for (size_t i = 0; i < v->nshow; i++)
+        if (v->show[i]->ifindex == n->ifindex)
+            return true;
+    return false;
+}
+
+static void add_state(const char *name, void *arg)
+{
+    struct names *n = arg;
+    if (n->o->json)
+        out_str(n->o, OUT_C_NONE, NULL, NULL, name);
+    size_t l = strlen(n->buf);
+    snprintf(n->buf + l, sizeof(n->buf) - l, "%s%s", l ? " " : "", name);
+}
+
+static int show_neighs(struct out *o, const struct req *r, struct view *v)
+{
+    size_t wd = 7, wm = 17, wi = 9; /* widths of "ADDRESS", a MAC, "INTERFACE" */
+    char b[INET6_ADDRSTRLEN], mac[3 * NK_HWADDR_MAX + 1], idx[16];
+    if (r->nnames == 0)
+        v->nshow = 0; /* no interface filter */
+    for (size_t i = 0; i < v->t.nneighs; i++) {
+        const struct nk_neigh *n = &v->t.neighs[i];
+        if (!neigh_wanted(r, v, n))
+            continue;
+        size_t l = strlen(nk_ip_str(n->family, n->dst, b, sizeof(b)));
+        wd = l > wd ? l : wd;
+        if (n->lladdr_len && n->lladdr_len * 3u - 1 > wm)
+            wm = n->lladdr_len * 3u - 1;
+        const struct nk_link *lk = nk_table_link(&v->t, n->ifindex);
+        if (lk && strlen(lk->ifname) > wi)
+            wi = strlen(lk->ifname);
+        oui_slot(v, n->lladdr, n->lladdr_len, true);
+    }
+    bool vendors = oui_lookup(NULL, v->ouis, v->nouis) > 0;
+    out_ctext(o, OUT_C_DIM, "%-*s  %-*s  %-*s  %s%s\n", (int)wd, "ADDRESS", (int)wm, "MAC", (int)wi,
+              "INTERFACE", vendors ? "STATE       " : "STATE", vendors ? "VENDOR" : "");
+    out_arr_begin(o, NULL);
+    for (size_t i = 0; i < v->t.nneighs; i++) {
+        const struct nk_neigh *n = &v->t.neighs[i];
+        if (!neigh_wanted(r, v, n))
+            continue;
+        out_obj_begin(o, NULL);
+        nk_ip_str(n->family, n->dst, b, sizeof(b));
+        out_str(o, n->family == AF_INET ? OUT_C_INET : OUT_C_INET6, "dst", "%s", b);
+        pad(o, strlen(b), wd + 2);
+        const struct nk_link *lk = nk_table_link(&v->t, n->ifindex);
+        snprintf(idx, sizeof(idx), "if%d", n->ifindex);
+        const char *dev = lk ? lk->ifname : idx;
+        out_str(o, OUT_C_NAME, "dev", NULL, dev);
+        if (n->lladdr_len) {
+            nk_hwaddr_str(n->lladdr, n->lladdr_len, lk ? lk->type : 1, mac, sizeof(mac));
+            out_str(o, OUT_C_MAC, "lladdr", "%s", mac);
+            pad(o, strlen(mac), wm + 2);
+        } else {
+            out_ctext(o, OUT_C_DIM, "%-*s", (int)wm + 2, "-");
+        }
+        out_ctext(o, OUT_C_NAME, "%s", dev);
+        pad(o, strlen(dev), wi + 2);
+        if (n->flags & NTF_ROUTER)
+            out_null(o, "router");
+        if (n->flags & NTF_PROXY)
+            out_null(o, "proxy");
+        struct names st = {o, ""};
+        if (n->state) {
+            out_arr_begin(o, "state");
+            nk_neigh_states(n->state, add_state, &st);
+            out_arr_end(o);
+        }
+        const char *vendor = vendor_of(v, n->lladdr, n->lladdr_len);
+        enum out_color sc = (n->state & NUD_REACHABLE)                   ? OUT_C_GOOD
+                            : (n->state & (NUD_FAILED | NUD_INCOMPLETE)) ? OUT_C_BAD
+                                                                         : OUT_C_NONE;
+        out_ctext(o, sc, "%s", st.buf);
+        if (vendor || (n->flags & NTF_ROUTER))
+            pad(o, strlen(st.buf), 12);
+        if (n->flags & NTF_ROUTER)
+            out_text(o, "router ");
+        if (vendor)
+            out_str(o, OUT_C_DIM, "vendor", "%s", vendor);
+        out_text(o, "\n");
+        out_obj_end(o);
+    }
+    out_arr_end(o);
+    return NK_OK;
+}
+
+/* ---- -H: the host ---- */
+
+/* One "Label   value" line of the host view, the label padded. */
+static void host_label(struct out *o, const char *label)
+{
+    out_ctext(o, OUT_C_DIM, "%-16s", label);
+}
+
+static int show_host(struct out *o, const struct req *r, struct view *v)
+{
+    char err[NK_ERRLEN], host[256], b[INET6_ADDRSTRLEN];
+    struct nk_resolv res;
+    if (nk_hostname(host, sizeof(host), err) < 0) {
+        nk_err(CMD, "%s", err);
+        return NK_FAIL;
+    }
+    if (nk_resolv_read(NULL, &res, err) < 0) {
+        nk_err(CMD, "%s", err);
+        return NK_FAIL;
+    }
+    struct nk_gateway gw[32];
+    size_t ngw = nk_gateways(&v->t, gw, sizeof(gw) / sizeof(gw[0]));
+
+    out_obj_begin(o, NULL);
+    host_label(o, "Host name");
+    out_str(o, OUT_C_NAME, "hostname", "%s\n", host);
+    out_arr_begin(o, "gateways");
+    size_t shown = 0;
+    for (size_t i = 0; i < ngw; i++) {
+        if (r->family != AF_UNSPEC && gw[i].family != r->family)
+            continue;
+        const struct nk_link *l = nk_table_link(&v->t, gw[i].oif);
+        host_label(o, gw[i].family == AF_INET ? "IPv4 gateway" : "IPv6 gateway");
+        out_obj_begin(o, NULL);
+        out_str(o, OUT_C_NONE, "family", NULL, nk_family_name(gw[i].family));
+        out_str(o, gw[i].family == AF_INET ? OUT_C_INET : OUT_C_INET6, "gateway", "%s",
+                nk_ip_str(gw[i].family, gw[i].addr, b, sizeof(b)));
+        if (l)
+            out_str(o, OUT_C_NAME, "dev", "  dev %s", l->ifname);
+        if (gw[i].metric)
+            out_u64(o, "metric", "  metric %llu", gw[i].metric);
+        out_text(o, "\n");
+        out_obj_end(o);
+        shown++;
+    }
+    out_arr_end(o);
+    if (!shown) {
+        host_label(o, "Gateway");
+        out_ctext(o, OUT_C_DIM, "(none)\n");
+    }
+    out_obj_begin(o, "dns");
+    out_arr_begin(o, "servers");
+    host_label(o, "DNS servers");
+    shown = 0;
+    for (int i = 0; i < res.nservers; i++) {
+        bool v6 = strchr(res.servers[i], ':') != NULL;
+        if ((r->family == AF_INET && v6) || (r->family == AF_INET6 && !v6))
+            continue;
+        if (shown++)
+            host_label(o, "");
+        out_str(o, v6 ? OUT_C_INET6 : OUT_C_INET, NULL, "%s\n", res.servers[i]);
+    }
+    if (!shown)
+        out_ctext(o, OUT_C_DIM, "(none)\n");
+    out_arr_end(o);
+    out_arr_begin(o, "search");
+    host_label(o, "Search domains");
+    for (int i = 0; i < res.nsearch; i++)
+        out_str(o, OUT_C_NONE, NULL, i ? " %s" : "%s", res.search[i]);
+    out_text(o, res.nsearch ? "\n" : "");
+    if (!res.nsearch)
+        out_ctext(o, OUT_C_DIM, "(none)\n");
+    out_arr_end(o);
+    out_obj_end(o);
+    out_obj_end(o);
+    return NK_OK;
+}
+
+/* ---- the command ---- */
+
+static int gather(const struct req *r, struct view *v)
+{
+    char err[NK_ERRLEN];
+    struct nk_rtnl nl;
+    if (nk_rtnl_open(&nl, err) < 0) {
+        nk_err(CMD, "%s", err);
+        return NK_FAIL;
+    }
+    /* Links always (names for every view); then what the view needs. */
+    int rc = nk_rtnl_dump(&nl, RTM_GETLINK, AF_UNSPEC, r->stats, &v->t, err);
+    if (rc == 0 && r->neigh)
+        rc = nk_rtnl_dump(&nl, RTM_GETNEIGH, AF_UNSPEC, false, &v->t, err);
+    else if (rc == 0 && r->host)
+        rc = nk_rtnl_dump(&nl, RTM_GETROUTE, AF_UNSPEC, false, &v->t, err);
+    else if (rc == 0)
+        rc = nk_rtnl_dump(&nl, RTM_GETADDR, r->family, false, &v->t, err);
+    nk_rtnl_close(&nl);
+    if (rc < 0) {
+        nk_err(CMD, "%s", err);
+        return NK_FAIL;
+    }
+    return NK_OK;
+}
+
+static int run(int argc, char **argv, struct nk_ctx *ctx)
+{
+    struct req r = {.family = AF_UNSPEC};
+    struct nk_opt_parser p;
+    int id;
+    bool v4 = false, v6 = false;
+    nk_opt_init(&p, &nk_cmd_ifaces, ctx, argc, argv);
+    while ((id = nk_opt_next(&p)) > 0)
+        switch (id) {
+        case OPT_BRIEF: r.brief = true; break;
+        case OPT_STATS: r.stats = true; break;
+        case OPT_IPV4: v4 = true; break;
+        case OPT_IPV6: v6 = true; break;
+        case OPT_NEIGH: r.neigh = true; break;
+        case OPT_HOST: r.host = true; break;
+        }
+    if (id < 0)
+        return p.status;
+    /* -4 -6 together ask for both, as no filter does. */
+    r.family = v4 == v6 ? AF_UNSPEC : v4 ? AF_INET : AF_INET6;
+    r.nnames = p.argc;
+    r.names = p.argv;
+    if (r.neigh && r.host)
+        return nk_usage(CMD, "-n and -H show different tables: use one");
+    if ((r.neigh || r.host) && (r.brief || r.stats))
+        return nk_usage(CMD, "%s: applies to the interface list, not with %s",
+                        r.brief ? "-b" : "-s", r.neigh ? "-n" : "-H");
+    if (r.host && r.nnames)
+        return nk_usage(CMD, "'%s': -H takes no interface names", r.names[0]);
+
+    struct view v = {0};
+    int status = gather(&r, &v);
+    if (status == NK_OK)
+        status = select_links(CMD, &r, &v);
+    struct out o;
+    out_init(&o, stdout, ctx->json, ctx->color);
+    /* Nothing to show when every name given was unknown (each was reported). */
+    if (v.show && !(status != NK_OK && v.nshow == 0 && r.nnames > 0)) {
+        int st = r.host    ? show_host(&o, &r, &v)
+                 : r.neigh ? show_neighs(&o, &r, &v)
+                           : show_links(&o, &r, &v);
+        if (st != NK_OK)
+            status = st;
+    }
+    free(v.show);
+    free(v.ouis);
+    nk_table_free(&v.t);
+    if (out_flush(&o) < 0 && status == NK_OK)
+        status = NK_FAIL; /* main reports the write error */
+    return status;
+}
+
+const struct nk_command nk_cmd_ifaces = {
+    "ifaces",
+    run,
+    opts,
+    "[IFNAME...]",
+    NK_COMP_IFACE,
+    "interfaces, addresses, MACs (with vendors), neighbours, gateways, DNS",
+    "Without options: every interface, up or down, with its index, state, flags, MTU, MAC\n"
+    "(and vendor), and each address with its prefix length, broadcast and scope.\n"
+    "IFNAMEs limit the list (or, with -n, the neighbours) to those interfaces.",
+};

@@ -1,0 +1,692 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* cmd_ports.c - netkit ports: services, the host's sockets, connect scans.
+ *
+ *   netkit ports [OPTIONS]                    the listening sockets (TCP LISTEN, bound UDP)
+ *   netkit ports PORT|SERVICE|LOW-HIGH...     service lookups (/etc/services)
+ *     -a, --all           every socket, connections too     -t, --tcp  -u, --udp
+ *     -p, --processes     owning process of each socket
+ *         --scan HOST     TCP connect scan (ports from --ports, default 1-1024)
+ *         --ports SPEC    22,80,8000-8100    --timeout MS    -c, --concurrency N
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "dns/hostaddr.h"
+#include "cli/msg.h"
+#include "cli/out.h"
+#include "ports/portspec.h"
+#include "ports/scan.h"
+#include "ports/services.h"
+#include "ports/sockdiag.h"
+#include "ports/sockproc.h"
+
+#define CMD "ports"
+
+extern const struct nk_command nk_cmd_ports;
+
+enum {
+    OPT_ALL = 1,
+    OPT_TCP,
+    OPT_UDP,
+    OPT_PROCS,
+    OPT_SCAN,
+    OPT_PORTS,
+    OPT_TIMEOUT,
+    OPT_CONC,
+};
+
+static const struct nk_opt opts[] = {
+    {OPT_ALL, 'a', "all", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
+     "all sockets, established connections too"},
+    {OPT_TCP, 't', "tcp", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE, "only TCP"},
+    {OPT_UDP, 'u', "udp", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE, "only UDP"},
+    {OPT_PROCS, 'p', "processes", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
+     "owning process (pid, name) of each socket"},
+    {OPT_SCAN, 0, "scan", NK_ARG_STR, "HOST", 0, 0, NULL, NULL, NK_COMP_HOST,
+     "TCP connect scan of HOST"},
+    {OPT_PORTS, 0, "ports", NK_ARG_STR, "SPEC", 0, 0, NULL, NULL, NK_COMP_NONE,
+     "ports to scan, e.g. 22,80,8000-8100 (default 1-1024)"},
+    {OPT_TIMEOUT, 0, "timeout", NK_ARG_INT, "MS", 1, 600000, "timeout", NULL, NK_COMP_NONE,
+     "per-port connect timeout in ms, default 1000"},
+    {OPT_CONC, 'c', "concurrency", NK_ARG_INT, "N", 1, 1000000, "concurrency", NULL, NK_COMP_NONE,
+     "connects in flight, default 1024"},
+    {0},
+};
+
+#define DEFAULT_TIMEOUT_MS  1000
+#define DEFAULT_CONCURRENCY 1024
+
+/* What the command line asks for. */
+struct ports_req {
+    bool all;          /* -a */
+    bool tcp, udp;     /* -t, -u: protocols shown (both when neither is given) */
+    bool procs;        /* -p */
+    const char *scan;  /* --scan HOST, or NULL */
+    const char *ports; /* --ports SPEC, or NULL */
+    int timeout_ms;    /* --timeout, 0 if not given */
+    int concurrency;   /* -c, 0 if not given */
+    int nargs;         /* positional arguments: lookups */
+    char **args;       /* them */
+};
+
+/* --ports accepts service names too ("ssh,http"): their TCP port. */
+static int tcp_port_of(const char *name, void *arg)
+{
+    (void)arg;
+    struct service s;
+    return services_by_name(name, "tcp", &s) ? s.port : -1;
+}
+
+/* ---- service lookups ---- */
+
+/* One line of a lookup's answer. */
+struct lookup_ent {
+    int port;          /* the port */
+    const char *proto; /* "tcp" or "udp" */
+    bool known;        /* s holds a service */
+    struct service s;  /* the service, when known */
+};
+
+/* Everything the lookup arguments produced. */
+struct lookup_set {
+    struct lookup_ent *v;      /* answers in argument order */
+    size_t n, cap;             /* count and allocation */
+    int failed;                /* names that are no service */
+    struct services_table tab; /* every port's name: a range is checked here, not file by file */
+};
+
+static int lookup_push(struct lookup_set *set, int port, const char *proto, const struct service *s)
+{
+    if (set->n == set->cap) {
+        size_t cap = set->cap ? set->cap * 2 : 16;
+        struct lookup_ent *p = realloc(set->v, cap * sizeof(*p));
+        if (!p)
+            return -1;
+        set->v = p;
+        set->cap = cap;
+    }
+    struct lookup_ent *e = &set->v[set->n++];
+    memset(e, 0, sizeof(*e));
+    e->port = port;
+    e->proto = proto;
+    if (s) {
+        e->known = true;
+        e->s = *s;
+    }
+    return 0;
+}
+
+/* Add the answers for one argument; prints what is unknown. -1 only when out of memory. */
+static int lookup_arg(struct lookup_set *set, const char *a, const struct ports_req *rq)
+{
+    static const char *const protos[] = {"tcp", "udp"};
+    char err[NK_ERRLEN];
+    int lo, hi;
+    enum portspec_kind k = portspec_item(a, &lo, &hi, err);
+    size_t before = set->n;
+    for (int port = (k == PORTSPEC_NAME ? 0 : lo); port <= (k == PORTSPEC_NAME ? 0 : hi); port++)
+        for (int i = 0; i < 2; i++) {
+            if ((i == 0 && !rq->tcp) || (i == 1 && !rq->udp))
+                continue;
+            struct service s;
+            int ipproto = i == 0 ? IPPROTO_TCP : IPPROTO_UDP;
+            /* One look at the table per port of a range; the file only for known ones. */
+            if (k == PORTSPEC_RANGE && set->tab.tcp &&
+                !services_table_name(&set->tab, port, ipproto))
+                continue;
+            int found = k == PORTSPEC_NAME ? services_by_name(a, protos[i], &s)
+                                           : services_by_port(port, protos[i], &s);
+            /* A single port is always answered; a range lists its known services. */
+            if (!found && k != PORTSPEC_PORT)
+                continue;
+            if (lookup_push(set, found ? s.port : port, protos[i], found ? &s : NULL) < 0)
+                return -1;
+        }
+    if (set->n == before && k == PORTSPEC_NAME) {
+        nk_err(CMD, "'%s': unknown service", a);
+        set->failed++;
+    } else if (set->n == before && k == PORTSPEC_RANGE) {
+        nk_err(CMD, "%s: no known services in this range", a);
+    }
+    return 0;
+}
+
+static void aliases_text(const struct service *s, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < s->naliases; i++) {
+        int n = snprintf(buf + used, len - used, "%s%s", i ? "," : "", s->aliases[i]);
+        if (n < 0 || (size_t)n >= len - used)
+            break;
+        used += (size_t)n;
+    }
+    if (!used)
+        snprintf(buf, len, "-");
+}
+
+static void show_lookup(struct out *o, const struct lookup_set *set, int elo, int ehi)
+{
+    int wsvc = 7, wal = 7;
+    char al[SERVICES_MAX_ALIASES * 33];
+    for (size_t i = 0; i < set->n; i++) {
+        const struct lookup_ent *e = &set->v[i];
+        int n = e->known ? (int)strlen(e->s.name) : 1;
+        wsvc = n > wsvc ? n : wsvc;
+        aliases_text(&e->s, al, sizeof(al));
+        n = e->known ? (int)strlen(al) : 1;
+        wal = n > wal ? n : wal;
+    }
+    out_arr_begin(o, NULL);
+    if (set->n)
+        out_text(o, "%-6s %-5s %-*s %-*s %-10s %s\n", "PORT", "PROTO", wsvc, "SERVICE", wal,
+                 "ALIASES", "CLASS", "EPHEMERAL");
+    for (size_t i = 0; i < set->n; i++) {
+        const struct lookup_ent *e = &set->v[i];
+        out_obj_begin(o, NULL);
+        out_u64(o, "port", "%-6" PRIu64 " ", (uint64_t)e->port);
+        out_str(o, OUT_C_NONE, "proto", "%-5s ", e->proto);
+        out_str(o, OUT_C_NONE, "service", NULL, e->known ? e->s.name : NULL);
+        out_ctext(o, e->known ? OUT_C_NAME : OUT_C_DIM, "%-*s", wsvc, e->known ? e->s.name : "-");
+        out_arr_begin(o, "aliases");
+        for (int k = 0; e->known && k < e->s.naliases; k++)
+            out_str(o, OUT_C_NONE, NULL, NULL, e->s.aliases[k]);
+        out_arr_end(o);
+        aliases_text(&e->s, al, sizeof(al));
+        out_text(o, " %-*s ", wal, e->known ? al : "-");
+        out_str(o, OUT_C_NONE, "class", "%-10s ", services_class(e->port));
+        if (elo < 0)
+            out_null(o, "ephemeral");
+        else
+            out_bool(o, "ephemeral", "%s", e->port >= elo && e->port <= ehi);
+        out_text(o, "\n");
+        out_obj_end(o);
+    }
+    out_arr_end(o);
+}
+
+static int do_lookup(const struct ports_req *rq, struct nk_ctx *ctx)
+{
+    char err[NK_ERRLEN];
+    /* Check every argument before printing anything: a malformed one is a usage error. */
+    for (int i = 0; i < rq->nargs; i++) {
+        int lo, hi;
+        if (portspec_item(rq->args[i], &lo, &hi, err) == PORTSPEC_BAD)
+            return nk_usage(CMD, "%s", err);
+    }
+    int elo = -1, ehi = -1;
+    if (services_ephemeral_range(SERVICES_RANGE_FILE, &elo, &ehi, err) < 0) {
+        nk_err(CMD, "%s", err); /* the lookups still answer; "ephemeral" is then unknown */
+        elo = ehi = -1;
+    }
+    struct lookup_set set = {0};
+    services_table_load(&set.tab); /* on failure ranges are looked up port by port */
+    for (int i = 0; i < rq->nargs; i++)
+        if (lookup_arg(&set, rq->args[i], rq) < 0) {
+            nk_err(CMD, "out of memory");
+            free(set.v);
+            services_table_free(&set.tab);
+            return NK_FAIL;
+        }
+    struct out o;
+    out_init(&o, stdout, ctx->json, ctx->color);
+    show_lookup(&o, &set, elo, ehi);
+    int status = set.failed ? NK_FAIL : NK_OK;
+    free(set.v);
+    services_table_free(&set.tab);
+    return out_flush(&o) < 0 ? NK_FAIL : status;
+}
+
+/* ---- the host's sockets ---- */
+
+/* "ADDR" of a socket's raw address (with %scope for a link-local IPv6 one). */
+static void addr_text(int family, const uint8_t *a, uint32_t ifindex, char *buf, size_t len)
+{
+    char tmp[INET6_ADDRSTRLEN] = "?";
+    inet_ntop(family, a, tmp, sizeof(tmp));
+    char ifn[IF_NAMESIZE];
+    if (family == AF_INET6 && ifindex && a[0] == 0xfe && (a[1] & 0xc0) == 0x80 &&
+        if_indextoname(ifindex, ifn))
+        snprintf(buf, len, "%s%%%s", tmp, ifn);
+    else
+        snprintf(buf, len, "%s", tmp);
+}
+
+/* "ADDR:PORT", "[V6]:PORT"; port 0 shows as '*' (not connected), as ss does. */
+static void endpoint_text(int family, const char *addr, int port, char *buf, size_t len)
+{
+    char p[8] = "*";
+    if (port)
+        snprintf(p, sizeof(p), "%d", port);
+    if (family == AF_INET6)
+        snprintf(buf, len, "[%s]:%s", addr, p);
+    else
+        snprintf(buf, len, "%s:%s", addr, p);
+}
+
+/* What show_sockets prints for one socket, formatted once for widths and output. */
+struct sock_row {
+    char laddr[NET_ADDRSTRLEN]; /* local address */
+    char paddr[NET_ADDRSTRLEN]; /* peer address */
+    char local[NET_ADDRSTRLEN]; /* local endpoint text */
+    char peer[NET_ADDRSTRLEN];  /* peer endpoint text */
+    const char *service;        /* service name or NULL */
+    bool exposed;               /* listening beyond loopback */
+};
+
+static bool is_loopback_raw(int family, const uint8_t *a)
+{
+    static const uint8_t v6lo[16] = {[15] = 1};
+    static const uint8_t v4mapped[12] = {[10] = 0xff, [11] = 0xff};
+    if (family == AF_INET)
+        return a[0] == 127;
+    return memcmp(a, v6lo, 16) == 0 || (memcmp(a, v4mapped, 12) == 0 && a[12] == 127);
+}
+
+/* The port that names a socket's service: a listener's own; for a connection, the end that
+ * is not an ephemeral port (the server's), else the lower one. */
+static int server_port(const struct sockent *e, int elo, int ehi)
+{
+    if (!e->pport || sockdiag_listening(e))
+        return e->lport;
+    bool leph = e->lport >= elo && e->lport <= ehi, peph = e->pport >= elo && e->pport <= ehi;
+    if (leph != peph)
+        return leph ? e->pport : e->lport;
+    return e->lport < e->pport ? e->lport : e->pport;
+}
+
+static void sock_row(const struct sockent *e, const struct services_table *svc, int elo, int ehi,
+                     struct sock_row *r)
+{
+    addr_text(e->family, e->local, e->ifindex, r->laddr, sizeof(r->laddr));
+    addr_text(e->family, e->peer, e->ifindex, r->paddr, sizeof(r->paddr));
+    endpoint_text(e->family, r->laddr, e->lport, r->local, sizeof(r->local));
+    endpoint_text(e->family, r->paddr, e->pport, r->peer, sizeof(r->peer));
+    r->service = services_table_name(svc, server_port(e, elo, ehi), e->ipproto);
+    r->exposed = sockdiag_listening(e) && !is_loopback_raw(e->family, e->local);
+}
+
+static void endpoint_json(struct out *o, const char *key, const char *addr, int port)
+{
+    out_obj_begin(o, key);
+    out_str(o, OUT_C_NONE, "address", NULL, addr);
+    out_u64(o, "port", NULL, (uint64_t)port);
+    out_obj_end(o);
+}
+
+/* Print the sockets, aligned. -1 when out of memory. */
+static int show_sockets(struct out *o, const struct sockvec *v, bool procs)
+{
+    struct services_table svc;
+    services_table_load(&svc); /* without it sockets are still listed, unnamed */
+    int elo = -1, ehi = -1;
+    char err[NK_ERRLEN];
+    if (services_ephemeral_range(SERVICES_RANGE_FILE, &elo, &ehi, err) < 0)
+        elo = ehi = -1; /* then the lower port of a connection names its service */
+    struct sock_row *rows = calloc(v->n ? v->n : 1, sizeof(*rows));
+    if (!rows) {
+        services_table_free(&svc);
+        return -1;
+    }
+    int wl = 5, wp = 4, ws = 7, wst = 6;
+    for (size_t i = 0; i < v->n; i++) {
+        struct sock_row *r = &rows[i];
+        sock_row(&v->v[i], &svc, elo, ehi, r);
+        int n = (int)strlen(r->local);
+        wl = n > wl ? n : wl;
+        n = (int)strlen(r->peer);
+        wp = n > wp ? n : wp;
+        n = r->service ? (int)strlen(r->service) : 1;
+        ws = n > ws ? n : ws;
+        n = (int)strlen(sockdiag_state_name(&v->v[i]));
+        wst = n > wst ? n : wst;
+    }
+    out_arr_begin(o, NULL);
+    out_text(o, "%-5s %-*s %-*s %-*s %-*s %s\n", "PROTO", wst, "STATE", wl, "LOCAL", wp, "PEER", ws,
+             "SERVICE", procs ? "EXPOSED PROCESS" : "EXPOSED");
+    for (size_t i = 0; i < v->n; i++) {
+        const struct sockent *e = &v->v[i];
+        const struct sock_row *r = &rows[i];
+        out_obj_begin(o, NULL);
+        out_str(o, OUT_C_NONE, "proto", "%-5s ", e->ipproto == IPPROTO_TCP ? "tcp" : "udp");
+        out_str(o, OUT_C_NONE, "state", NULL, sockdiag_state_name(e));
+        out_ctext(o, sockdiag_listening(e) ? OUT_C_GOOD : OUT_C_NONE, "%-*s ", wst,
+                  sockdiag_state_name(e));
+        endpoint_json(o, "local", r->laddr, e->lport);
+        endpoint_json(o, "peer", r->paddr, e->pport);
+        enum out_color ac = e->family == AF_INET ? OUT_C_INET : OUT_C_INET6;
+        out_ctext(o, ac, "%-*s ", wl, r->local);
+        out_ctext(o, ac, "%-*s ", wp, r->peer);
+        out_str(o, OUT_C_NONE, "service", NULL, r->service);
+        bool more = procs || r->exposed; /* pad only when a column follows: no trailing blanks */
+        out_ctext(o, r->service ? OUT_C_NAME : OUT_C_DIM, "%-*s", more ? ws : 0,
+                  r->service ? r->service : "-");
+        out_text(o, "%s", more ? " " : "");
+        out_bool(o, "exposed", NULL, r->exposed);
+        /* No trailing blanks: the column is padded only when PROCESS follows. */
+        out_ctext(o, r->exposed ? OUT_C_WARN : OUT_C_NONE, "%-*s", procs ? 7 : 0,
+                  r->exposed ? "exposed" : "");
+        if (procs) {
+            if (e->pid) {
+                out_i64(o, "pid", " %" PRId64, e->pid);
+                out_str(o, OUT_C_NONE, "process", "/%s", e->comm);
+            } else {
+                out_null(o, "pid");
+                out_null(o, "process");
+                out_text(o, " -");
+            }
+        }
+        out_u64(o, "uid", NULL, e->uid);
+        out_u64(o, "inode", NULL, e->inode);
+        out_text(o, "\n");
+        out_obj_end(o);
+    }
+    out_arr_end(o);
+    free(rows);
+    services_table_free(&svc);
+    return 0;
+}
+
+static int do_sockets(const struct ports_req *rq, struct nk_ctx *ctx)
+{
+    char err[NK_ERRLEN];
+    struct sockvec v = {0};
+    static const int fams[] = {AF_INET, AF_INET6};
+    for (int proto = 0; proto < 2; proto++) {
+        int ipproto = proto ? IPPROTO_UDP : IPPROTO_TCP;
+        if ((ipproto == IPPROTO_TCP && !rq->tcp) || (ipproto == IPPROTO_UDP && !rq->udp))
+            continue;
+        /* Listening: TCP LISTEN; UDP unconnected (state CLOSE, filtered to bound ones). */
+        uint32_t states =
+            rq->all ? SOCKDIAG_ALL_STATES : (ipproto == IPPROTO_TCP ? 1u << 10 : 1u << 7);
+        for (int f = 0; f < 2; f++) {
+            /* A kernel without IPv6 (ipv6.disable=1) has no IPv6 sockets and no inet6 diag. */
+            if (fams[f] == AF_INET6 && access("/proc/net/if_inet6", F_OK) != 0)
+                continue;
+            if (sockdiag_dump(ipproto, fams[f], states, &v, err) < 0) {
+                nk_err(CMD, "%s", err);
+                sockdiag_free(&v);
+                return NK_FAIL;
+            }
+        }
+    }
+    if (!rq->all) {
+        size_t k = 0;
+        for (size_t i = 0; i < v.n; i++)
+            if (sockdiag_listening(&v.v[i]))
+                v.v[k++] = v.v[i];
+        v.n = k;
+    }
+    if (rq->procs) {
+        struct sockproc_stats st;
+        if (sockproc_fill(&v, "/proc", &st, err) < 0) {
+            nk_err(CMD, "%s", err);
+            sockdiag_free(&v);
+            return NK_FAIL;
+        }
+        size_t unknown = 0;
+        for (size_t i = 0; i < v.n; i++)
+            if (v.v[i].inode && !v.v[i].pid)
+                unknown++;
+        if (st.hidden && unknown)
+            nk_err(CMD,
+                   "processes: %zu sockets show no process: %zu processes belong to other "
+                   "users and cannot be inspected without root",
+                   unknown, st.hidden);
+    }
+    sockdiag_sort(&v);
+    struct out o;
+    out_init(&o, stdout, ctx->json, ctx->color);
+    int rc = show_sockets(&o, &v, rq->procs);
+    sockdiag_free(&v);
+    if (rc < 0) {
+        nk_err(CMD, "out of memory");
+        return NK_FAIL;
+    }
+    return out_flush(&o) < 0 ? NK_FAIL : NK_OK;
+}
+
+/* ---- scans ---- */
+
+/* Listed one by one up to this many per reason; more are summarised (as nmap does). */
+#define SCAN_LIST_MAX 25
+
+static const char *tcp_service(int port, char *buf, size_t len)
+{
+    struct service s;
+    if (!services_by_port(port, "tcp", &s))
+        return NULL;
+    snprintf(buf, len, "%s", s.name);
+    return buf;
+}
+
+static void show_scan(struct out *o, const char *host, const char *addr, const struct portspec *ps,
+                      const struct scan_result *res)
+{
+    const struct scan_stats *st = &res->stats;
+    size_t filtered = st->timeout + st->unreach;
+    char name[64];
+    out_obj_begin(o, NULL);
+    out_str(o, OUT_C_NONE, "host", NULL, host);
+    out_str(o, OUT_C_NONE, "address", NULL, addr);
+    if (strcmp(host, addr) != 0)
+        out_text(o, "%s (%s)\n", host, addr);
+    else
+        out_text(o, "%s\n", addr);
+    out_u64(o, "scanned", NULL, st->done);
+    out_text(o, "%-10s %-12s %s\n", "PORT", "STATE", "SERVICE");
+    size_t counts[5] = {0, st->open, st->refused, st->timeout, st->unreach};
+    /* Text: every open port, and the others by reason unless there are too many. */
+    out_arr_begin(o, "open");
+    for (int p = portspec_next(ps, 0); p >= 0; p = portspec_next(ps, p + 1)) {
+        enum scan_state s = (enum scan_state)res->state[p];
+        if (s == SCAN_UNTRIED || (s != SCAN_OPEN && counts[s] > SCAN_LIST_MAX))
+            continue;
+        const char *svc = tcp_service(p, name, sizeof(name));
+        char pp[16];
+        snprintf(pp, sizeof(pp), "%d/tcp", p);
+        if (s == SCAN_OPEN) {
+            out_obj_begin(o, NULL);
+            out_u64(o, "port", NULL, (uint64_t)p);
+            out_str(o, OUT_C_NONE, "service", NULL, svc);
+            out_obj_end(o);
+        }
+        out_text(o, "%-10s ", pp);
+        out_ctext(o, s == SCAN_OPEN ? OUT_C_GOOD : OUT_C_BAD, "%-12s",
+                  s == SCAN_OPEN ? "open" : scan_state_name(s));
+        out_text(o, " %s\n", svc ? svc : "-");
+    }
+    out_arr_end(o);
+    for (int s = SCAN_REFUSED; s <= SCAN_UNREACH; s++)
+        if (counts[s] > SCAN_LIST_MAX)
+            out_text(o, "not shown: %zu %s ports (%s)\n", counts[s],
+                     s == SCAN_REFUSED ? "closed" : "filtered", scan_state_name(s));
+    out_u64(o, "closed", NULL, st->refused);
+    out_u64(o, "filtered", NULL, filtered);
+    /* Beyond CLI.md: which ports were filtered and why, and the self-connections discarded. */
+    out_arr_begin(o, "filtered_ports");
+    if (o->json)
+        for (int p = portspec_next(ps, 0); p >= 0; p = portspec_next(ps, p + 1)) {
+            enum scan_state s = (enum scan_state)res->state[p];
+            if (s != SCAN_TIMEOUT && s != SCAN_UNREACH)
+                continue;
+            out_obj_begin(o, NULL);
+            out_u64(o, "port", NULL, (uint64_t)p);
+            out_str(o, OUT_C_NONE, "reason", NULL, scan_state_name(s));
+            out_obj_end(o);
+        }
+    out_arr_end(o);
+    out_u64(o, "self_connections", NULL, st->self);
+    out_u64(o, "elapsed_ms", NULL, st->elapsed_ms);
+    out_text(o, "scanned %zu ports in %.2f s: %zu open, %zu closed, %zu filtered", st->done,
+             (double)st->elapsed_ms / 1000.0, st->open, st->refused, filtered);
+    if (st->self)
+        out_text(o, " (%zu self-connections discarded)", st->self);
+    out_text(o, "\n");
+    out_obj_end(o);
+}
+
+/* The progress line: only on a terminal, rewritten in place. */
+static void progress(const struct scan_stats *st, void *arg)
+{
+    const char *addr = arg;
+    fprintf(stderr, "\r\033[Kscanning %s: %zu/%zu ports, %zu open", addr, st->done, st->total,
+            st->open);
+    fflush(stderr);
+}
+
+/* Strip [brackets] from an IPv6 host. Returns host or buf. */
+static const char *unbracket(const char *host, char *buf, size_t len)
+{
+    size_t n = strlen(host);
+    if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < len) {
+        memcpy(buf, host + 1, n - 2);
+        buf[n - 2] = '\0';
+        return buf;
+    }
+    return host;
+}
+
+static int do_scan(const struct ports_req *rq, struct nk_ctx *ctx)
+{
+    char err[NK_ERRLEN];
+    struct portspec *ps = malloc(sizeof(*ps));
+    struct scan_result *res = malloc(sizeof(*res));
+    if (!ps || !res) {
+        free(ps);
+        free(res);
+        nk_err(CMD, "out of memory");
+        return NK_FAIL;
+    }
+    int status = NK_OK;
+    struct net_addr *addrs = NULL;
+    size_t naddrs = 0;
+    if (portspec_parse(rq->ports ? rq->ports : "1-1024", ps, tcp_port_of, NULL, err) < 0) {
+        status = nk_usage(CMD, "%s", err);
+        goto out;
+    }
+    char hb[NET_ADDRSTRLEN];
+    const char *host = unbracket(rq->scan, hb, sizeof(hb));
+    struct hostaddr_req hr = {
+        .host = host, .family = AF_UNSPEC, .timeout_ms = 0, .server = ctx->server};
+    /* Names through c-ares (hosts file first); numeric addresses never touch DNS. */
+    int r = hostaddr_lookup(&hr, &addrs, &naddrs, err);
+    if (r == -2) {
+        status = nk_usage(CMD, "%s", err);
+        goto out;
+    }
+    if (r < 0) {
+        nk_err(CMD, "%s", err);
+        status = NK_FAIL;
+        goto out;
+    }
+    bool tty = isatty(STDERR_FILENO);
+    for (size_t i = 0; i < naddrs; i++) {
+        char abuf[NET_ADDRSTRLEN];
+        net_ntop((const struct sockaddr *)&addrs[i].ss, abuf, sizeof(abuf));
+        struct scan_req sr = {
+            .addr = addrs[i],
+            .ports = ps,
+            .timeout_ms = rq->timeout_ms    ? rq->timeout_ms
+                          : ctx->timeout_ms ? ctx->timeout_ms
+                                            : DEFAULT_TIMEOUT_MS,
+            .concurrency = rq->concurrency ? rq->concurrency : DEFAULT_CONCURRENCY,
+            .interrupt = ctx->interrupt,
+            .progress = tty ? progress : NULL,
+            .progress_arg = abuf,
+        };
+        int rc = scan_run(&sr, res, err);
+        if (tty)
+            fputs("\r\033[K", stderr);
+        if (rc < 0) {
+            nk_err(CMD, "%s: %s", abuf, err);
+            status = NK_FAIL;
+            continue;
+        }
+        struct out o;
+        out_init(&o, stdout, ctx->json, ctx->color);
+        show_scan(&o, host, abuf, ps, res);
+        if (out_flush(&o) < 0) {
+            status = NK_FAIL;
+            break;
+        }
+        if (res->interrupted) { /* the shell's Ctrl-C: it says "interrupted" itself */
+            status = NK_FAIL;
+            break;
+        }
+    }
+out:
+    free(addrs);
+    free(ps);
+    free(res);
+    return status;
+}
+
+static int run(int argc, char **argv, struct nk_ctx *ctx)
+{
+    struct ports_req rq = {0};
+    struct nk_opt_parser p;
+    int id;
+    nk_opt_init(&p, &nk_cmd_ports, ctx, argc, argv);
+    while ((id = nk_opt_next(&p)) > 0)
+        switch (id) {
+        case OPT_ALL: rq.all = true; break;
+        case OPT_TCP: rq.tcp = true; break;
+        case OPT_UDP: rq.udp = true; break;
+        case OPT_PROCS: rq.procs = true; break;
+        case OPT_SCAN: rq.scan = p.arg; break;
+        case OPT_PORTS: rq.ports = p.arg; break;
+        case OPT_TIMEOUT: rq.timeout_ms = (int)p.num; break;
+        case OPT_CONC: rq.concurrency = (int)p.num; break;
+        }
+    if (id < 0)
+        return p.status;
+    rq.nargs = p.argc;
+    rq.args = p.argv;
+    if (!rq.tcp && !rq.udp)
+        rq.tcp = rq.udp = true;
+    if (rq.scan) {
+        if (rq.nargs)
+            return nk_usage(CMD, "'%s': --scan takes its ports from --ports", rq.args[0]);
+        if (rq.udp && !rq.tcp)
+            return nk_usage(CMD, "--udp: --scan is a TCP connect scan");
+        if (rq.all || rq.procs)
+            return nk_usage(CMD, "%s: not used by --scan", rq.all ? "--all" : "--processes");
+        if (!*rq.scan)
+            return nk_usage(CMD, "'': empty host");
+        return do_scan(&rq, ctx);
+    }
+    if (rq.ports || rq.timeout_ms || rq.concurrency)
+        return nk_usage(CMD, "%s: only used with --scan",
+                        rq.ports        ? "--ports"
+                        : rq.timeout_ms ? "--timeout"
+                                        : "--concurrency");
+    if (rq.nargs) {
+        if (rq.all || rq.procs)
+            return nk_usage(CMD, "%s: not used by service lookups",
+                            rq.all ? "--all" : "--processes");
+        return do_lookup(&rq, ctx);
+    }
+    return do_sockets(&rq, ctx);
+}
+
+const struct nk_command nk_cmd_ports = {
+    "ports",
+    run,
+    opts,
+    "[PORT|SERVICE|LOW-HIGH...]",
+    NK_COMP_SERVICE,
+    "services, listening sockets and their processes, TCP connect scans",
+    "Without arguments: the listening sockets (TCP LISTEN, bound UDP), with -a every socket.\n"
+    "With arguments: look up ports, services and ranges in /etc/services.\n"
+    "With --scan HOST: a TCP connect scan; each port is open, refused (closed), or timeout or\n"
+    "unreachable (filtered).",
+};

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dnsbatch.h - many lookups at once on one c-ares channel, results in input order.
+ *
+ * Names come from argv or are streamed from a descriptor (never read whole: memory stays flat
+ * for any input size). Up to `window` lookups are in flight, where the window adapts to loss
+ * like TCP's: it grows while answers come back and we wait for them (not while answers queue
+ * unread in our socket: more in flight would only add delay) and halves when one is lost. A
+ * lookup whose answer is much later than the measured round trip is asked again at once (a
+ * hedged retry), so a datagram dropped by a full receive buffer costs a few round trips, not
+ * a c-ares timeout. Finished lookups wait in a bounded reorder window and are handed to the
+ * caller in input order.
+ */
+#ifndef NK_DNSBATCH_H
+#define NK_DNSBATCH_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "dns/dns.h"
+#include "lib/loop.h"
+
+/* Attempts per lookup at most: the first and its hedged retries. */
+#define DNSB_MAX_ATT 6
+
+/* One lookup as handed to the caller. */
+struct dnsb_item {
+    uint64_t seq;     /* position in the input (0-based) */
+    char *query;      /* the name or address as given */
+    char *ascii;      /* what is asked: punycode or reverse name (internal; in query's block) */
+    int type;         /* record type asked; 0 = address mode */
+    bool reverse;     /* an address given in address mode: a PTR lookup */
+    bool bad;         /* bad input (res.error says why); nothing was asked */
+    bool done;        /* finished (internal) */
+    int natt;         /* attempts in flight (internal) */
+    int sent;         /* attempts made (internal) */
+    uint64_t sent_ms; /* last attempt's start (internal) */
+    uint64_t sseq;    /* last attempt's send number (internal) */
+    struct dnsb_item *prev, *next;      /* in-flight list, oldest first (internal) */
+    bool listed;                        /* on that list (internal) */
+    struct dnsb_att *att[DNSB_MAX_ATT]; /* attempts in flight (internal) */
+    struct dns_result res;              /* the outcome */
+};
+
+/* Running totals, for the progress line and the exit status. */
+struct dnsb_stats {
+    uint64_t started;  /* lookups started */
+    uint64_t done;     /* lookups handed to the caller */
+    uint64_t failed;   /* ... that ended without an answer */
+    uint64_t bad;      /* ... that were bad input */
+    uint64_t resent;   /* hedged retries */
+    unsigned inflight; /* lookups in flight now */
+    unsigned window;   /* the adaptive window now */
+    uint64_t t0_ms;    /* start */
+};
+
+typedef void (*dnsb_emit_fn)(void *arg, const struct dnsb_item *it);
+typedef void (*dnsb_progress_fn)(void *arg, const struct dnsb_stats *st, bool last);
+
+/* What to run. */
+struct dnsb_cfg {
+    struct dns *dns;           /* the channel */
+    struct loop *loop;         /* its loop */
+    const int *types;          /* types per name; NULL/0: address mode (addresses get PTR) */
+    int ntypes;                /* how many */
+    char *const *names;        /* positional names, or NULL to read lines from fd */
+    int nnames;                /* how many */
+    int fd;                    /* -1, or the descriptor to read names from, one per line */
+    unsigned max_inflight;     /* -c: the window never exceeds it */
+    uint64_t deadline_ms;      /* 0, or the whole run's limit: pending lookups end as TIMEOUT */
+    uint64_t retry_ms;         /* hedged retries never wait longer than this (timeout / 2) */
+    dnsb_emit_fn emit;         /* each result, in input order */
+    dnsb_progress_fn progress; /* NULL, or called a few times a second and at the end */
+    void *arg;                 /* for emit and progress */
+    volatile int *interrupt;   /* NULL, or set non-zero (SIGINT in the shell) to stop the run */
+};
+
+/* Run the whole batch on cfg->loop. 0, or -1 with err (reading the input failed, out of
+ * memory); results already emitted stay emitted. *st gets the totals. */
+int dnsb_run(const struct dnsb_cfg *cfg, struct dnsb_stats *st, char err[NK_ERRLEN]);
+
+#endif

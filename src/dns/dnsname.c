@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* dnsname.c - query names, type names, server specs and reverse names: pure string work. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dns/dnsname.h"
+#include "dns/idn.h"
+#include "cli/opt.h"
+
+/* Types by name. The order is the one completion offers: the common ones first. */
+static const struct {
+    const char *name; /* presentation name */
+    int type;         /* its number */
+} types[] = {
+    {"A", DNS_T_A},
+    {"AAAA", DNS_T_AAAA},
+    {"CNAME", DNS_T_CNAME},
+    {"MX", DNS_T_MX},
+    {"NS", DNS_T_NS},
+    {"PTR", DNS_T_PTR},
+    {"SOA", DNS_T_SOA},
+    {"SRV", DNS_T_SRV},
+    {"TXT", DNS_T_TXT},
+    {"CAA", DNS_T_CAA},
+    {"NAPTR", DNS_T_NAPTR},
+    {"ANY", DNS_T_ANY},
+    {"DNAME", DNS_T_DNAME},
+    {"DS", DNS_T_DS},
+    {"DNSKEY", DNS_T_DNSKEY},
+    {"CDS", DNS_T_CDS},
+    {"CDNSKEY", DNS_T_CDNSKEY},
+    {"HINFO", DNS_T_HINFO},
+    {"HTTPS", DNS_T_HTTPS},
+    {"NSEC", DNS_T_NSEC},
+    {"NSEC3", DNS_T_NSEC3},
+    {"NSEC3PARAM", DNS_T_NSEC3PARAM},
+    {"OPENPGPKEY", DNS_T_OPENPGPKEY},
+    {"OPT", DNS_T_OPT},
+    {"RRSIG", DNS_T_RRSIG},
+    {"SPF", DNS_T_SPF},
+    {"SSHFP", DNS_T_SSHFP},
+    {"SVCB", DNS_T_SVCB},
+    {"TLSA", DNS_T_TLSA},
+    {"URI", DNS_T_URI},
+};
+#define NTYPES (sizeof(types) / sizeof(types[0]))
+
+const char *const dns_type_names[] = {
+    "A",       "AAAA",  "CNAME", "MX",   "NS",    "PTR",        "SOA",        "SRV",
+    "TXT",     "CAA",   "NAPTR", "ANY",  "DNAME", "DS",         "DNSKEY",     "CDS",
+    "CDNSKEY", "HINFO", "HTTPS", "NSEC", "NSEC3", "NSEC3PARAM", "OPENPGPKEY", "RRSIG",
+    "SPF",     "SSHFP", "SVCB",  "TLSA", "URI",   NULL,
+};
+
+/* A name quoted for a message: long ones are cut so the message stays readable. */
+static const char *shown(const char *s, char buf[80])
+{
+    if (strlen(s) <= 64)
+        return s;
+    snprintf(buf, 80, "%.60s...", s);
+    return buf;
+}
+
+int dns_name_check(const char *name, char err[NK_ERRLEN])
+{
+    char sb[80];
+    size_t len = strlen(name);
+    if (len == 0)
+        return nk_seterr(err, "'': empty name");
+    if (strcmp(name, ".") == 0)
+        return 0; /* the root: asked for NS or SOA */
+    size_t body = name[len - 1] == '.' ? len - 1 : len;
+    size_t label = 0;
+    for (size_t i = 0; i < body; i++) {
+        unsigned char c = (unsigned char)name[i];
+        if (c == '.') {
+            if (label == 0)
+                return nk_seterr(err, "'%s': empty label", shown(name, sb));
+            label = 0;
+            continue;
+        }
+        if (c <= 0x20 || c >= 0x7f || c == '\\')
+            return nk_seterr(err, "'%s': invalid character in name", shown(name, sb));
+        if (++label > 63)
+            return nk_seterr(err, "'%s': label longer than 63 bytes", shown(name, sb));
+    }
+    if (label == 0)
+        return nk_seterr(err, "'%s': empty label", shown(name, sb));
+    if (body > 253)
+        return nk_seterr(err, "'%s': name longer than 253 bytes", shown(name, sb));
+    return 0;
+}
+
+int dns_name_to_ascii(const char *name, char out[DNS_NAME_BUF], char err[NK_ERRLEN])
+{
+    bool ascii = true;
+    char sb[80];
+    for (const char *p = name; *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            ascii = false;
+    if (ascii) {
+        if (dns_name_check(name, err) < 0)
+            return -1;
+        memcpy(out, name, strlen(name) + 1); /* checked: at most 254 bytes */
+        return 0;
+    }
+    char *conv = NULL, why[NK_ERRLEN];
+    if (idn_to_ascii(name, &conv, why) < 0)
+        return nk_seterr(err, "'%s': not a valid international name (%s)", shown(name, sb), why);
+    int r = dns_name_check(conv, err);
+    if (r == 0)
+        memcpy(out, conv, strlen(conv) + 1); /* checked: at most 254 bytes */
+    free(conv);
+    return r;
+}
+
+int dns_type_parse(const char *s, int *type, char err[NK_ERRLEN])
+{
+    char e2[NK_ERRLEN];
+    long long v;
+    for (size_t i = 0; i < NTYPES; i++)
+        if (strcasecmp(s, types[i].name) == 0) {
+            *type = types[i].type;
+            return 0;
+        }
+    const char *num = s;
+    if (strncasecmp(s, "TYPE", 4) == 0)
+        num = s + 4;
+    if (*num >= '0' && *num <= '9' && nk_parse_num(num, 1, 65535, "type", &v, e2) == 0) {
+        *type = (int)v;
+        return 0;
+    }
+    return nk_seterr(err, "'%s': unknown record type", s);
+}
+
+int dns_type_list_parse(const char *s, int *out, int max, int *n, char err[NK_ERRLEN])
+{
+    char item[64];
+    const char *p = s;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t l = comma ? (size_t)(comma - p) : strlen(p);
+        if (l == 0 || l >= sizeof(item))
+            return nk_seterr(err, "'%.*s': unknown record type", (int)(l > 60 ? 60 : l), p);
+        memcpy(item, p, l);
+        item[l] = '\0';
+        if (*n >= max)
+            return nk_seterr(err, "'%s': too many types (at most %d)", s, max);
+        if (dns_type_parse(item, &out[*n], err) < 0)
+            return -1;
+        (*n)++;
+        if (!comma)
+            return 0;
+        p = comma + 1;
+    }
+}
+
+const char *dns_type_name(int type, char buf[DNS_TYPE_BUF])
+{
+    for (size_t i = 0; i < NTYPES; i++)
+        if (types[i].type == type)
+            return types[i].name;
+    snprintf(buf, DNS_TYPE_BUF, "TYPE%d", type & 0xffff);
+    return buf;
+}
+
+int dns_servers_parse(const char *spec, struct net_addr *out, int max, int *n, char err[NK_ERRLEN])
+{
+    char item[NET_ADDRSTRLEN];
+    const char *p = spec;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        size_t l = comma ? (size_t)(comma - p) : strlen(p);
+        if (l == 0)
+            return nk_seterr(err, "'%s': empty server in list", spec);
+        if (l >= sizeof(item))
+            return nk_seterr(err, "'%.*s...': not an IP address", 40, p);
+        memcpy(item, p, l);
+        item[l] = '\0';
+        if (*n >= max)
+            return nk_seterr(err, "'%s': too many servers (at most %d)", spec, max);
+        if (net_parse_hostport(item, 53, &out[*n], err) < 0)
+            return -1;
+        if (net_port((struct sockaddr *)&out[*n].ss) == 0)
+            return nk_seterr(err, "%s: port out of range (1-65535)", item);
+        (*n)++;
+        if (!comma)
+            return 0;
+        p = comma + 1;
+    }
+}
+
+int dns_servers_csv(const struct net_addr *srv, int n, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int i = 0; i < n; i++) {
+        char a[NET_ADDRSTRLEN];
+        const struct sockaddr *sa = (const struct sockaddr *)&srv[i].ss;
+        /* c-ares 1.18 has no syntax for an IPv6 scope: the bare address is the best it takes. */
+        net_ntop_port(sa, a, sizeof(a));
+        int w = snprintf(buf + used, len - used, "%s%s", i ? "," : "", a);
+        if (w < 0 || (size_t)w >= len - used)
+            return -1;
+        used += (size_t)w;
+    }
+    return 0;
+}
+
+int dns_reverse_name(const char *s, char *out, size_t len)
+{
+    unsigned char b[16];
+    if (inet_pton(AF_INET, s, b) == 1) {
+        snprintf(out, len, "%u.%u.%u.%u.in-addr.arpa", b[3], b[2], b[1], b[0]);
+        return 1;
+    }
+    if (inet_pton(AF_INET6, s, b) != 1)
+        return 0;
+    static const char hex[] = "0123456789abcdef";
+    char tmp[16 * 4 + 16];
+    size_t k = 0;
+    for (int i = 15; i >= 0; i--) {
+        tmp[k++] = hex[b[i] & 15];
+        tmp[k++] = '.';
+        tmp[k++] = hex[b[i] >> 4];
+        tmp[k++] = '.';
+    }
+    tmp[k] = '\0';
+    snprintf(out, len, "%sip6.arpa", tmp);
+    return 1;
+}

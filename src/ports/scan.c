@@ -1,0 +1,520 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* scan.c - the connect scanner.
+ *
+ * Each probe slot owns one socket at a time: socket, non-blocking connect, then either an
+ * answer already there (loopback answers inside the connect call) or a wait on the loop for
+ * EPOLLOUT with a per-port timer. A finished slot starts the next port at once, so `concurrency`
+ * connects stay in flight until the list runs out.
+ *
+ * Large scans run one such loop per CPU (at most SCAN_MAX_THREADS), each with its share of the
+ * slots, taking ports from one shared cursor: on loopback the work is the kernel's TCP code in
+ * each connect call, and that spreads over the cores.
+ *
+ * Self-connections: connecting to a port of this host that lies in the ephemeral range can pick
+ * that very port as the source port; TCP's simultaneous open then "connects" the socket to
+ * itself and the port looks open. Such a socket's local and peer addresses are equal: it is
+ * discarded and the port tried again (the kernel picks another source port). Nothing listened
+ * there (a bound port is never chosen as an ephemeral one), so after a few tries it is closed.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "lib/loop.h"
+#include "ports/scan.h"
+
+/* Descriptors kept back from the scan for stdio, the loop, c-ares and the like. */
+#define FD_RESERVE 32
+/* Tries of a port that keeps connecting to itself before it counts as closed. */
+#define SELF_TRIES 3
+/* Progress and interrupt check period. */
+#define TICK_MS 100
+/* Threads for a large scan, and what counts as large. */
+#define SCAN_MAX_THREADS 4
+#define PORTS_PER_THREAD 4096
+
+struct scanner;
+
+/* One connect in flight. */
+struct probe {
+    struct loop_io io;       /* the socket being connected (fd -1 when idle) */
+    struct loop_timer timer; /* its per-port timeout */
+    struct scanner *sc;      /* back pointer */
+    int port;                /* port being tried, -1 when idle */
+    int tries;               /* attempts at this port (self-connections retry) */
+};
+
+/* What the threads of one scan share. */
+struct shared {
+    const struct scan_req *req; /* what to do */
+    struct scan_result *res;    /* res->state: each port written by the one thread that took it */
+    int *ports;                 /* the ports in ascending order */
+    size_t nports;              /* how many */
+    size_t next;                /* index of the next port to hand out (atomic) */
+    int stop;                   /* non-zero (atomic): every thread winds down */
+    uint64_t start_us;          /* when the scan started */
+    struct scanner *threads;    /* every thread's state, for the leader's progress line */
+    int nthreads;               /* how many */
+};
+
+/* One thread's part of a scan: its loop and slots. */
+struct scanner {
+    struct shared *sh;       /* the scan */
+    struct loop *loop;       /* this thread's event loop */
+    struct probe *probes;    /* its slots */
+    int nprobes;             /* how many */
+    int active;              /* slots with a connect in flight */
+    struct loop_timer tick;  /* progress and interrupt checks */
+    bool leader;             /* the calling thread: it reports progress */
+    bool started;            /* its thread is running (and must be joined) */
+    bool interrupted;        /* it stopped on *req->interrupt or a loop interrupt */
+    struct scan_stats stats; /* its counts (atomic: the leader reads them for progress) */
+    int fatal;               /* errno of an error that stops the scan, 0 if none */
+    const char *fatal_what;  /* which call failed */
+    pthread_t tid;           /* its thread */
+};
+
+long scan_raise_nofile(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+        return 1024;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl); /* on failure the old limit stays; read it back */
+        getrlimit(RLIMIT_NOFILE, &rl);
+    }
+    return rl.rlim_cur > 1 << 20 ? 1 << 20 : (long)rl.rlim_cur;
+}
+
+const char *scan_state_name(enum scan_state s)
+{
+    switch (s) {
+    case SCAN_OPEN: return "open";
+    case SCAN_REFUSED: return "refused";
+    case SCAN_TIMEOUT: return "timeout";
+    case SCAN_UNREACH: return "unreachable";
+    case SCAN_UNTRIED: break;
+    }
+    return "untried";
+}
+
+/* What a failed connect says about the port; SCAN_UNTRIED for local failures that stop the
+ * scan. */
+static enum scan_state classify(int e)
+{
+    switch (e) {
+    case ECONNREFUSED:
+    case ECONNRESET:
+    case ECONNABORTED: return SCAN_REFUSED; /* reset during the handshake */
+    case ETIMEDOUT: return SCAN_TIMEOUT;
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+    case EHOSTDOWN:
+    case ENETDOWN:
+    case ENONET:
+    case EACCES:
+    case EPERM:  /* a firewall's reject, a prohibit route */
+    case EINVAL: /* a blackhole route */
+    case EPROTO:
+    case ENOPROTOOPT: return SCAN_UNREACH;
+    default: return SCAN_UNTRIED;
+    }
+}
+
+static void count(size_t *c)
+{
+    __atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
+}
+
+static void record(struct scanner *sc, int port, enum scan_state st)
+{
+    struct scan_stats *s = &sc->stats;
+    sc->sh->res->state[port] = (uint8_t)st;
+    count(&s->done);
+    switch (st) {
+    case SCAN_OPEN: count(&s->open); break;
+    case SCAN_REFUSED: count(&s->refused); break;
+    case SCAN_TIMEOUT: count(&s->timeout); break;
+    case SCAN_UNREACH: count(&s->unreach); break;
+    case SCAN_UNTRIED: break;
+    }
+}
+
+static void set_fatal(struct scanner *sc, int e, const char *what)
+{
+    if (!sc->fatal) {
+        sc->fatal = e;
+        sc->fatal_what = what;
+    }
+    __atomic_store_n(&sc->sh->stop, 1, __ATOMIC_RELAXED);
+}
+
+static int next_port(struct scanner *sc)
+{
+    struct shared *sh = sc->sh;
+    if (sh->req->interrupt && *sh->req->interrupt) {
+        sc->interrupted = true;
+        __atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
+    }
+    if (__atomic_load_n(&sh->stop, __ATOMIC_RELAXED))
+        return -1;
+    size_t i = __atomic_fetch_add(&sh->next, 1, __ATOMIC_RELAXED);
+    return i < sh->nports ? sh->ports[i] : -1;
+}
+
+/* Close the slot's socket (with a reset for an established one: no TIME-WAIT, no lingering
+ * connection at the target). watched: the socket is registered with the loop. */
+static void probe_close(struct scanner *sc, struct probe *p, bool watched, bool established)
+{
+    if (watched) {
+        loop_io_del(sc->loop, &p->io);
+        loop_timer_cancel(sc->loop, &p->timer);
+        sc->active--;
+    }
+    if (established) {
+        struct linger lg = {.l_onoff = 1, .l_linger = 0};
+        setsockopt(p->io.fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+    }
+    close(p->io.fd);
+    p->io.fd = -1;
+}
+
+static bool same_addr(const struct net_addr *a, const struct net_addr *b)
+{
+    if (a->ss.ss_family != b->ss.ss_family)
+        return false;
+    if (a->ss.ss_family == AF_INET) {
+        const struct sockaddr_in *x = (const void *)&a->ss, *y = (const void *)&b->ss;
+        return x->sin_port == y->sin_port && x->sin_addr.s_addr == y->sin_addr.s_addr;
+    }
+    const struct sockaddr_in6 *x = (const void *)&a->ss, *y = (const void *)&b->ss;
+    return x->sin6_port == y->sin6_port &&
+           memcmp(&x->sin6_addr, &y->sin6_addr, sizeof(x->sin6_addr)) == 0;
+}
+
+/* A connected socket whose local address is its peer's: TCP simultaneous open with itself. */
+static bool self_connected(int fd)
+{
+    struct net_addr local, peer;
+    peer.len = sizeof(peer.ss);
+    if (net_local_addr(fd, &local) < 0 ||
+        getpeername(fd, (struct sockaddr *)&peer.ss, &peer.len) < 0)
+        return false;
+    return same_addr(&local, &peer);
+}
+
+/* The slot's connect ended with error e (0: connected). Returns true when the port is done,
+ * false when it must be tried again. */
+static bool conclude(struct scanner *sc, struct probe *p, int e, bool watched)
+{
+    if (e == 0) {
+        if (self_connected(p->io.fd)) {
+            count(&sc->stats.self);
+            probe_close(sc, p, watched, true);
+            if (++p->tries < SELF_TRIES)
+                return false;
+            record(sc, p->port, SCAN_REFUSED);
+            return true;
+        }
+        probe_close(sc, p, watched, true);
+        record(sc, p->port, SCAN_OPEN);
+        return true;
+    }
+    enum scan_state st = classify(e);
+    if (e == ECONNREFUSED && !watched) {
+        /* The failed connect reset the socket: keep it for the next port. */
+        record(sc, p->port, st);
+        return true;
+    }
+    probe_close(sc, p, watched, false);
+    if (st == SCAN_UNTRIED) {
+        /* A local failure (no free source port, out of memory): stop rather than lie. */
+        set_fatal(sc, e, "connect");
+        return true;
+    }
+    record(sc, p->port, st);
+    return true;
+}
+
+/* The last connect ended: end loop_run now rather than at the next tick. */
+static void finish_if_done(struct scanner *sc)
+{
+    if (sc->active == 0) {
+        loop_timer_cancel(sc->loop, &sc->tick);
+        loop_stop(sc->loop);
+    }
+}
+
+/* Connect the slot's socket to its port; returns 0 (connected), EINPROGRESS/EALREADY (still
+ * waiting) or the error. A second connect on a socket already connecting does not start a new
+ * attempt: it reports how the first one went (and resets a failed socket for reuse), which
+ * costs one system call where getsockopt plus a new socket would cost three. */
+static int try_connect(struct scanner *sc, struct probe *p)
+{
+    struct net_addr t = sc->sh->req->addr;
+    net_set_port((struct sockaddr *)&t.ss, p->port);
+    if (connect(p->io.fd, (const struct sockaddr *)&t.ss, t.len) < 0)
+        return errno;
+    return 0;
+}
+
+/* Keep the slot busy: run connects until one has to wait or the ports run out. Loopback
+ * answers within the connect call, so most ports end here without touching the loop. */
+static void probe_fill(struct scanner *sc, struct probe *p)
+{
+    const struct net_addr *a = &sc->sh->req->addr;
+    for (;;) {
+        if (p->port < 0) {
+            p->port = next_port(sc);
+            p->tries = 0;
+            if (p->port < 0)
+                break;
+        }
+        if (p->io.fd < 0) {
+            int fd = socket(a->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                set_fatal(sc, errno, "socket");
+                p->port = -1;
+                break;
+            }
+            p->io.fd = fd;
+        }
+        int e = try_connect(sc, p);
+        if (e == EINPROGRESS)
+            e = try_connect(sc, p); /* the answer, if it came during the first call */
+        if (e == EINPROGRESS || e == EALREADY) {
+            if (loop_io_add(sc->loop, &p->io, EPOLLOUT) < 0) {
+                e = errno;
+                close(p->io.fd);
+                p->io.fd = -1;
+                set_fatal(sc, e, "epoll");
+                p->port = -1;
+                break;
+            }
+            /* Our clock may lag when many ports ended synchronously: read it now. */
+            loop_update_time(sc->loop);
+            loop_timer_set(sc->loop, &p->timer, (uint64_t)sc->sh->req->timeout_ms);
+            sc->active++;
+            break;
+        }
+        if (conclude(sc, p, e, false))
+            p->port = -1;
+    }
+}
+
+static void on_io(struct loop *l, struct loop_io *io, uint32_t events)
+{
+    (void)l;
+    (void)events;
+    struct probe *p = io->arg;
+    struct scanner *sc = p->sc;
+    int e = try_connect(sc, p);
+    if (e == EALREADY || e == EINPROGRESS)
+        return; /* woken without an answer: keep waiting */
+    if (conclude(sc, p, e, true))
+        p->port = -1;
+    probe_fill(sc, p);
+    finish_if_done(sc);
+}
+
+static void on_timeout(struct loop *l, struct loop_timer *t)
+{
+    (void)l;
+    struct probe *p = t->arg;
+    struct scanner *sc = p->sc;
+    /* The answer may have arrived while the loop was busy elsewhere: ask before judging. */
+    int e = try_connect(sc, p);
+    if (e == EALREADY || e == EINPROGRESS) {
+        probe_close(sc, p, true, false);
+        record(sc, p->port, SCAN_TIMEOUT);
+        p->port = -1;
+    } else if (conclude(sc, p, e, true)) {
+        p->port = -1;
+    }
+    probe_fill(sc, p);
+    finish_if_done(sc);
+}
+
+static void stop_all(struct scanner *sc)
+{
+    for (int i = 0; i < sc->nprobes; i++) {
+        struct probe *p = &sc->probes[i];
+        if (p->io.fd >= 0)
+            probe_close(sc, p, true, false);
+        p->port = -1;
+    }
+}
+
+/* The counts of every thread so far. */
+static void sum_stats(const struct shared *sh, struct scan_stats *out)
+{
+    size_t total = out->total;
+    memset(out, 0, sizeof(*out));
+    out->total = total;
+    for (int i = 0; i < sh->nthreads; i++) {
+        const struct scan_stats *s = &sh->threads[i].stats;
+        out->done += __atomic_load_n(&s->done, __ATOMIC_RELAXED);
+        out->open += __atomic_load_n(&s->open, __ATOMIC_RELAXED);
+        out->refused += __atomic_load_n(&s->refused, __ATOMIC_RELAXED);
+        out->timeout += __atomic_load_n(&s->timeout, __ATOMIC_RELAXED);
+        out->unreach += __atomic_load_n(&s->unreach, __ATOMIC_RELAXED);
+        out->self += __atomic_load_n(&s->self, __ATOMIC_RELAXED);
+    }
+    out->elapsed_ms = (loop_clock_us() - sh->start_us) / 1000u;
+}
+
+static void on_tick(struct loop *l, struct loop_timer *t)
+{
+    struct scanner *sc = t->arg;
+    struct shared *sh = sc->sh;
+    if (sh->req->interrupt && *sh->req->interrupt) {
+        sc->interrupted = true;
+        __atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
+    }
+    if (__atomic_load_n(&sh->stop, __ATOMIC_RELAXED))
+        stop_all(sc); /* an interrupt, or another thread's fatal error */
+    if (sc->active == 0) {
+        loop_stop(l);
+        return;
+    }
+    if (sc->leader && sh->req->progress) {
+        struct scan_stats st = {.total = sh->nports};
+        sum_stats(sh, &st);
+        sh->req->progress(&st, sh->req->progress_arg);
+    }
+    loop_timer_set(l, t, TICK_MS);
+}
+
+/* One thread's scan: fill the slots, then run the loop until none is in flight. */
+static void *run_scanner(void *arg)
+{
+    struct scanner *sc = arg;
+    for (int i = 0; i < sc->nprobes; i++)
+        probe_fill(sc, &sc->probes[i]);
+    if (sc->active > 0) {
+        loop_timer_set(sc->loop, &sc->tick, TICK_MS);
+        while (sc->active > 0) {
+            if (loop_run(sc->loop) < 0) {
+                if (errno == EINTR) { /* the shell's Ctrl-C stopped every loop */
+                    sc->interrupted = true;
+                    __atomic_store_n(&sc->sh->stop, 1, __ATOMIC_RELAXED);
+                } else {
+                    set_fatal(sc, errno, "epoll");
+                }
+                stop_all(sc);
+            }
+        }
+    }
+    loop_timer_cancel(sc->loop, &sc->tick);
+    return NULL;
+}
+
+/* Threads for this scan: one per CPU for a large one, else one. */
+static int thread_count(size_t nports, long concurrency)
+{
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    long n = (long)(nports / PORTS_PER_THREAD);
+    if (n > cpus)
+        n = cpus;
+    if (n > SCAN_MAX_THREADS)
+        n = SCAN_MAX_THREADS;
+    if (n > concurrency)
+        n = concurrency;
+    return n < 1 ? 1 : (int)n;
+}
+
+static void free_scan(struct shared *sh)
+{
+    for (int i = 0; sh->threads && i < sh->nthreads; i++) {
+        struct scanner *sc = &sh->threads[i];
+        /* A slot keeps its socket after a refused connect, for the next port: close those. */
+        for (int k = 0; sc->probes && k < sc->nprobes; k++)
+            if (sc->probes[k].io.fd >= 0)
+                close(sc->probes[k].io.fd);
+        loop_free(sc->loop);
+        free(sc->probes);
+    }
+    free(sh->threads);
+    free(sh->ports);
+}
+
+int scan_run(const struct scan_req *req, struct scan_result *res, char err[NK_ERRLEN])
+{
+    memset(res, 0, sizeof(*res));
+    res->stats.total = req->ports->count;
+    long limit = scan_raise_nofile() - FD_RESERVE;
+    long c = req->concurrency;
+    if (c > limit)
+        c = limit;
+    if (c > (long)req->ports->count)
+        c = (long)req->ports->count;
+    if (c < 1)
+        c = 1;
+    res->concurrency = (int)c;
+
+    struct shared sh = {.req = req, .res = res, .nports = req->ports->count};
+    sh.nthreads = thread_count(sh.nports, c);
+    res->threads = sh.nthreads;
+    sh.ports = malloc((sh.nports ? sh.nports : 1) * sizeof(*sh.ports));
+    sh.threads = calloc((size_t)sh.nthreads, sizeof(*sh.threads));
+    if (!sh.ports || !sh.threads) {
+        free_scan(&sh);
+        return nk_seterr(err, "scan: out of memory");
+    }
+    size_t k = 0;
+    for (int p = portspec_next(req->ports, 0); p >= 0; p = portspec_next(req->ports, p + 1))
+        sh.ports[k++] = p;
+    for (int t = 0; t < sh.nthreads; t++) {
+        struct scanner *sc = &sh.threads[t];
+        /* The slots split evenly; the first threads take the remainder. */
+        sc->nprobes = (int)(c / sh.nthreads + (t < c % sh.nthreads));
+        sc->sh = &sh;
+        sc->leader = t == 0;
+        sc->loop = loop_new();
+        sc->probes = calloc((size_t)sc->nprobes, sizeof(*sc->probes));
+        for (int i = 0; sc->probes && i < sc->nprobes; i++)
+            sc->probes[i].io.fd = -1;
+        if (!sc->loop || !sc->probes) {
+            free_scan(&sh);
+            return nk_seterr(err, "scan: %s", strerror(errno ? errno : ENOMEM));
+        }
+        for (int i = 0; i < sc->nprobes; i++) {
+            struct probe *p = &sc->probes[i];
+            p->sc = sc;
+            p->port = -1;
+            p->io.fd = -1;
+            p->io.fn = on_io;
+            p->io.arg = p;
+            p->timer.fn = on_timeout;
+            p->timer.arg = p;
+        }
+        sc->tick.fn = on_tick;
+        sc->tick.arg = sc;
+    }
+    sh.start_us = loop_clock_us();
+    /* A thread that cannot start leaves its ports to the others: they share one cursor. */
+    for (int t = 1; t < sh.nthreads; t++)
+        sh.threads[t].started =
+            pthread_create(&sh.threads[t].tid, NULL, run_scanner, &sh.threads[t]) == 0;
+    run_scanner(&sh.threads[0]);
+    const struct scanner *failed = NULL;
+    for (int t = 0; t < sh.nthreads; t++) {
+        struct scanner *sc = &sh.threads[t];
+        if (sc->started)
+            pthread_join(sc->tid, NULL);
+        if (sc->interrupted)
+            res->interrupted = true;
+        if (sc->fatal && !failed)
+            failed = sc;
+    }
+    sum_stats(&sh, &res->stats);
+    if (failed)
+        nk_seterr(err, "scan: %s: %s", failed->fatal_what, strerror(failed->fatal));
+    free_scan(&sh);
+    return failed ? -1 : 0;
+}
