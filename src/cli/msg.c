@@ -6,15 +6,6 @@
 #include "cli/msg.h"
 #include "lib/nk.h"
 
-int nk_seterr(char *buf, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, NK_ERRLEN, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 __attribute__((format(printf, 2, 0))) static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
     /* One buffer, one write: lines from threads or a progress line never interleave mid-line. */

@@ -41,25 +41,6 @@ bool nk_color_resolve(int mode)
 /* Most options a command may declare (plus the common ones). */
 #define MAX_OPTS 48
 
-int nk_parse_num(const char *s, long long min, long long max, const char *what, long long *out,
-                 char err[NK_ERRLEN])
-{
-    char *end;
-    if (!what)
-        what = "value";
-    /* strtoll accepts leading space and '+': a strict parser does not. */
-    if (!s || !*s || !(s[0] == '-' || (s[0] >= '0' && s[0] <= '9')))
-        return nk_seterr(err, "'%s': %s is not a number", s ? s : "", what);
-    errno = 0;
-    long long v = strtoll(s, &end, 10);
-    if (*end != '\0' || end == s || (s[0] == '-' && end == s + 1))
-        return nk_seterr(err, "'%s': %s is not a number", s, what);
-    if (errno == ERANGE || v < min || v > max)
-        return nk_seterr(err, "%s: %s out of range (%lld-%lld)", s, what, min, max);
-    *out = v;
-    return 0;
-}
-
 /* getopt_long returns LONG_BASE + i for the i-th long option, so ids never collide with letters. */
 #define LONG_BASE 1000
 

@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 #include "lib/nk.h"
+#include "lib/num.h"
 
 /* What an option takes. */
 enum nk_arg {
@@ -70,11 +71,6 @@ void nk_opt_init(struct nk_opt_parser *p, const struct nk_command *cmd, struct n
 /* Next option's id; 0 when the options are done (p->argc/argv then hold the positionals);
  * -1 when the command must return p->status now (a usage error was printed, or --help). */
 int nk_opt_next(struct nk_opt_parser *p);
-
-/* Strict decimal integer in [min, max]. Returns 0, or -1 with "S: WHAT out of range (MIN-MAX)"
- * or "'S': WHAT is not a number" in err. */
-int nk_parse_num(const char *s, long long min, long long max, const char *what, long long *out,
-                 char err[NK_ERRLEN]);
 
 /* Colour on or off for mode 0 auto, 1 always, 2 never: never with NO_COLOR set, and in auto
  * mode only when stdout is a terminal. */

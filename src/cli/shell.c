@@ -17,6 +17,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "lib/err.h"
 #include "cli/commands.h"
 #include "cli/complete.h"
 #include "lib/loop.h"
@@ -64,7 +65,7 @@ int nk_finish(const char *cmd, int status)
     if (fflush(stdout) == 0 && !ferror(stdout))
         return status;
     if (errno != EPIPE) /* a reader that left (| head) needs no message */
-        nk_err(cmd, "write error on standard output: %s", strerror(errno));
+        nk_err(cmd, "write error on standard output: %s", nk_strerror(errno));
     clearerr(stdout);
     return status ? status : NK_FAIL;
 }

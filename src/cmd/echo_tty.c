@@ -20,6 +20,7 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
+#include "lib/err.h"
 #include "echo/echo_client.h"
 #include "cmd/echo_tty.h"
 #include "lib/loop.h"
@@ -107,10 +108,9 @@ static void got_line(struct session *s, const char *text, size_t n)
 
 static void send_bytes(struct session *s, const char *buf, size_t n)
 {
-    char why[128];
     if (s->o->dgram) {
         if (send(s->o->sock, buf, n, 0) < 0)
-            fail(s, "send: %s", echo_strerror(errno, why, sizeof(why)));
+            fail(s, "send: %s", nk_strerror(errno));
         return;
     }
     /* Stream: queue behind anything the socket has not taken yet, then push. */
@@ -126,7 +126,6 @@ static void send_bytes(struct session *s, const char *buf, size_t n)
 
 static void flush_tx(struct session *s)
 {
-    char why[128];
     if (s->tx_len == 0)
         return;
     ssize_t w = send(s->o->sock, s->tx, s->tx_len, MSG_NOSIGNAL);
@@ -134,7 +133,7 @@ static void flush_tx(struct session *s)
         if (errno == EPIPE || errno == ECONNRESET)
             fail(s, "connection reset by server");
         else if (errno != EAGAIN && errno != EINTR)
-            fail(s, "send: %s", echo_strerror(errno, why, sizeof(why)));
+            fail(s, "send: %s", nk_strerror(errno));
         return;
     }
     memmove(s->tx, s->tx + w, s->tx_len - (size_t)w);
@@ -204,7 +203,7 @@ static void take_stream(struct session *s, const char *buf, size_t n)
 /* Read the socket; false once the server has gone. */
 static bool receive(struct session *s)
 {
-    char buf[65536], why[128];
+    char buf[65536];
     ssize_t r = recv(s->o->sock, buf, sizeof(buf), 0);
     if (r < 0) {
         if (errno == EAGAIN || errno == EINTR)
@@ -214,7 +213,7 @@ static bool receive(struct session *s)
         else if (errno == ECONNREFUSED)
             fail(s, "connection refused (no UDP echo server there)");
         else
-            fail(s, "receive: %s", echo_strerror(errno, why, sizeof(why)));
+            fail(s, "receive: %s", nk_strerror(errno));
         return false;
     }
     if (s->o->dgram) {
@@ -367,7 +366,6 @@ static void drain(struct session *s)
 int echo_tty_run(const struct echo_tty_opts *o, char err[NK_ERRLEN])
 {
     struct session s = {.o = o, .err = err};
-    char why[128];
     sigset_t mask, old;
     sigemptyset(&mask);
     sigaddset(&mask, SIGINT);
@@ -377,7 +375,7 @@ int echo_tty_run(const struct echo_tty_opts *o, char err[NK_ERRLEN])
     int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
     if (sfd < 0) {
         sigprocmask(SIG_SETMASK, &old, NULL);
-        return nk_seterr(err, "signalfd: %s", echo_strerror(errno, why, sizeof(why)));
+        return nk_seterr(err, "signalfd: %s", nk_strerror(errno));
     }
     cur = &s;
     history_open(o);

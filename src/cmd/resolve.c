@@ -17,6 +17,7 @@
 #include <errno.h>
 #include <fcntl.h>
 
+#include "lib/err.h"
 #include "cli/commands.h"
 #include "dns/dns.h"
 #include "dns/dnsbatch.h"
@@ -339,13 +340,13 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     } else if (rq.file) {
         fd = open(rq.file, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
-            nk_err(CMD, "%s: %s", rq.file, strerror(errno));
+            nk_err(CMD, "%s: %s", rq.file, nk_strerror(errno));
             return NK_FAIL;
         }
     }
     struct loop *l = loop_new();
     if (!l) {
-        nk_err(CMD, "event loop: %s", strerror(errno));
+        nk_err(CMD, "event loop: %s", nk_strerror(errno));
         if (fd > STDIN_FILENO)
             close(fd);
         return NK_FAIL;

@@ -12,6 +12,7 @@
 #include <sys/uio.h>
 #include <unistd.h>
 
+#include "lib/err.h"
 #include "dns/dns.h"
 #include "dns/dnsfmt.h"
 #include "dns/dnsname.h"

@@ -8,6 +8,7 @@
 #include <sys/epoll.h>
 #include <unistd.h>
 
+#include "lib/err.h"
 #include "dns/dnsbatch.h"
 #include "dns/dnsname.h"
 
@@ -188,7 +189,7 @@ static int reader_fill(struct batch *b)
         n = read(r->fd, r->buf + r->len, r->cap - r->len);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
-        nk_seterr(b->err, "reading names: %s", strerror(errno));
+        nk_seterr(b->err, "reading names: %s", nk_strerror(errno));
         return -1;
     }
     if (n == 0)
@@ -226,7 +227,7 @@ static int reader_line(struct batch *b, char **line)
                 return 0;
             }
             if (errno != EPERM) {
-                nk_seterr(b->err, "reading names: %s", strerror(errno));
+                nk_seterr(b->err, "reading names: %s", nk_strerror(errno));
                 return -2;
             }
             r->unpollable = true; /* a regular file: just read it */
@@ -640,7 +641,7 @@ int dnsb_run(const struct dnsb_cfg *cfg, struct dnsb_stats *st, char err[NK_ERRL
         loop_timer_set(cfg->loop, &b->prog, 200);
     pump(b);
     if (loop_run(cfg->loop) < 0 && !b->fail) {
-        nk_seterr(b->err, "event loop: %s", strerror(errno));
+        nk_seterr(b->err, "event loop: %s", nk_strerror(errno));
         b->fail = 1;
     }
     /* A failure may leave lookups in flight: end them so nothing calls back into b later. */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/err.h"
 #include "dns/dnsfmt.h"
 #include "dns/dnsname.h"
 

@@ -7,9 +7,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "lib/err.h"
 #include "dns/dnsname.h"
 #include "dns/idn.h"
-#include "cli/opt.h"
+#include "lib/num.h"
 
 /* Types by name. The order is the one completion offers: the common ones first. */
 static const struct {

@@ -12,6 +12,7 @@
 #include <strings.h>
 #include <sys/epoll.h>
 
+#include "lib/err.h"
 #include "dns/hostaddr.h"
 #include "lib/loop.h"
 
@@ -246,7 +247,7 @@ int hostaddr_lookup(const struct hostaddr_req *req, struct net_addr **addrs, siz
     ares_library_init(ARES_LIB_INIT_ALL);
     int rc = -1;
     if (!(lk.loop = loop_new())) {
-        nk_seterr(err, "%s: %s", req->host, strerror(errno));
+        nk_seterr(err, "%s: %s", req->host, nk_strerror(errno));
         goto out;
     }
     if (channel_init(&lk, req, err) < 0)

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "lib/err.h"
 #include "dns/idn.h"
 
 /* The three libidn2 entry points netkit uses, or NULL if the library could not be loaded. */

@@ -25,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/err.h"
 #include "echo/bench.h"
 #include "echo/echo_client.h"
 #include "lib/loop.h"
@@ -200,8 +201,7 @@ static enum bench_err errno_kind(int e)
 
 static void sock_fail(struct conn *c, int e, const char *what)
 {
-    char why[128];
-    conn_fail(c, errno_kind(e), "%s: %s", what, echo_strerror(e, why, sizeof(why)));
+    conn_fail(c, errno_kind(e), "%s: %s", what, nk_strerror(e));
 }
 
 /* Queue up to n new messages, sent at t, as adjacent slices of the pool starting at a random
@@ -389,7 +389,7 @@ static void conn_open(struct worker *w, struct conn *c)
         w->live--;
         w->err_by_kind[BENCH_E_OTHER]++;
         if (!w->first_error[0])
-            snprintf(w->first_error, sizeof(w->first_error), "epoll: %s", strerror(e));
+            snprintf(w->first_error, sizeof(w->first_error), "epoll: %s", nk_strerror(e));
     }
 }
 
@@ -565,7 +565,7 @@ struct bench *bench_start(const struct bench_opts *o, char err[NK_ERRLEN])
     for (unsigned i = 0; i < b->nw; i++) {
         int e = pthread_create(&b->w[i].th, NULL, worker_main, &b->w[i]);
         if (e) {
-            nk_seterr(err, "thread: %s", strerror(e));
+            nk_seterr(err, "thread: %s", nk_strerror(e));
             pthread_mutex_lock(&b->mu);
             b->running -= b->nw - i;
             pthread_mutex_unlock(&b->mu);

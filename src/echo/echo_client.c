@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/err.h"
 #include "echo/echo_client.h"
 #include "echo/echo_ring.h"
 #include "lib/loop.h"
@@ -21,20 +22,6 @@
 #define RX_CHUNK (64 * 1024)
 /* How often the loop looks at the interrupt flag when one is given. */
 #define INTERRUPT_POLL_MS 200
-
-const char *echo_strerror(int e, char *buf, size_t len)
-{
-    switch (e) {
-    case ECONNREFUSED: snprintf(buf, len, "connection refused"); break;
-    case ECONNRESET: snprintf(buf, len, "connection reset by peer"); break;
-    case ETIMEDOUT: snprintf(buf, len, "connection timed out"); break;
-    default:
-        snprintf(buf, len, "%s", strerror(e));
-        if (buf[0])
-            buf[0] = (char)tolower((unsigned char)buf[0]);
-    }
-    return buf;
-}
 
 int echo_unix_addr(const char *path, struct net_addr *a, char err[NK_ERRLEN])
 {
@@ -79,7 +66,7 @@ static int wait_connected(int fd, int timeout_ms)
 int echo_connect(const struct net_addr *addrs, size_t n, int type, int timeout_ms,
                  echo_fail_fn on_fail, void *arg, size_t *used, char err[NK_ERRLEN])
 {
-    char name[NET_ADDRSTRLEN], why[128];
+    char name[NET_ADDRSTRLEN];
     nk_seterr(err, "no address to connect to");
     for (size_t i = 0; i < n; i++) {
         const struct sockaddr *sa = (const struct sockaddr *)&addrs[i].ss;
@@ -95,8 +82,7 @@ int echo_connect(const struct net_addr *addrs, size_t n, int type, int timeout_m
                 *used = i;
             return fd;
         }
-        nk_seterr(err, "%s: %s", net_ntop_port(sa, name, sizeof(name)),
-                  echo_strerror(errno, why, sizeof(why)));
+        nk_seterr(err, "%s: %s", net_ntop_port(sa, name, sizeof(name)), nk_strerror(errno));
         if (on_fail)
             on_fail(arg, err);
     }
@@ -138,11 +124,10 @@ struct pipe_state {
 /* Report a socket error at the current offset. */
 static int sock_error(int e, const struct pipe_state *s, char err[NK_ERRLEN])
 {
-    char why[128];
     if (e == ECONNRESET || e == EPIPE)
         return nk_seterr(err, "echo cut at offset %llu: connection reset by server",
                          (unsigned long long)s->ring.acked);
-    return nk_seterr(err, "socket: %s at offset %llu", echo_strerror(e, why, sizeof(why)),
+    return nk_seterr(err, "socket: %s at offset %llu", nk_strerror(e),
                      (unsigned long long)s->ring.acked);
 }
 
@@ -202,10 +187,9 @@ static int pipe_read_input(const struct echo_pipe_opts *o, struct pipe_state *s,
         return 0;
     ssize_t r = read(o->in_fd, p, len);
     if (r < 0) {
-        char why[128];
         if (errno == EAGAIN || errno == EINTR)
             return 0;
-        return nk_seterr(err, "standard input: %s", echo_strerror(errno, why, sizeof(why)));
+        return nk_seterr(err, "standard input: %s", nk_strerror(errno));
     }
     if (r == 0)
         s->in_eof = 1;
@@ -219,10 +203,9 @@ static int pipe_write_output(const struct echo_pipe_opts *o, struct pipe_state *
 {
     ssize_t w = write(o->out_fd, s->rx + s->rx_off, s->rx_len - s->rx_off);
     if (w < 0) {
-        char why[128];
         if (errno == EAGAIN || errno == EINTR)
             return 0;
-        return nk_seterr(err, "standard output: %s", echo_strerror(errno, why, sizeof(why)));
+        return nk_seterr(err, "standard output: %s", nk_strerror(errno));
     }
     s->rx_off += (size_t)w;
     if (s->rx_off == s->rx_len)
@@ -276,7 +259,7 @@ static int pipe_round(int sock, const struct echo_pipe_opts *o, struct pipe_stat
     }
     int n = poll(p, 3, poll_timeout(wait, o));
     if (n < 0)
-        return errno == EINTR ? 0 : nk_seterr(err, "poll: %s", strerror(errno));
+        return errno == EINTR ? 0 : nk_seterr(err, "poll: %s", nk_strerror(errno));
     if (p[IN].revents & (POLLIN | POLLHUP | POLLERR))
         if (pipe_read_input(o, s, err) < 0)
             return -1;
@@ -317,8 +300,7 @@ int echo_pipe_stream(int sock, const struct echo_pipe_opts *o, struct echo_pipe_
     /* Echo bytes already received still reach the output, whatever ended the transfer. */
     if (s.rx_len > s.rx_off && write_all(o->out_fd, s.rx + s.rx_off, s.rx_len - s.rx_off) < 0 &&
         rc == 1) {
-        char why[128];
-        rc = nk_seterr(err, "standard output: %s", echo_strerror(errno, why, sizeof(why)));
+        rc = nk_seterr(err, "standard output: %s", nk_strerror(errno));
     }
     res->sent = s.ring.sent;
     res->verified = s.ring.acked;
@@ -332,10 +314,9 @@ static int dgram_exchange(int sock, const unsigned char *d, size_t n, uint64_t o
                           unsigned char *reply, const struct echo_pipe_opts *o, int timeout_ms,
                           char err[NK_ERRLEN])
 {
-    char why[128];
     if (send(sock, d, n, 0) < 0)
         return nk_seterr(err, "datagram at offset %llu: %s", (unsigned long long)off,
-                         echo_strerror(errno, why, sizeof(why)));
+                         nk_strerror(errno));
     uint64_t deadline = loop_clock_us() / 1000 + (uint64_t)timeout_ms;
     for (;;) {
         uint64_t now = loop_clock_us() / 1000;
@@ -358,14 +339,14 @@ static int dgram_exchange(int sock, const unsigned char *d, size_t n, uint64_t o
                                  "echo server there)",
                                  (unsigned long long)off);
             return nk_seterr(err, "datagram at offset %llu: %s", (unsigned long long)off,
-                             echo_strerror(errno, why, sizeof(why)));
+                             nk_strerror(errno));
         }
         size_t m = (size_t)got;
         size_t k = 0;
         while (k < m && k < n && reply[k] == d[k])
             k++;
         if (write_all(o->out_fd, reply, m) < 0)
-            return nk_seterr(err, "standard output: %s", echo_strerror(errno, why, sizeof(why)));
+            return nk_seterr(err, "standard output: %s", nk_strerror(errno));
         if (k < m && k < n)
             return nk_seterr(err, "echo differs at offset %llu: sent 0x%02x, received 0x%02x",
                              (unsigned long long)(off + k), d[k], reply[k]);
@@ -398,8 +379,7 @@ int echo_pipe_dgram(int sock, const struct echo_pipe_opts *o, struct echo_pipe_r
             if (r < 0 && errno == EINTR)
                 continue;
             if (r < 0) {
-                char why[128];
-                rc = nk_seterr(err, "standard input: %s", echo_strerror(errno, why, sizeof(why)));
+                rc = nk_seterr(err, "standard input: %s", nk_strerror(errno));
                 break;
             }
             if (r == 0)

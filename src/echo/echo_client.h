@@ -20,9 +20,6 @@
 /* Told about each address that could not be connected ("ADDR: connection refused"). */
 typedef void (*echo_fail_fn)(void *arg, const char *msg);
 
-/* "connection refused": strerror(e) with a lowercase first letter, in buf. Returns buf. */
-const char *echo_strerror(int e, char *buf, size_t len);
-
 /* A Unix-domain address for path. 0, or -1 with "PATH: path too long" in err. */
 int echo_unix_addr(const char *path, struct net_addr *a, char err[NK_ERRLEN]);
 

@@ -21,6 +21,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "lib/err.h"
 #include "echo/echo_worker.h"
 
 /* Listen backlog: the kernel caps it at net.core.somaxconn. A burst waits here. */
@@ -76,7 +77,7 @@ static void bind_error(const struct net_addr *a, int e, char err[NK_ERRLEN])
         break;
     case EADDRNOTAVAIL: snprintf(why, sizeof(why), "not an address of this host"); break;
     default:
-        snprintf(why, sizeof(why), "%s", strerror(e));
+        snprintf(why, sizeof(why), "%s", nk_strerror(e));
         why[0] = (char)tolower((unsigned char)why[0]);
     }
     nk_seterr(err, "%s: %s", name, why);
@@ -423,10 +424,10 @@ static int worker_init(struct echo_server *s, struct es_worker *w, char err[NK_E
     w->buf = malloc(ES_PEND_MAX);
     w->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (!w->loop || !w->buf || w->wakefd < 0 || (s->cfg.udp && es_udp_init(w) < 0))
-        return nk_seterr(err, "worker: %s", strerror(errno ? errno : ENOMEM));
+        return nk_seterr(err, "worker: %s", nk_strerror(errno ? errno : ENOMEM));
     w->wake_io = (struct loop_io){.fd = w->wakefd, .fn = wake_event, .arg = w};
     if (loop_io_add(w->loop, &w->wake_io, EPOLLIN) < 0)
-        return nk_seterr(err, "worker: %s", strerror(errno));
+        return nk_seterr(err, "worker: %s", nk_strerror(errno));
     for (int i = 0; i < s->nlis; i++)
         w->lio[i] = (struct loop_io){
             .fd = s->lis[i].fd,
@@ -458,7 +459,7 @@ int es_start(struct echo_server *s, char err[NK_ERRLEN])
     for (int i = 0; i < s->nw; i++) {
         int e = pthread_create(&s->w[i].thread, NULL, worker_main, &s->w[i]);
         if (e) {
-            nk_seterr(err, "worker thread: %s", strerror(e));
+            nk_seterr(err, "worker thread: %s", nk_strerror(e));
             rc = NK_FAIL;
             break;
         }

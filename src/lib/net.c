@@ -10,8 +10,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "lib/err.h"
 #include "lib/net.h"
-#include "cli/opt.h"
+#include "lib/num.h"
 
 int net_parse_port(const char *s, int *port, char err[NK_ERRLEN])
 {
@@ -182,7 +183,7 @@ int net_listen(const struct net_addr *a, int type, int backlog, bool reuseport, 
 fail:;
     int e = errno;
     nk_seterr(err, "%s: %s", net_ntop_port((const struct sockaddr *)&a->ss, name, sizeof(name)),
-              e == EADDRINUSE ? "address already in use" : strerror(e));
+              e == EADDRINUSE ? "address already in use" : nk_strerror(e));
     if (fd >= 0)
         close(fd);
     errno = e;
@@ -201,7 +202,7 @@ int net_connect_nb(const struct net_addr *a, int type, char err[NK_ERRLEN])
 fail:;
     int e = errno;
     nk_seterr(err, "%s: %s", net_ntop_port((const struct sockaddr *)&a->ss, name, sizeof(name)),
-              strerror(e));
+              nk_strerror(e));
     if (fd >= 0)
         close(fd);
     errno = e;

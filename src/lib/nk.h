@@ -27,7 +27,4 @@ struct nk_ctx {
     volatile int *interrupt; /* set non-zero by SIGINT in the shell; NULL outside it */
 };
 
-/* Fill buf with a formatted message (snprintf that never overflows); returns -1 for `return`. */
-int nk_seterr(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
 #endif

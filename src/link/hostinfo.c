@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "lib/err.h"
 #include "link/hostinfo.h"
 
 static bool blank(char c)
@@ -79,7 +80,7 @@ int nk_resolv_read(const char *path, struct nk_resolv *r, char err[NK_ERRLEN])
     if (fd < 0) {
         if (errno == ENOENT)
             return 0;
-        return nk_seterr(err, "%s: %s", path, strerror(errno));
+        return nk_seterr(err, "%s: %s", path, nk_strerror(errno));
     }
     /* resolv.conf is small; 64 KiB is far beyond any real one (the rest is ignored). */
     size_t cap = 64 * 1024, len = 0;
@@ -96,7 +97,7 @@ int nk_resolv_read(const char *path, struct nk_resolv *r, char err[NK_ERRLEN])
             int e = errno;
             free(buf);
             close(fd);
-            return nk_seterr(err, "%s: %s", path, strerror(e));
+            return nk_seterr(err, "%s: %s", path, nk_strerror(e));
         }
         if (n == 0)
             break;
@@ -111,7 +112,7 @@ int nk_resolv_read(const char *path, struct nk_resolv *r, char err[NK_ERRLEN])
 int nk_hostname(char *buf, size_t len, char err[NK_ERRLEN])
 {
     if (gethostname(buf, len) < 0)
-        return nk_seterr(err, "host name: %s", strerror(errno));
+        return nk_seterr(err, "host name: %s", nk_strerror(errno));
     buf[len - 1] = '\0';
     return 0;
 }

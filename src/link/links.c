@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/err.h"
 #include "link/links.h"
 
 void nk_table_free(struct nk_table *t)
@@ -393,7 +394,7 @@ int nk_parse_dump(const void *buf, size_t len, unsigned seq, struct nk_table *t,
                 break;
             /* -INT_MIN overflows: take the magnitude as unsigned. */
             unsigned code = e->error < 0 ? 0u - (unsigned)e->error : (unsigned)e->error;
-            return nk_seterr(err, "netlink: %s", strerror(code > 4095 ? EPROTO : (int)code));
+            return nk_seterr(err, "netlink: %s", nk_strerror(code > 4095 ? EPROTO : (int)code));
         }
         case RTM_NEWLINK: rc = parse_link(nlh, t, err); break;
         case RTM_NEWADDR: rc = parse_addr(nlh, t, err); break;

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "lib/err.h"
 #include "link/rtnl.h"
 
 int nk_rtnl_open(struct nk_rtnl *r, char err[NK_ERRLEN])
@@ -20,12 +21,12 @@ int nk_rtnl_open(struct nk_rtnl *r, char err[NK_ERRLEN])
         return nk_seterr(err, "netlink: out of memory");
     r->nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
     if (!r->nl) {
-        nk_seterr(err, "netlink: %s", strerror(errno));
+        nk_seterr(err, "netlink: %s", nk_strerror(errno));
         nk_rtnl_close(r);
         return -1;
     }
     if (mnl_socket_bind(r->nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-        nk_seterr(err, "netlink: %s", strerror(errno));
+        nk_seterr(err, "netlink: %s", nk_strerror(errno));
         nk_rtnl_close(r);
         return -1;
     }
@@ -82,13 +83,13 @@ int nk_rtnl_dump(struct nk_rtnl *r, int type, int family, bool stats, struct nk_
     char req[256] __attribute__((aligned(4)));
     struct nlmsghdr *nlh = request(req, type, family, stats, ++r->seq);
     if (mnl_socket_sendto(r->nl, nlh, nlh->nlmsg_len) < 0)
-        return nk_seterr(err, "netlink: %s", strerror(errno));
+        return nk_seterr(err, "netlink: %s", nk_strerror(errno));
     for (;;) {
         ssize_t n = mnl_socket_recvfrom(r->nl, r->buf, NK_RTNL_BUFSIZE);
         if (n < 0) {
             if (errno == EINTR)
                 continue;
-            return nk_seterr(err, "netlink: %s", strerror(errno));
+            return nk_seterr(err, "netlink: %s", nk_strerror(errno));
         }
         if (n == 0)
             return nk_seterr(err, "netlink: dump ended early");

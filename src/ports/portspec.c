@@ -2,6 +2,7 @@
 /* portspec.c - port lists and lookup arguments. */
 #include <string.h>
 
+#include "lib/err.h"
 #include "lib/net.h"
 #include "ports/portspec.h"
 

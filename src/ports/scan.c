@@ -24,6 +24,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include "lib/err.h"
 #include "lib/loop.h"
 #include "ports/scan.h"
 
@@ -481,7 +482,7 @@ int scan_run(const struct scan_req *req, struct scan_result *res, char err[NK_ER
             sc->probes[i].io.fd = -1;
         if (!sc->loop || !sc->probes) {
             free_scan(&sh);
-            return nk_seterr(err, "scan: %s", strerror(errno ? errno : ENOMEM));
+            return nk_seterr(err, "scan: %s", nk_strerror(errno ? errno : ENOMEM));
         }
         for (int i = 0; i < sc->nprobes; i++) {
             struct probe *p = &sc->probes[i];
@@ -514,7 +515,7 @@ int scan_run(const struct scan_req *req, struct scan_result *res, char err[NK_ER
     }
     sum_stats(&sh, &res->stats);
     if (failed)
-        nk_seterr(err, "scan: %s: %s", failed->fatal_what, strerror(failed->fatal));
+        nk_seterr(err, "scan: %s: %s", failed->fatal_what, nk_strerror(failed->fatal));
     free_scan(&sh);
     return failed ? -1 : 0;
 }

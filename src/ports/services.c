@@ -10,7 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/opt.h"
+#include "lib/err.h"
+#include "lib/num.h"
 #include "ports/services.h"
 
 /* Scratch for the reentrant netdb calls: /etc/services lines are short. */
@@ -77,12 +78,12 @@ int services_ephemeral_range(const char *path, int *lo, int *hi, char err[NK_ERR
     char buf[64];
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
-        return nk_seterr(err, "%s: %s", path, strerror(errno));
+        return nk_seterr(err, "%s: %s", path, nk_strerror(errno));
     ssize_t n = read(fd, buf, sizeof(buf) - 1);
     int e = errno;
     close(fd);
     if (n < 0)
-        return nk_seterr(err, "%s: %s", path, strerror(e));
+        return nk_seterr(err, "%s: %s", path, nk_strerror(e));
     buf[n] = '\0';
     if (services_parse_range(buf, lo, hi, err) < 0) {
         char why[NK_ERRLEN];

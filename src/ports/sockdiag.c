@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/err.h"
 #include "ports/sockdiag.h"
 
 /* Receive buffer: large enough for a few hundred sockets per read, as ss does. */
@@ -50,7 +51,7 @@ int sockdiag_parse(const void *buf, size_t len, int ipproto, uint32_t seq, struc
             if (plen >= sizeof(code))
                 memcpy(&code, payload, sizeof(code));
             if (code < 0)
-                return nk_seterr(err, "sock_diag: %s", strerror(-code));
+                return nk_seterr(err, "sock_diag: %s", nk_strerror(-code));
             return 0;
         }
         if (nlh->nlmsg_type == NLMSG_ERROR) {
@@ -60,7 +61,7 @@ int sockdiag_parse(const void *buf, size_t len, int ipproto, uint32_t seq, struc
             memcpy(&e, payload, sizeof(e));
             if (e.error == 0)
                 return 0; /* an acknowledgement */
-            return nk_seterr(err, "sock_diag: %s", strerror(-e.error));
+            return nk_seterr(err, "sock_diag: %s", nk_strerror(-e.error));
         }
         if (nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY) {
             struct inet_diag_msg m;
@@ -98,7 +99,7 @@ int sockdiag_dump(int ipproto, int family, uint32_t states, struct sockvec *v, c
 {
     struct mnl_socket *nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
     if (!nl)
-        return nk_seterr(err, "sock_diag: %s", strerror(errno));
+        return nk_seterr(err, "sock_diag: %s", nk_strerror(errno));
     int rc = -1;
     char *buf = malloc(RECV_BUF);
     if (!buf) {
@@ -106,7 +107,7 @@ int sockdiag_dump(int ipproto, int family, uint32_t states, struct sockvec *v, c
         goto out;
     }
     if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-        nk_seterr(err, "sock_diag: %s", strerror(errno));
+        nk_seterr(err, "sock_diag: %s", nk_strerror(errno));
         goto out;
     }
     struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
@@ -119,13 +120,13 @@ int sockdiag_dump(int ipproto, int family, uint32_t states, struct sockvec *v, c
     req->sdiag_protocol = (uint8_t)ipproto;
     req->idiag_states = states;
     if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-        nk_seterr(err, "sock_diag: %s", strerror(errno));
+        nk_seterr(err, "sock_diag: %s", nk_strerror(errno));
         goto out;
     }
     for (;;) {
         ssize_t n = mnl_socket_recvfrom(nl, buf, RECV_BUF);
         if (n < 0) {
-            nk_seterr(err, "sock_diag: %s", strerror(errno));
+            nk_seterr(err, "sock_diag: %s", nk_strerror(errno));
             goto out;
         }
         if (n == 0) {

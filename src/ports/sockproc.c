@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/err.h"
 #include "ports/sockproc.h"
 
 /* An open-addressing hash from inode to the index of its socket in the vector. */
@@ -159,7 +160,7 @@ int sockproc_fill(struct sockvec *v, const char *proc_root, struct sockproc_stat
             close(procfd);
         free(m.ino);
         free(m.idx);
-        return nk_seterr(err, "%s: %s", proc_root, strerror(e));
+        return nk_seterr(err, "%s: %s", proc_root, nk_strerror(e));
     }
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {

@@ -450,7 +450,7 @@ def test_batch_from_stdin_with_bad_line(knot):
 def test_batch_unreadable_file():
     r = run("resolve", "-s", "127.0.0.1:9", "-f", "/nonexistent/names")
     assert r.returncode == 1
-    assert r.stderr.startswith("netkit resolve: /nonexistent/names: No such file")
+    assert r.stderr.startswith("netkit resolve: /nonexistent/names: no such file")
 
 
 @pytest.mark.parametrize("conc", ["1", "300", "10000"])

@@ -55,7 +55,7 @@ static void test_range_file(void **state)
     assert_int_equal(hi, 2048);
     unlink(path);
     assert_int_equal(services_ephemeral_range(path, &lo, &hi, err), -1);
-    assert_non_null(strstr(err, "No such file"));
+    assert_non_null(strstr(err, "no such file"));
 }
 
 static void test_lookups(void **state)

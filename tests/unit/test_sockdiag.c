@@ -128,7 +128,7 @@ static void test_error_reply(void **state)
     struct sockvec v = {0};
     char err[NK_ERRLEN];
     assert_int_equal(parse_file("error.bin", IPPROTO_TCP, &v, err), -1);
-    assert_string_equal(err, "sock_diag: No such file or directory");
+    assert_string_equal(err, "sock_diag: no such file or directory");
     sockdiag_free(&v);
 }
 

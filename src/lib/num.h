@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* num.h - strict decimal numbers in a range (OpenBSD strtonum in spirit), for option values and
+ * for every parser that reads a number (ports, server specs, /proc files). */
+#ifndef NK_NUM_H
+#define NK_NUM_H
+
+#include "lib/nk.h"
+
+/* Strict decimal integer in [min, max]: no space, no '+', no trailing text. Returns 0, or -1
+ * with "S: WHAT out of range (MIN-MAX)" or "'S': WHAT is not a number" in err (WHAT NULL:
+ * "value"). */
+int nk_parse_num(const char *s, long long min, long long max, const char *what, long long *out,
+                 char err[NK_ERRLEN]);
+
+#endif
