@@ -248,7 +248,7 @@ static void test_error_and_done(void **state)
     m.h.nlmsg_type = NLMSG_ERROR;
     memcpy(m.b, &e, sizeof(e));
     assert_int_equal(nk_parse_dump(&m, m.h.nlmsg_len, 0, &t, err), -1);
-    assert_string_equal(err, "netlink: Operation not permitted");
+    assert_string_equal(err, "netlink: operation not permitted");
 
     m.h.nlmsg_type = NLMSG_DONE;
     m.h.nlmsg_len = NLMSG_LENGTH(4);
