@@ -104,28 +104,14 @@ static void clear_progress(struct printer *p)
 }
 
 /* "no such name (NXDOMAIN)" and friends, for stderr. */
-static void report_failure(struct printer *p, const struct dnsb_item *it, const char *tname)
+static void report_failure(struct printer *p, const struct dnsb_item *it)
 {
-    const struct dns_result *r = &it->res;
+    char tb[DNS_TEXT_BUF];
     clear_progress(p);
-    if (it->bad) {
-        nk_err(CMD, "%s", r->error);
-        return;
-    }
-    const char *shown = it->query;
-    switch (r->status) {
-    case DNS_S_NXDOMAIN: nk_err(CMD, "%s: no such name (NXDOMAIN)", shown); break;
-    case DNS_S_NODATA:
-        if (it->type)
-            nk_err(CMD, "%s: no %s record (NODATA)", shown, tname);
-        else
-            nk_err(CMD, "%s: no address (NODATA)", shown);
-        break;
-    case DNS_S_SERVFAIL: nk_err(CMD, "%s: server failure (SERVFAIL)", shown); break;
-    case DNS_S_REFUSED: nk_err(CMD, "%s: query refused (REFUSED)", shown); break;
-    case DNS_S_TIMEOUT: nk_err(CMD, "%s: no answer in time (TIMEOUT)", shown); break;
-    default: nk_err(CMD, "%s: %s", shown, r->error[0] ? r->error : "lookup failed"); break;
-    }
+    if (it->bad)
+        nk_err(CMD, "%s", it->res.error);
+    else
+        nk_err(CMD, "%s: %s", it->query, dns_status_text(&it->res, it->type, tb));
 }
 
 /* Append s (length n) to buf at *len if it fits in cap; false if not. */
@@ -183,7 +169,7 @@ static void emit(void *arg, const struct dnsb_item *it)
 
     if (!o->json && !o->color && !p->rq->verbose && emit_plain(o, r)) {
         if (r->status != DNS_S_NOERROR)
-            report_failure(p, it, tname);
+            report_failure(p, it);
         return;
     }
     out_obj_begin(o, NULL);
@@ -242,7 +228,7 @@ static void emit(void *arg, const struct dnsb_item *it)
     out_arr_end(o);
     out_obj_end(o);
     if (r->status != DNS_S_NOERROR)
-        report_failure(p, it, tname);
+        report_failure(p, it);
 }
 
 static void progress(void *arg, const struct dnsb_stats *st, bool last)
@@ -351,10 +337,8 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
             close(fd);
         return NK_FAIL;
     }
-    const char *rc_path = getenv("NETKIT_RESOLV_CONF");
     struct dns_opts dopt = {.servers = rq.servers,
                             .nservers = rq.nservers,
-                            .resolvconf = rc_path && *rc_path ? rc_path : NULL,
                             .timeout_ms = rq.timeout_ms,
                             .tries = rq.tries,
                             .tcp = rq.tcp,

@@ -4,6 +4,7 @@
 #include <ares.h>
 #include <errno.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,11 +83,22 @@ const char *dns_status_name(enum dns_status s)
     return (unsigned)s < sizeof(n) / sizeof(n[0]) ? n[s] : "ERROR";
 }
 
-const char *dns_status_text(enum dns_status s)
+const char *dns_status_text(const struct dns_result *r, int type, char buf[DNS_TEXT_BUF])
 {
-    static const char *const n[] = {"ok",      "no such name", "no data", "server failure",
-                                    "refused", "timed out",    "error"};
-    return (unsigned)s < sizeof(n) / sizeof(n[0]) ? n[s] : "error";
+    char tb[DNS_TYPE_BUF];
+    switch (r->status) {
+    case DNS_S_NOERROR: return "answered (NOERROR)";
+    case DNS_S_NXDOMAIN: return "no such name (NXDOMAIN)";
+    case DNS_S_NODATA:
+        if (type == 0)
+            return "no address (NODATA)";
+        snprintf(buf, DNS_TEXT_BUF, "no %s record (NODATA)", dns_type_name(type, tb));
+        return buf;
+    case DNS_S_SERVFAIL: return "server failure (SERVFAIL)";
+    case DNS_S_REFUSED: return "query refused (REFUSED)";
+    case DNS_S_TIMEOUT: return "no answer in time (TIMEOUT)";
+    default: return r->error[0] ? r->error : "lookup failed";
+    }
 }
 
 void dns_result_free(struct dns_result *r)
@@ -305,21 +317,32 @@ static const struct ares_socket_functions sock_funcs = {w_socket, w_close, w_con
 
 /* ---- channel ---- */
 
+/* ares_library_init's outcome: it runs once per process, whatever number of channels come and
+ * go (the shell makes one per command). It is never undone: ares_library_cleanup while another
+ * thread still had a channel would pull the library from under it, and on Linux the library
+ * holds nothing to give back. */
+static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
+static int lib_status;
+
+static void lib_init(void)
+{
+    lib_status = ares_library_init(ARES_LIB_INIT_ALL);
+}
+
 struct dns *dns_new(struct loop *l, const struct dns_opts *o, char err[NK_ERRLEN])
 {
-    static bool lib_ready;
-    if (!lib_ready) {
-        int rc = ares_library_init(ARES_LIB_INIT_ALL);
-        if (rc != ARES_SUCCESS)
-            return nk_seterr(err, "c-ares: %s", ares_strerror(rc)), NULL;
-        lib_ready = true;
-    }
+    pthread_once(&lib_once, lib_init);
+    if (lib_status != ARES_SUCCESS)
+        return nk_seterr(err, "c-ares: %s", ares_strerror(lib_status)), NULL;
     struct dns *d = calloc(1, sizeof(*d));
     if (!d)
         return nk_seterr(err, "out of memory"), NULL;
     d->l = l;
     d->o = *o;
     d->o.servers = NULL;
+    const char *rc_path = o->resolvconf ? o->resolvconf : getenv("NETKIT_RESOLV_CONF");
+    if (rc_path && !*rc_path)
+        rc_path = NULL;
     d->timer.fn = timer_fn;
     d->timer.arg = d;
 
@@ -334,9 +357,9 @@ struct dns *dns_new(struct loop *l, const struct dns_opts *o, char err[NK_ERRLEN
     ao.sock_state_cb = sock_state_cb;
     ao.sock_state_cb_data = d;
     ao.lookups = (char *)"b";
-    if (o->resolvconf) {
+    if (rc_path) {
         mask |= ARES_OPT_RESOLVCONF;
-        ao.resolvconf_path = (char *)o->resolvconf;
+        ao.resolvconf_path = (char *)rc_path;
     }
     int rc = ares_init_options(&d->ch, &ao, mask);
     if (rc != ARES_SUCCESS) {
@@ -361,9 +384,9 @@ struct dns *dns_new(struct loop *l, const struct dns_opts *o, char err[NK_ERRLEN
         ho.lookups = (char *)"f";
         ho.flags = ARES_FLAG_NOSEARCH;
         int hmask = ARES_OPT_LOOKUPS | ARES_OPT_FLAGS;
-        if (o->resolvconf) {
+        if (rc_path) {
             hmask |= ARES_OPT_RESOLVCONF;
-            ho.resolvconf_path = (char *)o->resolvconf;
+            ho.resolvconf_path = (char *)rc_path;
         }
         rc = ares_init_options(&d->hch, &ho, hmask);
         if (rc != ARES_SUCCESS) {

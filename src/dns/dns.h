@@ -8,8 +8,10 @@
  * (ares_getaddrinfo with ARES_AI_ENVHOSTS on a files-only channel, so CARES_HOSTS works), then
  * A and AAAA from DNS as two queries, their CNAME chain kept once.
  *
- * Nothing here prints or exits. Other commands that need a host's addresses can use
- * dns_new + dns_lookup(type 0) + loop_run and read the A/AAAA answers of the result.
+ * This is the one place netkit drives c-ares: the library is initialised once per process
+ * (dns_new), server lists and names are checked by dnsname.h, and how a lookup ended is worded
+ * by dns_status_name / dns_status_text for every command. hostaddr.h is a user of it (address
+ * mode on a loop of its own). Nothing here prints or exits.
  */
 #ifndef NK_DNS_H
 #define NK_DNS_H
@@ -35,7 +37,8 @@ enum dns_status {
 struct dns_opts {
     const struct net_addr *servers; /* servers to ask; NULL/0: resolv.conf's */
     int nservers;                   /* how many */
-    const char *resolvconf;         /* resolv.conf to read instead of /etc/resolv.conf, or NULL */
+    const char *resolvconf;         /* resolv.conf to read, or NULL: $NETKIT_RESOLV_CONF if set
+                                       (how tests keep the machine's out), else /etc/resolv.conf */
     int timeout_ms;                 /* first try's timeout (c-ares doubles it each round) */
     int tries;                      /* tries per server */
     bool tcp;                       /* every query over TCP */
@@ -98,7 +101,13 @@ void dns_result_free(struct dns_result *r);
 
 /* "NOERROR", "NXDOMAIN", ... */
 const char *dns_status_name(enum dns_status s);
-/* "no such name", "no data", ... for messages. */
-const char *dns_status_text(enum dns_status s);
+
+/* Room for dns_status_text's words. */
+#define DNS_TEXT_BUF 64
+/* Why lookup r of type (0: address mode) found nothing, as a message puts it after "NAME: ":
+ * "no such name (NXDOMAIN)", "no MX record (NODATA)" ("no address (NODATA)" in address mode),
+ * "server failure (SERVFAIL)", "query refused (REFUSED)", "no answer in time (TIMEOUT)", or
+ * r->error ("connection refused", ...). Points into r, buf or a constant. */
+const char *dns_status_text(const struct dns_result *r, int type, char buf[DNS_TEXT_BUF]);
 
 #endif
