@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* rtnl.h - rtnetlink dumps over libmnl into a struct nk_table (links.h parses the bytes).
- * One socket serves several dumps in turn; nothing here prints. */
+/* rtnl.h - rtnetlink dumps into a struct nk_table: the request for each kind, walked by lib/nl.h
+ * and parsed by links.h. One socket serves several dumps in turn; nothing here prints. */
 #ifndef NK_RTNL_H
 #define NK_RTNL_H
 
@@ -8,18 +8,12 @@
 
 #include "link/links.h"
 
-struct mnl_socket;
+#include "lib/nl.h"
 
 /* An open NETLINK_ROUTE socket. */
 struct nk_rtnl {
-    struct mnl_socket *nl; /* the socket */
-    unsigned portid;       /* our netlink port id */
-    unsigned seq;          /* sequence number of the last request */
-    char *buf;             /* receive buffer (NK_RTNL_BUFSIZE bytes) */
+    struct nk_nl nl; /* the socket, its sequence numbers and receive buffer */
 };
-
-/* Dump datagrams are at most this big (the kernel's dump skb limit). */
-#define NK_RTNL_BUFSIZE 32768
 
 /* 0, or -1 with "netlink: WHY" in err. */
 int nk_rtnl_open(struct nk_rtnl *r, char err[NK_ERRLEN]);
