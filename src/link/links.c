@@ -2,7 +2,6 @@
 /* links.c - pure parsers of rtnetlink dumps into plain structs, and iproute2's names for what
  * they hold. Every length is checked before it is read: the input may be any bytes. */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/if_arp.h>

@@ -22,29 +22,17 @@ void nk_rtnl_close(struct nk_rtnl *r)
 /* Build the dump request for type in buf; returns its header. */
 static struct nlmsghdr *request(char *buf, int type, int family, bool stats)
 {
+    size_t hdrlen = type == RTM_GETLINK    ? sizeof(struct ifinfomsg)
+                    : type == RTM_GETADDR  ? sizeof(struct ifaddrmsg)
+                    : type == RTM_GETNEIGH ? sizeof(struct ndmsg)
+                                           : sizeof(struct rtmsg);
     void *fh;
-    struct nlmsghdr *nlh;
-    switch (type) {
-    case RTM_GETLINK: {
-        nlh = nk_nl_request(buf, RTM_GETLINK, NLM_F_DUMP, sizeof(struct ifinfomsg), &fh);
-        ((struct ifinfomsg *)fh)->ifi_family = (unsigned char)family;
-        /* Like ip: leave the counters out of the dump unless they are wanted (smaller, faster). */
+    struct nlmsghdr *nlh = nk_nl_request(buf, (uint16_t)type, NLM_F_DUMP, hdrlen, &fh);
+    /* Every one of those headers starts with its family byte (ifi_, ifa_, ndm_, rtm_family). */
+    *(unsigned char *)fh = (unsigned char)family;
+    /* Like ip: leave the counters out of a link dump unless they are wanted (smaller, faster). */
+    if (type == RTM_GETLINK)
         mnl_attr_put_u32(nlh, IFLA_EXT_MASK, stats ? 0 : RTEXT_FILTER_SKIP_STATS);
-        break;
-    }
-    case RTM_GETADDR:
-        nlh = nk_nl_request(buf, RTM_GETADDR, NLM_F_DUMP, sizeof(struct ifaddrmsg), &fh);
-        ((struct ifaddrmsg *)fh)->ifa_family = (unsigned char)family;
-        break;
-    case RTM_GETNEIGH:
-        nlh = nk_nl_request(buf, RTM_GETNEIGH, NLM_F_DUMP, sizeof(struct ndmsg), &fh);
-        ((struct ndmsg *)fh)->ndm_family = (unsigned char)family;
-        break;
-    default:
-        nlh = nk_nl_request(buf, (uint16_t)type, NLM_F_DUMP, sizeof(struct rtmsg), &fh);
-        ((struct rtmsg *)fh)->rtm_family = (unsigned char)family;
-        break;
-    }
     return nlh;
 }
 

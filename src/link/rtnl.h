@@ -6,9 +6,8 @@
 
 #include <stdbool.h>
 
-#include "link/links.h"
-
 #include "lib/nl.h"
+#include "link/links.h"
 
 /* An open NETLINK_ROUTE socket. */
 struct nk_rtnl {
@@ -20,7 +19,8 @@ int nk_rtnl_open(struct nk_rtnl *r, char err[NK_ERRLEN]);
 void nk_rtnl_close(struct nk_rtnl *r);
 
 /* Dump RTM_GETLINK (with stats64 only if stats), RTM_GETADDR, RTM_GETNEIGH or RTM_GETROUTE for
- * family (AF_UNSPEC for all) into t. 0, or -1 with the reason in err. */
+ * family (AF_UNSPEC for all) into t; a dump the kernel interrupts runs again (nk_nl_talk). 0, or
+ * -1 with the reason in err; after a failure, close the socket. */
 int nk_rtnl_dump(struct nk_rtnl *r, int type, int family, bool stats, struct nk_table *t,
                  char err[NK_ERRLEN]);
 
