@@ -2,7 +2,6 @@
 /* links.c - pure parsers of rtnetlink dumps into plain structs, and iproute2's names for what
  * they hold. Every length is checked before it is read: the input may be any bytes. */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_addr.h>
 #include <linux/if_arp.h>
@@ -13,6 +12,8 @@
 #include <string.h>
 
 #include "lib/err.h"
+#include "lib/nl.h"
+#include "lib/vec.h"
 #include "link/links.h"
 
 void nk_table_free(struct nk_table *t)
@@ -22,22 +23,6 @@ void nk_table_free(struct nk_table *t)
     free(t->neighs);
     free(t->routes);
     memset(t, 0, sizeof(*t));
-}
-
-/* Make room for one more element in a growing array; returns the new slot (zeroed) or NULL. */
-static void *grow(void **arr, size_t *n, size_t *cap, size_t size)
-{
-    if (*n == *cap) {
-        size_t ncap = *cap ? *cap * 2 : 16;
-        void *p = realloc(*arr, ncap * size);
-        if (!p)
-            return NULL;
-        *arr = p;
-        *cap = ncap;
-    }
-    void *slot = (char *)*arr + (*n)++ * size;
-    memset(slot, 0, size);
-    return slot;
 }
 
 /* Copy a string attribute into dst (always terminated, cut at the first NUL or at dstlen-1). */
@@ -134,7 +119,7 @@ static int parse_link(const struct nlmsghdr *nlh, struct nk_table *t, char *err)
     if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct ifinfomsg))
         return nk_seterr(err, "netlink: truncated link message");
     const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
-    struct nk_link *l = grow((void **)&t->links, &t->nlinks, &t->caplinks, sizeof(*l));
+    struct nk_link *l = nk_grow((void **)&t->links, &t->nlinks, &t->caplinks, sizeof(*l));
     if (!l)
         return nk_seterr(err, "netlink: out of memory");
     l->ifindex = ifi->ifi_index;
@@ -183,7 +168,7 @@ static int parse_addr(const struct nlmsghdr *nlh, struct nk_table *t, char *err)
     const struct ifaddrmsg *ifa = mnl_nlmsg_get_payload(nlh);
     if (ifa->ifa_family != AF_INET && ifa->ifa_family != AF_INET6)
         return 0;
-    struct nk_addr *a = grow((void **)&t->addrs, &t->naddrs, &t->capaddrs, sizeof(*a));
+    struct nk_addr *a = nk_grow((void **)&t->addrs, &t->naddrs, &t->capaddrs, sizeof(*a));
     if (!a)
         return nk_seterr(err, "netlink: out of memory");
     a->family = ifa->ifa_family;
@@ -225,7 +210,7 @@ static int parse_neigh(const struct nlmsghdr *nlh, struct nk_table *t, char *err
     const struct ndmsg *ndm = mnl_nlmsg_get_payload(nlh);
     if (ndm->ndm_family != AF_INET && ndm->ndm_family != AF_INET6)
         return 0;
-    struct nk_neigh *n = grow((void **)&t->neighs, &t->nneighs, &t->capneighs, sizeof(*n));
+    struct nk_neigh *n = nk_grow((void **)&t->neighs, &t->nneighs, &t->capneighs, sizeof(*n));
     if (!n)
         return nk_seterr(err, "netlink: out of memory");
     n->family = ndm->ndm_family;
@@ -349,7 +334,7 @@ static int parse_route(const struct nlmsghdr *nlh, struct nk_table *t, char *err
     const struct rtmsg *rtm = mnl_nlmsg_get_payload(nlh);
     if (rtm->rtm_family != AF_INET && rtm->rtm_family != AF_INET6)
         return 0;
-    struct nk_route *r = grow((void **)&t->routes, &t->nroutes, &t->caproutes, sizeof(*r));
+    struct nk_route *r = nk_grow((void **)&t->routes, &t->nroutes, &t->caproutes, sizeof(*r));
     if (!r)
         return nk_seterr(err, "netlink: out of memory");
     r->family = rtm->rtm_family;
@@ -366,50 +351,23 @@ static int parse_route(const struct nlmsghdr *nlh, struct nk_table *t, char *err
 
 /* ---- the dump ---- */
 
+int nk_parse_msg(const struct nlmsghdr *nlh, void *table, char err[NK_ERRLEN])
+{
+    struct nk_table *t = table;
+    switch (nlh->nlmsg_type) {
+    case RTM_NEWLINK: return parse_link(nlh, t, err);
+    case RTM_NEWADDR: return parse_addr(nlh, t, err);
+    case RTM_NEWNEIGH: return parse_neigh(nlh, t, err);
+    case RTM_NEWROUTE: return parse_route(nlh, t, err);
+    default: return 0;
+    }
+}
+
 int nk_parse_dump(const void *buf, size_t len, unsigned seq, struct nk_table *t,
                   char err[NK_ERRLEN])
 {
-    /* Walked by hand rather than with mnl_nlmsg_ok/next: those compare lengths as int, so a
-     * corrupt nlmsg_len of 2^31 or more would send them past the end of the buffer. */
-    const char *p = buf;
-    size_t left = len;
-    while (left >= sizeof(struct nlmsghdr)) {
-        const struct nlmsghdr *nlh = (const struct nlmsghdr *)p;
-        size_t mlen = nlh->nlmsg_len;
-        /* NLMSG_ALIGN masks with an unsigned int: do it in size_t, or 0xffffffff aligns to 0. */
-        size_t step = (mlen + 3) & ~(size_t)3;
-        /* libmnl's attribute walk runs to the aligned end: that must be inside the buffer. */
-        if (mlen < sizeof(struct nlmsghdr) || step > left)
-            return nk_seterr(err, "netlink: malformed message");
-        if (seq && nlh->nlmsg_seq != seq)
-            return nk_seterr(err, "netlink: unexpected sequence number %u", nlh->nlmsg_seq);
-        int rc = 0;
-        switch (nlh->nlmsg_type) {
-        case NLMSG_DONE: return 0;
-        case NLMSG_ERROR: {
-            if (mnl_nlmsg_get_payload_len(nlh) < sizeof(struct nlmsgerr))
-                return nk_seterr(err, "netlink: truncated error message");
-            const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
-            if (e->error == 0) /* an acknowledgement */
-                break;
-            /* -INT_MIN overflows: take the magnitude as unsigned. */
-            unsigned code = e->error < 0 ? 0u - (unsigned)e->error : (unsigned)e->error;
-            return nk_seterr(err, "netlink: %s", nk_strerror(code > 4095 ? EPROTO : (int)code));
-        }
-        case RTM_NEWLINK: rc = parse_link(nlh, t, err); break;
-        case RTM_NEWADDR: rc = parse_addr(nlh, t, err); break;
-        case RTM_NEWNEIGH: rc = parse_neigh(nlh, t, err); break;
-        case RTM_NEWROUTE: rc = parse_route(nlh, t, err); break;
-        default: break;
-        }
-        if (rc < 0)
-            return -1;
-        if (step >= left)
-            break;
-        p += step;
-        left -= step;
-    }
-    return 1;
+    struct nk_nl_walk w = {.what = "netlink", .seq = seq, .msg = nk_parse_msg, .arg = t};
+    return nk_nl_walk(&w, buf, len, err);
 }
 
 const struct nk_link *nk_table_link(const struct nk_table *t, int ifindex)

@@ -115,14 +115,19 @@ struct nk_table {
 
 void nk_table_free(struct nk_table *t);
 
-/* Parse one buffer of netlink messages (a dump's datagram, or several concatenated) into t.
- * RTM_NEWLINK/NEWADDR/NEWNEIGH/NEWROUTE are kept (other families than IPv4/IPv6 skipped for
- * addresses, neighbours and routes); other message types are ignored.
- * seq: when non-zero, messages with another sequence number are an error.
+/* Parse one buffer of netlink messages (a dump's datagram, or several concatenated, 4-byte
+ * aligned) into t, through nk_nl_walk. RTM_NEWLINK/NEWADDR/NEWNEIGH/NEWROUTE are kept (other
+ * families than IPv4/IPv6 skipped for addresses, neighbours and routes); other message types are
+ * ignored. seq: when non-zero, messages with another sequence number are an error.
  * Returns 1 when more messages are expected, 0 when NLMSG_DONE was seen, -1 on NLMSG_ERROR,
- * a malformed message or no memory, with the reason in err. */
+ * a malformed message or no memory, with the reason ("netlink: ...") in err. */
 int nk_parse_dump(const void *buf, size_t len, unsigned seq, struct nk_table *t,
                   char err[NK_ERRLEN]);
+
+struct nlmsghdr;
+/* One message of a dump into table (a struct nk_table): nk_parse_dump's per-message step, an
+ * nk_nl_msg_fn for nk_nl_talk. 0, or -1 with the reason in err. */
+int nk_parse_msg(const struct nlmsghdr *nlh, void *table, char err[NK_ERRLEN]);
 
 /* The link with this index, or NULL. */
 const struct nk_link *nk_table_link(const struct nk_table *t, int ifindex);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* sockdiag.c - sock_diag dumps with libmnl and their pure parser. */
-#include <errno.h>
+/* sockdiag.c - sock_diag dumps: the request, and the parser of each socket message (lib/nl.c
+ * walks the reply). */
 #include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
@@ -8,141 +8,79 @@
 #include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "lib/err.h"
+#include "lib/nl.h"
+#include "lib/vec.h"
 #include "ports/sockdiag.h"
 
-/* Receive buffer: large enough for a few hundred sockets per read, as ss does. */
-#define RECV_BUF (64 * 1024)
+/* What the messages of one dump go into. */
+struct dump {
+    int ipproto;       /* the protocol asked for (the messages do not say) */
+    struct sockvec *v; /* where the sockets go */
+    size_t n0;         /* v->n before the dump, to start over from */
+};
 
-static int push(struct sockvec *v, const struct sockent *s)
+/* One SOCK_DIAG_BY_FAMILY message as a struct sockent; other types are none of ours. */
+static int sock_msg(const struct nlmsghdr *nlh, void *arg, char err[NK_ERRLEN])
 {
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 256;
-        struct sockent *p = realloc(v->v, cap * sizeof(*p));
-        if (!p)
-            return -1;
-        v->v = p;
-        v->cap = cap;
-    }
-    v->v[v->n++] = *s;
+    struct dump *d = arg;
+    struct inet_diag_msg m;
+    if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY)
+        return 0;
+    if (mnl_nlmsg_get_payload_len(nlh) < sizeof(m))
+        return nk_seterr(err, "sock_diag: truncated socket message");
+    memcpy(&m, mnl_nlmsg_get_payload(nlh), sizeof(m));
+    if (m.idiag_family != AF_INET && m.idiag_family != AF_INET6)
+        return nk_seterr(err, "sock_diag: unexpected family %u", m.idiag_family);
+    struct sockent *s = nk_grow((void **)&d->v->v, &d->v->n, &d->v->cap, sizeof(*s));
+    if (!s)
+        return nk_seterr(err, "sock_diag: out of memory");
+    size_t alen = m.idiag_family == AF_INET ? 4 : 16;
+    s->family = m.idiag_family;
+    s->ipproto = (uint8_t)d->ipproto;
+    s->state = m.idiag_state;
+    memcpy(s->local, m.id.idiag_src, alen);
+    memcpy(s->peer, m.id.idiag_dst, alen);
+    s->lport = ntohs(m.id.idiag_sport);
+    s->pport = ntohs(m.id.idiag_dport);
+    s->ifindex = m.id.idiag_if;
+    s->uid = m.idiag_uid;
+    s->inode = m.idiag_inode;
     return 0;
 }
 
 int sockdiag_parse(const void *buf, size_t len, int ipproto, uint32_t seq, struct sockvec *v,
                    char err[NK_ERRLEN])
 {
-    const unsigned char *p = buf;
-    while (len > 0) {
-        if (len < sizeof(struct nlmsghdr))
-            return nk_seterr(err, "sock_diag: truncated message header");
-        const struct nlmsghdr *nlh = (const struct nlmsghdr *)(const void *)p;
-        if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > len)
-            return nk_seterr(err, "sock_diag: bad message length %u", nlh->nlmsg_len);
-        if (seq && nlh->nlmsg_seq != seq)
-            return nk_seterr(err, "sock_diag: unexpected sequence number %u", nlh->nlmsg_seq);
-        size_t plen = nlh->nlmsg_len - sizeof(*nlh);
-        const void *payload = p + sizeof(*nlh);
-        if (nlh->nlmsg_type == NLMSG_DONE) {
-            /* A dump that failed part-way ends with its error code as the payload. */
-            int code = 0;
-            if (plen >= sizeof(code))
-                memcpy(&code, payload, sizeof(code));
-            if (code < 0)
-                return nk_seterr(err, "sock_diag: %s", nk_strerror(-code));
-            return 0;
-        }
-        if (nlh->nlmsg_type == NLMSG_ERROR) {
-            struct nlmsgerr e;
-            if (plen < sizeof(e))
-                return nk_seterr(err, "sock_diag: truncated error message");
-            memcpy(&e, payload, sizeof(e));
-            if (e.error == 0)
-                return 0; /* an acknowledgement */
-            return nk_seterr(err, "sock_diag: %s", nk_strerror(-e.error));
-        }
-        if (nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY) {
-            struct inet_diag_msg m;
-            if (plen < sizeof(m))
-                return nk_seterr(err, "sock_diag: truncated socket message");
-            memcpy(&m, payload, sizeof(m)); /* the buffer may be unaligned */
-            if (m.idiag_family != AF_INET && m.idiag_family != AF_INET6)
-                return nk_seterr(err, "sock_diag: unexpected family %u", m.idiag_family);
-            struct sockent s = {0};
-            size_t alen = m.idiag_family == AF_INET ? 4 : 16;
-            s.family = m.idiag_family;
-            s.ipproto = (uint8_t)ipproto;
-            s.state = m.idiag_state;
-            memcpy(s.local, m.id.idiag_src, alen);
-            memcpy(s.peer, m.id.idiag_dst, alen);
-            s.lport = ntohs(m.id.idiag_sport);
-            s.pport = ntohs(m.id.idiag_dport);
-            s.ifindex = m.id.idiag_if;
-            s.uid = m.idiag_uid;
-            s.inode = m.idiag_inode;
-            if (push(v, &s) < 0)
-                return nk_seterr(err, "sock_diag: out of memory");
-        }
-        /* Other types (NLMSG_NOOP, ...) carry nothing for us. */
-        size_t adv = NLMSG_ALIGN(nlh->nlmsg_len);
-        if (adv >= len)
-            break;
-        p += adv;
-        len -= adv;
-    }
-    return 1;
+    struct dump d = {ipproto, v, v->n};
+    struct nk_nl_walk w = {.what = "sock_diag", .seq = seq, .msg = sock_msg, .arg = &d};
+    return nk_nl_walk(&w, buf, len, err);
+}
+
+/* The kernel interrupted the dump: forget its sockets before it runs again. */
+static void sock_restart(void *arg)
+{
+    struct dump *d = arg;
+    d->v->n = d->n0;
 }
 
 int sockdiag_dump(int ipproto, int family, uint32_t states, struct sockvec *v, char err[NK_ERRLEN])
 {
-    struct mnl_socket *nl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
-    if (!nl)
-        return nk_seterr(err, "sock_diag: %s", nk_strerror(errno));
-    int rc = -1;
-    char *buf = malloc(RECV_BUF);
-    if (!buf) {
-        nk_seterr(err, "sock_diag: out of memory");
-        goto out;
-    }
-    if (mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
-        nk_seterr(err, "sock_diag: %s", nk_strerror(errno));
-        goto out;
-    }
-    struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-    nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-    nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-    uint32_t seq = (uint32_t)time(NULL) | 1u;
-    nlh->nlmsg_seq = seq;
-    struct inet_diag_req_v2 *req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+    struct nk_nl nl;
+    if (nk_nl_open(&nl, NETLINK_SOCK_DIAG, "sock_diag", err) < 0)
+        return -1;
+    char buf[NK_NL_REQSIZE] __attribute__((aligned(4)));
+    void *fh;
+    struct nlmsghdr *nlh =
+        nk_nl_request(buf, SOCK_DIAG_BY_FAMILY, NLM_F_DUMP, sizeof(struct inet_diag_req_v2), &fh);
+    struct inet_diag_req_v2 *req = fh;
     req->sdiag_family = (uint8_t)family;
     req->sdiag_protocol = (uint8_t)ipproto;
     req->idiag_states = states;
-    if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0) {
-        nk_seterr(err, "sock_diag: %s", nk_strerror(errno));
-        goto out;
-    }
-    for (;;) {
-        ssize_t n = mnl_socket_recvfrom(nl, buf, RECV_BUF);
-        if (n < 0) {
-            nk_seterr(err, "sock_diag: %s", nk_strerror(errno));
-            goto out;
-        }
-        if (n == 0) {
-            nk_seterr(err, "sock_diag: dump ended early");
-            goto out;
-        }
-        int r = sockdiag_parse(buf, (size_t)n, ipproto, seq, v, err);
-        if (r < 0)
-            goto out;
-        if (r == 0)
-            break;
-    }
-    rc = 0;
-out:
-    free(buf);
-    mnl_socket_close(nl);
+    struct dump d = {ipproto, v, v->n};
+    int rc = nk_nl_talk(&nl, nlh, sock_msg, sock_restart, &d, err);
+    nk_nl_close(&nl);
     return rc;
 }
 

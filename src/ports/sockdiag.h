@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* sockdiag.h - the host's TCP and UDP sockets through netlink sock_diag (libmnl), as ss reads
+/* sockdiag.h - the host's TCP and UDP sockets through netlink sock_diag (lib/nl.h), as ss reads
  * them: a dump request per (protocol, family), and a pure parser of the kernel's answer so that
  * recorded dumps replay in unit tests and fuzzers. Nothing here prints. */
 #ifndef NK_SOCKDIAG_H
@@ -36,10 +36,11 @@ struct sockvec {
 /* States masks for sockdiag_dump. */
 #define SOCKDIAG_ALL_STATES 0xffffffffu
 
-/* Parse one buffer of netlink messages answering a dump of ipproto sockets, appending each
- * inet_diag_msg to v. seq: the request's sequence number to match (0: any). Returns 1 when more
- * messages are due, 0 when NLMSG_DONE ended the dump, -1 with the reason (kernel error,
- * truncated or malformed message, out of memory). Pure: no system calls. */
+/* Parse one buffer of netlink messages (4-byte aligned) answering a dump of ipproto sockets,
+ * appending each inet_diag_msg to v; lib/nl.h's walker checks the messages. seq: the request's
+ * sequence number to match (0: any). Returns 1 when more messages are due, 0 when NLMSG_DONE
+ * ended the dump, -1 with "sock_diag: WHY" (kernel error, truncated or malformed message, out of
+ * memory). Pure: no system calls. */
 int sockdiag_parse(const void *buf, size_t len, int ipproto, uint32_t seq, struct sockvec *v,
                    char err[NK_ERRLEN]);
 
