@@ -19,18 +19,19 @@ enum {
 };
 static const char *const colours[] = {"red", "green", NULL};
 static const struct nk_opt opts[] = {
-    {O_FLAG, 'f', "flag", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE, "a flag"},
-    {O_NUM, 'n', "num", NK_ARG_INT, "N", 1, 100, "count", NULL, NK_COMP_NONE, "a number"},
-    {O_ENUM, 0, "paint", NK_ARG_ENUM, "C", 0, 0, "paint", colours, NK_COMP_CHOICES, "a colour"},
-    {O_STR, 's', "str", NK_ARG_STR, "S", 0, 0, NULL, NULL, NK_COMP_NONE, "a string"},
-    {0},
+    NK_OPT_FLAG(O_FLAG, 'f', "flag", "a flag"),
+    NK_OPT_INT(O_NUM, 'n', "num", "N", 1, 100, "a number", .what = "count"),
+    NK_OPT_ENUM(O_ENUM, 0, "paint", "C", colours, "a colour"),
+    NK_OPT_STR(O_STR, 's', "str", "S", "a string"),
+    NK_OPT_END,
 };
 static int dummy(int argc, char **argv, struct nk_ctx *ctx)
 {
     (void)argc, (void)argv, (void)ctx;
     return 0;
 }
-static const struct nk_command cmd = {"test", dummy, opts, "[ARG...]", NK_COMP_NONE, "s", NULL};
+static const struct nk_command cmd = {
+    .name = "test", .run = dummy, .opts = opts, .args = "[ARG...]", .summary = "s"};
 
 /* Parse argv (a NULL-terminated list); returns the ids seen, -1 terminated, and the status. */
 static int parse(char **argv, int *ids, struct nk_opt_parser *p, struct nk_ctx *ctx)

@@ -19,23 +19,22 @@ static char *emit(bool json, bool color)
     char *buf = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
-    struct out o;
-    out_init(&o, fp, json, color);
-    out_arr_begin(&o, NULL);
-    out_obj_begin(&o, NULL);
-    out_str(&o, OUT_C_NAME, "ifname", "%s:", "eth0");
-    out_u64(&o, "mtu", " mtu %" PRIu64, 1500);
-    out_str(&o, OUT_C_NONE, "quote", NULL, "a\"b\\c\n");
-    out_bool(&o, "up", " up=%s", true);
-    out_dbl(&o, "time_ms", " %.2f ms", 0.41);
-    out_null(&o, "peer");
-    out_arr_begin(&o, "flags");
-    out_str(&o, OUT_C_NONE, NULL, " <%s>", "UP");
-    out_arr_end(&o);
-    out_text(&o, "\n");
-    out_obj_end(&o);
-    out_arr_end(&o);
-    assert_int_equal(out_flush(&o), 0);
+    struct out *o = out_new(fp, json, color);
+    out_arr_begin(o, NULL);
+    out_obj_begin(o, NULL);
+    out_str(o, OUT_C_NAME, "ifname", "%s:", "eth0");
+    out_u64(o, "mtu", " mtu %" PRIu64, 1500);
+    out_str(o, OUT_C_NONE, "quote", NULL, "a\"b\\c\n");
+    out_bool(o, "up", " up=%s", true);
+    out_dbl(o, "time_ms", " %.2f ms", 0.41);
+    out_null(o, "peer");
+    out_arr_begin(o, "flags");
+    out_str(o, OUT_C_NONE, NULL, " <%s>", "UP");
+    out_arr_end(o);
+    out_text(o, "\n");
+    out_obj_end(o);
+    out_arr_end(o);
+    assert_int_equal(out_close(o), 0);
     fclose(fp);
     return buf;
 }
@@ -70,17 +69,16 @@ static void ndjson_and_unclosed(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
-    struct out o;
+    struct out *o = out_new(fp, true, false);
     (void)state;
-    out_init(&o, fp, true, false);
     for (int i = 0; i < 2; i++) {
-        out_obj_begin(&o, NULL);
-        out_i64(&o, "n", NULL, -i);
-        out_obj_end(&o);
+        out_obj_begin(o, NULL);
+        out_i64(o, "n", NULL, -i);
+        out_obj_end(o);
     }
-    out_obj_begin(&o, NULL); /* left open: out_flush closes it */
-    out_str(&o, OUT_C_NONE, "s", NULL, NULL);
-    assert_int_equal(out_flush(&o), 0);
+    out_obj_begin(o, NULL); /* left open: out_close closes it */
+    out_str(o, OUT_C_NONE, "s", NULL, NULL);
+    assert_int_equal(out_close(o), 0);
     fclose(fp);
     assert_string_equal(buf, "{\"n\":0}\n{\"n\":-1}\n{\"s\":null}\n");
     free(buf);
@@ -90,12 +88,11 @@ static void write_error(void **state)
 {
     (void)state;
     FILE *fp = fopen("/dev/full", "w");
-    struct out o;
     if (!fp)
         skip();
-    out_init(&o, fp, false, false);
-    out_text(&o, "%s\n", "hello");
-    assert_int_equal(out_flush(&o), -1);
+    struct out *o = out_new(fp, false, false);
+    out_text(o, "%s\n", "hello");
+    assert_int_equal(out_close(o), -1);
     fclose(fp);
 }
 
