@@ -159,10 +159,9 @@ static int check_excludes(struct nk_opt_parser *p, const struct view *v, int i)
         if (!by)
             continue;
         char a[64], b[64];
-        p->status =
-            nk_usage(p->cmd->name, "'%s' and '%s' cannot be combined: %s",
-                     spelled(p, v, k, a, sizeof(a)), spelled(p, v, i, b, sizeof(b)),
-                     by->why ? by->why : "choose one");
+        p->status = nk_usage(p->cmd->name, "'%s' and '%s' cannot be combined: %s",
+                             spelled(p, v, k, a, sizeof(a)), spelled(p, v, i, b, sizeof(b)),
+                             by->why ? by->why : "choose one");
         return -1;
     }
     return 0;
@@ -186,7 +185,10 @@ static int check_requires(struct nk_opt_parser *p, const struct view *v)
         for (int k = 0; k < total && total > 1; k++) {
             size_t l = strlen(list);
             snprintf(list + l, sizeof(list) - l, "%s--%s",
-                     k == 0 ? ": " : k == total - 1 ? " and " : ", ", names[k]);
+                     k == 0           ? ": "
+                     : k == total - 1 ? " and "
+                                      : ", ",
+                     names[k]);
         }
         if (total > 1) {
             size_t l = strlen(list);

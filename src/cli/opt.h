@@ -73,6 +73,7 @@ struct nk_opt {
 
 /* The declarations. ID, SHORT ('x' or 0), LONG ("name"), then what the kind needs, then the
  * help line; optional fields (.what, .comp, .choices, .requires, .excludes, .why) after it. */
+/* clang-format off */
 #define NK_OPT_FLAG(ID, SHORT, LONG, HELP, ...)                                                    \
     {.id = (ID), .shortname = (SHORT), .longname = (LONG), .arg = NK_ARG_NONE, .help = (HELP),     \
      __VA_ARGS__}
@@ -87,6 +88,7 @@ struct nk_opt {
      .metavar = (METAVAR), .choices = (CHOICES), .comp = NK_COMP_CHOICES, .help = (HELP),          \
      __VA_ARGS__}
 #define NK_OPT_END {0}
+/* clang-format on */
 
 struct nk_command; /* commands.h */
 
@@ -101,8 +103,8 @@ struct nk_opt_parser {
     char **argv;                  /* after the loop: the positional arguments */
     const char *arg;              /* output: the current option's argument */
     long long num;                /* output: its number (INT) or choice index (ENUM) */
-    int status;   /* when nk_opt_next returns -1: NK_OK (--help shown) or NK_USAGE */
-    bool started; /* internal: getopt state was reset */
+    int status;                  /* when nk_opt_next returns -1: NK_OK (--help shown) or NK_USAGE */
+    bool started;                /* internal: getopt state was reset */
     unsigned long long seen;     /* internal: bit i set when table entry i was given */
     unsigned long long by_short; /* internal: bit i set when it was given by its letter */
 };

@@ -50,8 +50,8 @@ struct out_col {
 
 /* The columns of one kind of row. */
 struct out_cols {
-    int n;                              /* columns used */
-    struct out_col col[OUT_MAX_COLS];   /* them, left to right */
+    int n;                            /* columns used */
+    struct out_col col[OUT_MAX_COLS]; /* them, left to right */
 };
 
 struct out;

@@ -45,10 +45,11 @@ static const struct nk_opt opts[] = {
     NK_OPT_STR(OPT_BIND, 'b', "bind", "ADDR",
                "address to listen on (repeatable; default: every IPv4 and IPv6 address)"),
     NK_OPT_FLAG(OPT_UDP, 'u', "udp", "serve UDP echo as well as TCP"),
-    NK_OPT_STR(OPT_UNIX, 0, "unix", "PATH", "serve on a Unix-domain stream socket instead (no PORT)",
-               .comp = NK_COMP_FILE, .excludes = {OPT_BIND, OPT_UDP}),
-    NK_OPT_INT(OPT_THREADS, 't', "threads", "N", 1, 1024, "worker threads (default: number of CPUs)",
-               .what = "thread count"),
+    NK_OPT_STR(OPT_UNIX, 0, "unix", "PATH",
+               "serve on a Unix-domain stream socket instead (no PORT)", .comp = NK_COMP_FILE,
+               .excludes = {OPT_BIND, OPT_UDP}),
+    NK_OPT_INT(OPT_THREADS, 't', "threads", "N", 1, 1024,
+               "worker threads (default: number of CPUs)", .what = "thread count"),
     NK_OPT_INT(OPT_MAXCONNS, 'm', "max-conns", "N", 1, 100000000,
                "connections held at once; more wait in the backlog", .what = "connection limit"),
     NK_OPT_INT(OPT_IDLE, 0, "idle-timeout", "S", 0, 86400,
@@ -222,7 +223,7 @@ const struct nk_command nk_cmd_echo_serve = {
     .args_comp = NK_COMP_NONE,
     .summary = "echo server (RFC 862): TCP, UDP or a Unix socket, many connections on few threads",
     .details =
-    "Everything received is sent back byte for byte. PORT 0 picks a free port (the same for\n"
-    "every socket). Prints one 'listening on' line per socket when ready; SIGINT or SIGTERM\n"
-    "stops it and prints 'N connections, M bytes echoed' on stderr.",
+        "Everything received is sent back byte for byte. PORT 0 picks a free port (the same for\n"
+        "every socket). Prints one 'listening on' line per socket when ready; SIGINT or SIGTERM\n"
+        "stops it and prints 'N connections, M bytes echoed' on stderr.",
 };

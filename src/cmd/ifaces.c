@@ -45,7 +45,8 @@ static const struct nk_opt opts[] = {
     NK_OPT_FLAG(OPT_NEIGH, 'n', "neighbors",
                 "the neighbour table (ARP / NDP): address, MAC, interface, state",
                 .excludes = {OPT_HOST, OPT_BRIEF, OPT_STATS}),
-    NK_OPT_FLAG(OPT_HOST, 'H', "host", "host name, default gateways, DNS servers and search domains",
+    NK_OPT_FLAG(OPT_HOST, 'H', "host",
+                "host name, default gateways, DNS servers and search domains",
                 .excludes = {OPT_BRIEF, OPT_STATS}),
     NK_OPT_END,
 };
@@ -78,21 +79,35 @@ extern const struct nk_command nk_cmd_ifaces;
 /* ---- small text helpers ---- */
 
 /* The lines of the views, each kind aligned across interfaces (out.h's columns). */
-static const struct out_cols link_cols = { /* "2: eth0  UP  mtu 1500  <...>" */
-    4, {{.right = true, .gap = ": "}, {.gap = "  "}, {.gap = "  "}, {0}}};
-static const struct out_cols hw_cols = { /* "    link/ether MAC (vendor)  brd ..." */
-    2, {{0}, {0}}};
-static const struct out_cols addr_cols = { /* "    inet  10.0.0.1/24  scope global  brd ..." */
-    3, {{.gap = "  "}, {0}, {0}}};
-static const struct out_cols brief_cols = { /* -b: name, state, MAC, addresses */
-    4, {{.gap = "  "}, {.gap = "  "}, {.min = 17, .gap = "  "}, {0}}};
-static const struct out_cols neigh_cols = { /* -n */
-    5,
-    {{.title = "ADDRESS", .gap = "  "},
-     {.title = "MAC", .min = 17, .gap = "  "},
-     {.title = "INTERFACE", .gap = "  "},
-     {.title = "STATE", .min = 10, .gap = "  "},
-     {.title = "VENDOR"}}};
+
+/* "2: eth0  UP  mtu 1500  <...>" */
+static const struct out_cols link_cols = {
+    .n = 4,
+    .col = {{.right = true, .gap = ": "}, {.gap = "  "}, {.gap = "  "}, {0}},
+};
+/* "    link/ether MAC (vendor)  brd ..." */
+static const struct out_cols hw_cols = {
+    .n = 2,
+};
+/* "    inet  10.0.0.1/24  scope global  brd ..." */
+static const struct out_cols addr_cols = {
+    .n = 3,
+    .col = {{.gap = "  "}},
+};
+/* -b: name, state, MAC, addresses */
+static const struct out_cols brief_cols = {
+    .n = 4,
+    .col = {{.gap = "  "}, {.gap = "  "}, {.min = 17, .gap = "  "}},
+};
+/* -n */
+static const struct out_cols neigh_cols = {
+    .n = 5,
+    .col = {{.title = "ADDRESS", .gap = "  "},
+            {.title = "MAC", .min = 17, .gap = "  "},
+            {.title = "INTERFACE", .gap = "  "},
+            {.title = "STATE", .min = 10, .gap = "  "},
+            {.title = "VENDOR"}},
+};
 
 /* Collects names: each one into the open JSON array, and all into "A,B,C" for the text, which
  * shows them in another place than JSON's key order. */
@@ -710,7 +725,7 @@ const struct nk_command nk_cmd_ifaces = {
     .args_comp = NK_COMP_IFACE,
     .summary = "interfaces, addresses, MACs (with vendors), neighbours, gateways, DNS",
     .details =
-    "Without options: every interface, up or down, with its index, state, flags, MTU, MAC\n"
-    "(and vendor), and each address with its prefix length, broadcast and scope.\n"
-    "IFNAMEs limit the list (or, with -n, the neighbours) to those interfaces.",
+        "Without options: every interface, up or down, with its index, state, flags, MTU, MAC\n"
+        "(and vendor), and each address with its prefix length, broadcast and scope.\n"
+        "IFNAMEs limit the list (or, with -n, the neighbours) to those interfaces.",
 };

@@ -51,8 +51,8 @@ static const struct nk_opt opts[] = {
     NK_OPT_STR(OPT_SCAN, 0, "scan", "HOST", "TCP connect scan of HOST", .comp = NK_COMP_HOST,
                .excludes = {OPT_UDP, OPT_ALL, OPT_PROCS},
                .why = "--scan is a TCP connect scan, not a list of sockets"),
-    NK_OPT_STR(OPT_PORTS, 0, "ports", "SPEC", "ports to scan, e.g. 22,80,8000-8100 (default 1-1024)",
-               .requires = OPT_SCAN),
+    NK_OPT_STR(OPT_PORTS, 0, "ports", "SPEC",
+               "ports to scan, e.g. 22,80,8000-8100 (default 1-1024)", .requires = OPT_SCAN),
     NK_OPT_INT(OPT_TIMEOUT, 0, "timeout", "MS", 1, 600000,
                "per-port connect timeout in ms, default 1000", .requires = OPT_SCAN),
     NK_OPT_INT(OPT_CONC, 'c', "concurrency", "N", 1, 1000000, "connects in flight, default 1024",
@@ -173,13 +173,14 @@ static void aliases_text(const struct service *s, char *buf, size_t len)
 }
 
 static const struct out_cols lookup_cols = {
-    6,
-    {{.title = "PORT", .min = 6},
-     {.title = "PROTO"},
-     {.title = "SERVICE"},
-     {.title = "ALIASES"},
-     {.title = "CLASS", .min = 10},
-     {.title = "EPHEMERAL"}}};
+    .n = 6,
+    .col = {{.title = "PORT", .min = 6},
+            {.title = "PROTO"},
+            {.title = "SERVICE"},
+            {.title = "ALIASES"},
+            {.title = "CLASS", .min = 10},
+            {.title = "EPHEMERAL"}},
+};
 
 static void show_lookup(struct out *o, const struct lookup_set *set, int elo, int ehi)
 {
@@ -328,14 +329,15 @@ static void endpoint_json(struct out *o, const char *key, const char *addr, int 
 }
 
 static const struct out_cols sock_cols = {
-    7,
-    {{.title = "PROTO"},
-     {.title = "STATE", .min = 6},
-     {.title = "LOCAL"},
-     {.title = "PEER"},
-     {.title = "SERVICE"},
-     {.title = "EXPOSED"},
-     {.title = "PROCESS"}}};
+    .n = 7,
+    .col = {{.title = "PROTO"},
+            {.title = "STATE", .min = 6},
+            {.title = "LOCAL"},
+            {.title = "PEER"},
+            {.title = "SERVICE"},
+            {.title = "EXPOSED"},
+            {.title = "PROCESS"}},
+};
 
 /* Print the sockets, aligned. */
 static void show_sockets(struct out *o, const struct sockvec *v, bool procs)
@@ -667,8 +669,8 @@ const struct nk_command nk_cmd_ports = {
     .args_comp = NK_COMP_SERVICE,
     .summary = "services, listening sockets and their processes, TCP connect scans",
     .details =
-    "Without arguments: the listening sockets (TCP LISTEN, bound UDP), with -a every socket.\n"
-    "With arguments: look up ports, services and ranges in /etc/services.\n"
-    "With --scan HOST: a TCP connect scan; each port is open, refused (closed), or timeout or\n"
-    "unreachable (filtered).",
+        "Without arguments: the listening sockets (TCP LISTEN, bound UDP), with -a every socket.\n"
+        "With arguments: look up ports, services and ranges in /etc/services.\n"
+        "With --scan HOST: a TCP connect scan; each port is open, refused (closed), or timeout or\n"
+        "unreachable (filtered).",
 };

@@ -370,7 +370,7 @@ const struct nk_command nk_cmd_resolve = {
     .args_comp = NK_COMP_HOST,
     .summary = "DNS lookups: addresses, reverse names and any record type, one name or thousands",
     .details =
-    "Without -t, a NAME gives its addresses (hosts file first, then A and AAAA from DNS with\n"
-    "the search list) and an ADDRESS its PTR. Output: NAME  TYPE  TTL  DATA, with DATA as\n"
-    "dig +short prints it. Exit 1 if any query ended without an answer (NXDOMAIN, NODATA,\n"
-    "SERVFAIL, REFUSED, TIMEOUT)."};
+        "Without -t, a NAME gives its addresses (hosts file first, then A and AAAA from DNS with\n"
+        "the search list) and an ADDRESS its PTR. Output: NAME  TYPE  TTL  DATA, with DATA as\n"
+        "dig +short prints it. Exit 1 if any query ended without an answer (NXDOMAIN, NODATA,\n"
+        "SERVFAIL, REFUSED, TIMEOUT)."};
