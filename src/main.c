@@ -17,7 +17,6 @@
 #include "cli/commands.h"
 #include "cli/complete.h"
 #include "cli/msg.h"
-#include "cli/shell.h"
 
 #ifndef NETKIT_VERSION
 #define NETKIT_VERSION "0.0.0"
@@ -33,7 +32,7 @@ int main(int argc, char **argv)
 {
     struct nk_ctx ctx = {0};
     ctx.color = nk_color_resolve(NK_COLOR_AUTO);
-    /* Sockets report a vanished peer as EPIPE; stdout's EPIPE is handled in check_stdout. */
+    /* Sockets report a vanished peer as EPIPE; stdout's EPIPE is handled in nk_finish. */
     signal(SIGPIPE, SIG_IGN);
 
     int i = 1;
@@ -72,8 +71,10 @@ int main(int argc, char **argv)
             return nk_usage(NULL, "%s: unknown option", a);
         }
     }
-    if (i == argc) {
-        return nk_finish(NULL, nk_shell(&ctx));
+    if (i == argc) { /* no command: the shell (batch mode when stdin is not a terminal) */
+        char shell[] = "shell";
+        char *words[] = {shell, NULL};
+        return nk_finish(NULL, nk_run(1, words, &ctx));
     }
     return nk_finish(argv[i], nk_run(argc - i, argv + i, &ctx));
 }
