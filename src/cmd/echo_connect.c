@@ -378,7 +378,8 @@ const struct nk_command nk_cmd_echo_connect = {
     .summary = "echo client: interactive, exact pipe, or verifying load generator",
     .details =
         "On a terminal: a prompt; each line is sent and its echo shown with the round-trip time.\n"
-        "Otherwise stdin goes to the server and the echo to stdout, byte for byte; the exit "
-        "status\n"
+        "Otherwise stdin goes to the server and the echo to stdout, byte for byte; "
+        "the exit status\n"
         "is 0 only if the whole echo came back identical. --bench generates load and reports\n"
-        "msgs/s, MB/s and latency percentiles."};
+        "msgs/s, MB/s and latency percentiles.",
+};
