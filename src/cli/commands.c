@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* commands.c - the one table of commands. Each command adds its line under its own marker; the
- * blank lines keep parallel additions from touching the same lines. */
+/* commands.c - the one table of commands, the usage text made from it, and `help`. Each command
+ * adds its line under its own marker; the blank lines keep parallel additions from touching the
+ * same lines. */
 #include <string.h>
 
 #include "cli/commands.h"
 #include "cli/msg.h"
-#include "cli/shell.h"
 
 /* resolve */
 extern const struct nk_command nk_cmd_resolve;
@@ -21,6 +21,12 @@ extern const struct nk_command nk_cmd_echo_serve;
 
 /* echo-connect */
 extern const struct nk_command nk_cmd_echo_connect;
+
+/* help (below) */
+static const struct nk_command nk_cmd_help;
+
+/* shell (cli/shell.c) */
+extern const struct nk_command nk_cmd_shell;
 
 const struct nk_command *const nk_commands[] = {
     /* resolve */
@@ -38,6 +44,12 @@ const struct nk_command *const nk_commands[] = {
     /* echo-connect */
     &nk_cmd_echo_connect,
 
+    /* help */
+    &nk_cmd_help,
+
+    /* shell */
+    &nk_cmd_shell,
+
     NULL,
 };
 
@@ -49,27 +61,60 @@ const struct nk_command *nk_command_find(const char *name)
     return NULL;
 }
 
+void nk_usage_text(FILE *fp)
+{
+    fprintf(fp, "Usage: netkit [--json] [--color=auto|always|never] COMMAND [OPTIONS] [ARGS]\n"
+                "       netkit help [COMMAND]\n"
+                "       netkit              the interactive shell (on a terminal)\n"
+                "       netkit < FILE       run one command per line\n\n"
+                "Network diagnostics: names, addresses, interfaces, ports and the socket echo "
+                "pair.\n\nCommands:\n");
+    for (const struct nk_command *const *c = nk_commands; *c; c++)
+        fprintf(fp, "  %-14s%s\n", (*c)->name, (*c)->summary);
+    fprintf(fp, "\nGlobal options:\n"
+                "  --json              print JSON\n"
+                "  --color=WHEN        auto (on a terminal), always, never; NO_COLOR disables\n"
+                "  -h, --help          show this help\n"
+                "  -V, --version       show the version\n"
+                "\nSee netkit(1) and netkit-COMMAND(1).\n");
+}
+
 int nk_run(int argc, char **argv, struct nk_ctx *ctx)
 {
-    const char *name = argv[0];
-    if (strcmp(name, "help") == 0) {
-        if (argc < 2) {
-            nk_usage_text(stdout);
-            return NK_OK;
-        }
-        const struct nk_command *cmd = nk_command_find(argv[1]);
-        if (!cmd)
-            return nk_usage(NULL, "'%s': unknown command", argv[1]);
-        nk_opt_help(cmd);
-        return NK_OK;
-    }
-    if (strcmp(name, "shell") == 0) {
-        if (argc > 1)
-            return nk_usage(NULL, "shell: '%s': takes no arguments", argv[1]);
-        return nk_shell(ctx);
-    }
-    const struct nk_command *cmd = nk_command_find(name);
+    const struct nk_command *cmd = nk_command_find(argv[0]);
     if (!cmd)
-        return nk_usage(NULL, "'%s': unknown command", name);
+        return nk_usage(NULL, "'%s': unknown command", argv[0]);
     return cmd->run(argc, argv, ctx);
 }
+
+/* `help [COMMAND]`: the usage text, or the command's --help. */
+static int run_help(int argc, char **argv, struct nk_ctx *ctx)
+{
+    struct nk_opt_parser p;
+    int id;
+    nk_opt_init(&p, &nk_cmd_help, ctx, argc, argv);
+    while ((id = nk_opt_next(&p)) > 0)
+        ; /* only the common options */
+    if (id < 0)
+        return p.status;
+    if (p.argc == 0) {
+        nk_usage_text(stdout);
+        return NK_OK;
+    }
+    const struct nk_command *cmd = nk_command_find(p.argv[0]);
+    if (!cmd)
+        return nk_usage(NULL, "'%s': unknown command", p.argv[0]);
+    nk_opt_help(cmd);
+    return NK_OK;
+}
+
+static const struct nk_command nk_cmd_help = {
+    .name = "help",
+    .run = run_help,
+    .args = "[COMMAND]",
+    .args_comp = NK_COMP_COMMAND,
+    .summary = "show help for netkit or a command",
+    .details = "Without COMMAND: the commands and global options. With one: the same text as\n"
+               "netkit COMMAND --help.",
+    .page = "netkit",
+};

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* complete.c - candidates for a partial command line. */
+/* complete.c - candidates for a partial command line, from the command table (help and shell
+ * included) and each command's option table. */
 #include <net/if.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -10,7 +11,6 @@
 
 /* Words offered before any command. */
 static const char *const global_words[] = {"--json", "--color=", "--help", "--version", NULL};
-static const char *const extra_cmds[] = {"help", "shell", NULL};
 
 struct sink {
     const char *prefix; /* the word being completed */
@@ -29,8 +29,6 @@ static void offer_commands(struct sink *s)
 {
     for (const struct nk_command *const *c = nk_commands; *c; c++)
         offer(s, (*c)->name);
-    for (int i = 0; extra_cmds[i]; i++)
-        offer(s, extra_cmds[i]);
 }
 
 static void offer_ifaces(struct sink *s)
@@ -130,7 +128,7 @@ int nk_complete(int n, char **words, nk_emit_fn emit, void *arg)
     }
     if (i >= n - 1) {
         if (i == n && strcmp(words[n - 2], "--color") == 0)
-            return offer_kind(&s, NK_COMP_CHOICES, nk_common_opts[1].choices);
+            return offer_kind(&s, NK_COMP_CHOICES, nk_color_names);
         if (s.prefix[0] == '-') {
             for (int k = 0; global_words[k]; k++)
                 offer(&s, global_words[k]);
@@ -139,13 +137,7 @@ int nk_complete(int n, char **words, nk_emit_fn emit, void *arg)
         offer_commands(&s);
         return 0;
     }
-    const char *name = words[i];
-    if (strcmp(name, "help") == 0) {
-        if (n - 1 == i + 1)
-            offer_commands(&s);
-        return 0;
-    }
-    const struct nk_command *cmd = nk_command_find(name);
+    const struct nk_command *cmd = nk_command_find(words[i]);
     if (!cmd)
         return 0;
     if (n - 1 > i + 1) {

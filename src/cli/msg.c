@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* msg.c - diagnostics on stderr, and the error-buffer helper modules use. */
+/* msg.c - diagnostics on stderr, and the check that stdout was written. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 
 #include "cli/msg.h"
+#include "lib/err.h"
 #include "lib/nk.h"
 
 __attribute__((format(printf, 2, 0))) static void vmsg(const char *cmd, const char *fmt, va_list ap)
@@ -37,4 +39,14 @@ int nk_usage(const char *cmd, const char *fmt, ...)
     else
         fprintf(stderr, "Try 'netkit --help'.\n");
     return NK_USAGE;
+}
+
+int nk_finish(const char *cmd, int status)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return status;
+    if (errno != EPIPE) /* a reader that left (| head) needs no message */
+        nk_err(cmd, "write error on standard output: %s", nk_strerror(errno));
+    clearerr(stdout);
+    return status ? status : NK_FAIL;
 }

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* opt.c - the option layer: one table per command drives getopt_long, --help and checks. */
-#include <errno.h>
+/* opt.c - the option layer: one table per command drives getopt_long, --help and the checks
+ * between options. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
@@ -18,49 +19,61 @@ enum {
     OPT_C_HELP
 };
 
-static const char *const color_choices[] = {"auto", "always", "never", NULL};
+const char *const nk_color_names[] = {"auto", "always", "never", NULL};
 
 const struct nk_opt nk_common_opts[] = {
-    {OPT_C_JSON, 0, "json", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
-     "print JSON (field names as in CLI.md)"},
-    {OPT_C_COLOR, 0, "color", NK_ARG_ENUM, "WHEN", 0, 0, "colour", color_choices, NK_COMP_CHOICES,
-     "colour: auto (on a terminal), always, never"},
-    {OPT_C_HELP, 'h', "help", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
-     "show this help and exit"},
-    {0},
+    NK_OPT_FLAG(OPT_C_JSON, 0, "json", "print JSON (fields as in the command's man page)"),
+    NK_OPT_ENUM(OPT_C_COLOR, 0, "color", "WHEN", nk_color_names,
+                "colour: auto (on a terminal), always, never", .what = "colour"),
+    NK_OPT_FLAG(OPT_C_HELP, 'h', "help", "show this help and exit"),
+    NK_OPT_END,
 };
+
+int nk_opt_choice(const char *const *choices, const char *word)
+{
+    for (int i = 0; choices && word && choices[i]; i++)
+        if (strcmp(choices[i], word) == 0)
+            return i;
+    return -1;
+}
+
+int nk_color_parse(const char *word)
+{
+    return nk_opt_choice(nk_color_names, word);
+}
 
 bool nk_color_resolve(int mode)
 {
     const char *nc = getenv("NO_COLOR");
-    if (mode == 2 || (nc && *nc))
+    if (mode == NK_COLOR_NEVER || (nc && *nc))
         return false;
-    return mode == 1 || isatty(STDOUT_FILENO);
+    return mode == NK_COLOR_ALWAYS || isatty(STDOUT_FILENO);
 }
-
-/* Most options a command may declare (plus the common ones). */
-#define MAX_OPTS 48
 
 /* getopt_long returns LONG_BASE + i for the i-th long option, so ids never collide with letters. */
 #define LONG_BASE 1000
 
-/* Append the getopt descriptions of one table; ptrs[i] is the entry behind lo[i]. */
-static void add_table(const struct nk_opt *tab, struct option *lo, const struct nk_opt **ptrs,
-                      int *nlo, char *so, int *nso)
+/* The command's table, then the common one: entry i of the parser's view. */
+struct view {
+    const struct nk_opt *o[NK_OPT_MAX]; /* the entries */
+    int n;                              /* how many */
+};
+
+static void view_of(const struct nk_command *cmd, struct view *v)
 {
-    for (const struct nk_opt *o = tab; o && o->id; o++) {
-        if (*nlo >= MAX_OPTS)
-            break;
-        int has = o->arg == NK_ARG_NONE ? no_argument : required_argument;
-        ptrs[*nlo] = o;
-        lo[*nlo] = (struct option){o->longname, has, NULL, LONG_BASE + *nlo};
-        (*nlo)++;
-        if (o->shortname) {
-            so[(*nso)++] = o->shortname;
-            if (has)
-                so[(*nso)++] = ':';
-        }
-    }
+    const struct nk_opt *tabs[2] = {cmd->opts, nk_common_opts};
+    v->n = 0;
+    for (int t = 0; t < 2; t++)
+        for (const struct nk_opt *o = tabs[t]; o && o->id && v->n < NK_OPT_MAX; o++)
+            v->o[v->n++] = o;
+}
+
+static int view_find(const struct view *v, int id)
+{
+    for (int i = 0; i < v->n; i++)
+        if (v->o[i]->id == id)
+            return i;
+    return -1;
 }
 
 void nk_opt_init(struct nk_opt_parser *p, const struct nk_command *cmd, struct nk_ctx *ctx,
@@ -73,29 +86,116 @@ void nk_opt_init(struct nk_opt_parser *p, const struct nk_command *cmd, struct n
     p->argv = argv;
 }
 
+bool nk_opt_seen(const struct nk_opt_parser *p, int id)
+{
+    struct view v;
+    view_of(p->cmd, &v);
+    int i = view_find(&v, id);
+    return i >= 0 && (p->seen >> i & 1);
+}
+
+int nk_opt_family(const struct nk_opt_parser *p, int id4, int id6)
+{
+    bool v4 = nk_opt_seen(p, id4), v6 = nk_opt_seen(p, id6);
+    return v4 == v6 ? AF_UNSPEC : v4 ? AF_INET : AF_INET6;
+}
+
 /* Check and convert the argument of option o into p->num. */
 static int take_arg(struct nk_opt_parser *p, const struct nk_opt *o)
 {
     char err[NK_ERRLEN];
+    const char *what = o->what ? o->what : o->longname;
     if (o->arg == NK_ARG_INT) {
-        const char *what = o->what ? o->what : o->longname;
         if (nk_parse_num(p->arg, o->min, o->max, what, &p->num, err) < 0) {
             p->status = nk_usage(p->cmd->name, "%s", err);
             return -1;
         }
     } else if (o->arg == NK_ARG_ENUM) {
-        for (int i = 0; o->choices[i]; i++)
-            if (strcmp(o->choices[i], p->arg) == 0) {
-                p->num = i;
-                return 0;
-            }
+        int i = nk_opt_choice(o->choices, p->arg);
+        if (i >= 0) {
+            p->num = i;
+            return 0;
+        }
         char list[256] = "";
-        for (int i = 0; o->choices[i]; i++) {
+        for (i = 0; o->choices[i]; i++) {
             strncat(list, i ? ", " : "", sizeof(list) - strlen(list) - 1);
             strncat(list, o->choices[i], sizeof(list) - strlen(list) - 1);
         }
-        p->status = nk_usage(p->cmd->name, "'%s': unknown %s (%s)", p->arg,
-                             o->what ? o->what : o->longname, list);
+        p->status = nk_usage(p->cmd->name, "'%s': unknown %s (%s)", p->arg, what, list);
+        return -1;
+    }
+    return 0;
+}
+
+/* "-u" or "--udp": how entry i was written on the command line (or, if not given, its long
+ * form). */
+static const char *spelled(const struct nk_opt_parser *p, const struct view *v, int i, char *buf,
+                           size_t len)
+{
+    if ((p->by_short >> i & 1) && v->o[i]->shortname)
+        snprintf(buf, len, "-%c", v->o[i]->shortname);
+    else
+        snprintf(buf, len, "--%s", v->o[i]->longname);
+    return buf;
+}
+
+static bool excludes(const struct nk_opt *a, int id)
+{
+    for (int k = 0; k < NK_OPT_MAX_EXCLUDES && a->excludes[k]; k++)
+        if (a->excludes[k] == id)
+            return true;
+    return false;
+}
+
+/* Entry i was just given: an error if an option given before it excludes it, or it them. */
+static int check_excludes(struct nk_opt_parser *p, const struct view *v, int i)
+{
+    for (int k = 0; k < v->n; k++) {
+        if (!(p->seen >> k & 1) || k == i)
+            continue;
+        const struct nk_opt *by = excludes(v->o[i], v->o[k]->id)   ? v->o[i]
+                                  : excludes(v->o[k], v->o[i]->id) ? v->o[k]
+                                                                   : NULL;
+        if (!by)
+            continue;
+        char a[64], b[64];
+        p->status = nk_usage(p->cmd->name, "'%s' and '%s' cannot be combined: %s",
+                             spelled(p, v, k, a, sizeof(a)), spelled(p, v, i, b, sizeof(b)),
+                             by->why ? by->why : "choose one");
+        return -1;
+    }
+    return 0;
+}
+
+/* The options are done: an error if one was given without the option it requires. The message
+ * names every option that needs the same one, so one mistake shows the whole rule. */
+static int check_requires(struct nk_opt_parser *p, const struct view *v)
+{
+    for (int i = 0; i < v->n; i++) {
+        const struct nk_opt *o = v->o[i];
+        int r = o->requires ? view_find(v, o->requires) : -1;
+        if (!(p->seen >> i & 1) || r < 0 || (p->seen >> r & 1))
+            continue;
+        char a[64], b[64], list[512] = "";
+        const char *names[NK_OPT_MAX];
+        int total = 0;
+        for (int k = 0; k < v->n; k++)
+            if (v->o[k]->requires == o->requires)
+                names[total++] = v->o[k]->longname;
+        for (int k = 0; k < total && total > 1; k++) {
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof(list) - l, "%s--%s",
+                     k == 0           ? ": "
+                     : k == total - 1 ? " and "
+                                      : ", ",
+                     names[k]);
+        }
+        if (total > 1) {
+            size_t l = strlen(list);
+            snprintf(list + l, sizeof(list) - l, " need --%s", v->o[r]->longname);
+        }
+        p->status = nk_usage(p->cmd->name, "'%s' requires '%s'%s", spelled(p, v, i, a, sizeof(a)),
+                             spelled(p, v, r, b, sizeof(b)), list);
         return -1;
     }
     return 0;
@@ -103,14 +203,22 @@ static int take_arg(struct nk_opt_parser *p, const struct nk_opt *o)
 
 int nk_opt_next(struct nk_opt_parser *p)
 {
-    struct option lo[MAX_OPTS + 1];
-    const struct nk_opt *ptrs[MAX_OPTS];
-    char so[2 * MAX_OPTS + 2];
-    int nlo = 0, nso = 0;
+    struct view v;
+    struct option lo[NK_OPT_MAX + 1];
+    char so[2 * NK_OPT_MAX + 2];
+    int nso = 0;
+    view_of(p->cmd, &v);
     so[nso++] = ':'; /* report a missing argument as ':' */
-    add_table(p->cmd->opts, lo, ptrs, &nlo, so, &nso);
-    add_table(nk_common_opts, lo, ptrs, &nlo, so, &nso);
-    lo[nlo] = (struct option){0};
+    for (int i = 0; i < v.n; i++) {
+        int has = v.o[i]->arg == NK_ARG_NONE ? no_argument : required_argument;
+        lo[i] = (struct option){v.o[i]->longname, has, NULL, LONG_BASE + i};
+        if (v.o[i]->shortname) {
+            so[nso++] = v.o[i]->shortname;
+            if (has)
+                so[nso++] = ':';
+        }
+    }
+    lo[v.n] = (struct option){0};
     so[nso] = '\0';
 
     if (!p->started) {
@@ -124,7 +232,7 @@ int nk_opt_next(struct nk_opt_parser *p)
         if (c == -1) {
             p->argc -= optind;
             p->argv += optind;
-            return 0;
+            return check_requires(p, &v);
         }
         if (c == '?' || c == ':') {
             const char *word = prev < p->argc ? p->argv[prev] : "";
@@ -145,21 +253,26 @@ int nk_opt_next(struct nk_opt_parser *p)
                 p->status = nk_usage(p->cmd->name, "%s: unknown option", name);
             return -1;
         }
-        /* Short options come back as their letter: map them to the table id. */
-        const struct nk_opt *o = NULL;
-        if (c >= LONG_BASE && c < LONG_BASE + nlo)
-            o = ptrs[c - LONG_BASE];
-        for (int i = 0; i < nlo && !o; i++)
-            if (ptrs[i]->shortname == c)
-                o = ptrs[i];
-        if (!o) {
+        /* Short options come back as their letter: map them to the table entry. */
+        int i = c >= LONG_BASE && c < LONG_BASE + v.n ? c - LONG_BASE : -1;
+        bool by_short = i < 0;
+        for (int k = 0; k < v.n && i < 0; k++)
+            if (v.o[k]->shortname == c)
+                i = k;
+        if (i < 0) {
             p->status = nk_usage(p->cmd->name, "internal: option %d not in table", c);
             return -1;
         }
+        const struct nk_opt *o = v.o[i];
         p->arg = optarg;
         p->num = 0;
-        if (take_arg(p, o) < 0)
+        if (by_short) /* the last spelling used, for messages */
+            p->by_short |= 1ull << i;
+        else
+            p->by_short &= ~(1ull << i);
+        if (take_arg(p, o) < 0 || check_excludes(p, &v, i) < 0)
             return -1;
+        p->seen |= 1ull << i;
         switch (o->id) {
         case OPT_C_JSON: p->ctx->json = true; continue;
         case OPT_C_COLOR:
@@ -187,7 +300,25 @@ static void opt_left(const struct nk_opt *o, char *buf, size_t len)
         snprintf(buf + n, len - (size_t)n, " %s", o->metavar ? o->metavar : "ARG");
 }
 
-static void help_table(const struct nk_opt *tab)
+/* The rules of entry o in view v, under its help line: "requires --scan", "not with --udp".
+ * Exclusion is mutual, so it shows on both sides. */
+static void help_rules(const struct view *v, const struct nk_opt *o)
+{
+    if (o->requires) {
+        int r = view_find(v, o->requires);
+        if (r >= 0)
+            printf("%28srequires --%s\n", "", v->o[r]->longname);
+    }
+    int n = 0;
+    for (int k = 0; k < v->n; k++)
+        if (v->o[k] != o && (excludes(o, v->o[k]->id) || excludes(v->o[k], o->id)))
+            printf("%s--%s", n++ ? ", " : "                            not with ",
+                   v->o[k]->longname);
+    if (n)
+        putchar('\n');
+}
+
+static void help_table(const struct view *v, const struct nk_opt *tab)
 {
     char left[64];
     for (const struct nk_opt *o = tab; o && o->id; o++) {
@@ -199,20 +330,25 @@ static void help_table(const struct nk_opt *tab)
         if (o->arg == NK_ARG_INT && o->min != o->max)
             printf(" (%lld-%lld)", o->min, o->max);
         putchar('\n');
+        help_rules(v, o);
     }
 }
 
 void nk_opt_help(const struct nk_command *cmd)
 {
+    struct view v;
+    view_of(cmd, &v);
     printf("Usage: netkit %s [OPTIONS]%s%s\n", cmd->name, cmd->args && *cmd->args ? " " : "",
            cmd->args ? cmd->args : "");
     printf("%s\n", cmd->summary);
     if (cmd->details)
         printf("\n%s\n", cmd->details);
     printf("\nOptions:\n");
-    help_table(cmd->opts);
-    help_table(nk_common_opts);
-    printf("\nExit status: 0 success, 1 the work failed, 2 bad usage or input.\n"
-           "See netkit-%s(1).\n",
-           cmd->name);
+    help_table(&v, cmd->opts);
+    help_table(&v, nk_common_opts);
+    printf("\nExit status: 0 success, 1 the work failed, 2 bad usage or input.\n");
+    if (cmd->page)
+        printf("See %s(1).\n", cmd->page);
+    else
+        printf("See netkit-%s(1).\n", cmd->name);
 }

@@ -6,6 +6,16 @@
  * "text only" - except directly inside an array, where a NULL key appends the value.
  * JSON values are built with jansson; when the outermost object or array closes it is written as
  * one line (so a command emitting several top-level objects produces NDJSON).
+ *
+ * A command describes each record once with these calls; whether it becomes text or JSON is the
+ * layer's business, so `struct out` is opaque and nothing outside out.c looks at the mode.
+ *
+ * Columns (ss's `struct column`): between out_table_begin and out_table_end the text is held
+ * back. Rows are declared with their columns (struct out_cols); out_cell moves to the next cell;
+ * when the table ends, each column's width is computed once, over every row of its kind, and the
+ * rows are printed padded. A cell is padded, and followed by its gap, only when a later cell of
+ * its row has text: lines never end in blanks. One table may hold rows of several kinds (ifaces:
+ * the link line, the hardware line, the address lines); text outside rows keeps its place.
  */
 #ifndef NK_OUT_H
 #define NK_OUT_H
@@ -27,20 +37,35 @@ enum out_color {
     OUT_C_DIM,   /* secondary detail */
 };
 
-#define OUT_MAX_DEPTH 16
+/* Most columns in one kind of row. */
+#define OUT_MAX_COLS 8
 
-struct json_t;
-
-struct out {
-    FILE *fp;                            /* where text and JSON go (stdout) */
-    bool json;                           /* JSON mode */
-    bool color;                          /* ANSI colour in text mode */
-    int depth;                           /* open containers */
-    struct json_t *stack[OUT_MAX_DEPTH]; /* the containers being built, outermost first */
-    int errors;                          /* JSON building failures (out of memory) */
+/* One column. */
+struct out_col {
+    const char *title; /* header text (out_titles), or NULL */
+    int min;           /* narrowest width: fixed-width fields, or wider than the title */
+    bool right;        /* right-aligned (numbers) */
+    const char *gap;   /* printed after the cell when the row goes on; NULL: one blank */
 };
 
-void out_init(struct out *o, FILE *fp, bool json, bool color);
+/* The columns of one kind of row. */
+struct out_cols {
+    int n;                            /* columns used */
+    struct out_col col[OUT_MAX_COLS]; /* them, left to right */
+};
+
+struct out;
+
+/* An output to fp: JSON when json, else text (coloured when color). NULL if out of memory; every
+ * call below accepts a NULL out and does nothing (out_close then reports the failure). */
+struct out *out_new(FILE *fp, bool json, bool color);
+
+/* Close what is open (a caller that returned early still gets valid JSON), flush, free.
+ * Returns 0, or -1 if writing or building failed (the caller reports it). */
+int out_close(struct out *o);
+
+/* Flush what is complete without closing (a server's readiness lines). 0, or -1 on failure. */
+int out_flush(struct out *o);
 
 void out_obj_begin(struct out *o, const char *key);
 void out_obj_end(struct out *o);
@@ -60,7 +85,17 @@ void out_text(struct out *o, const char *fmt, ...) __attribute__((format(printf,
 void out_ctext(struct out *o, enum out_color c, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Flush; returns 0, or -1 if writing failed (the caller reports it). */
-int out_flush(struct out *o);
+/* Columns: see the top of this file. All of them do nothing in JSON mode. */
+void out_table_begin(struct out *o);
+/* Start a row of this kind (ending an open one). */
+void out_row(struct out *o, const struct out_cols *cols);
+/* What follows goes into the row's next cell (past the last column: stays in the last). */
+void out_cell(struct out *o);
+/* End the row: it is printed with its newline. */
+void out_row_end(struct out *o);
+/* A header row: the titles of the first n columns, in colour c. */
+void out_titles(struct out *o, const struct out_cols *cols, int n, enum out_color c);
+/* Compute the widths, print every row and the text between them. */
+void out_table_end(struct out *o);
 
 #endif

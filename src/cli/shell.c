@@ -46,6 +46,7 @@ static struct {
     bool line_ready;     /* readline delivered a line (or EOF) */
     char *line;          /* that line, NULL at EOF */
     int status;          /* status of the last command */
+    bool running;        /* the interactive shell runs: `shell` inside it is refused */
 } sh;
 
 /* Set by SIGINT: at the prompt it clears the line; during a command it stops the command. */
@@ -58,16 +59,6 @@ static void on_sigint(int sig)
     got_sigint = 1;
     if (!at_prompt)
         loop_interrupt_all();
-}
-
-int nk_finish(const char *cmd, int status)
-{
-    if (fflush(stdout) == 0 && !ferror(stdout))
-        return status;
-    if (errno != EPIPE) /* a reader that left (| head) needs no message */
-        nk_err(cmd, "write error on standard output: %s", nk_strerror(errno));
-    clearerr(stdout);
-    return status ? status : NK_FAIL;
 }
 
 /* The context a command gets: the global options, then the session's settings. */
@@ -85,12 +76,11 @@ static struct nk_ctx command_ctx(void)
 
 static void show_settings(void)
 {
-    static const char *const colors[] = {"auto", "always", "never"};
     printf("server   %s\n", sh.set.server[0] ? sh.set.server : "(system)");
     printf("json     %s\n", sh.set.json ? "on" : "off");
     printf("timeout  %d%s\n", sh.set.timeout_ms,
            sh.set.timeout_ms ? " ms" : " (each command's own)");
-    printf("color    %s\n", colors[sh.set.color_mode]);
+    printf("color    %s\n", nk_color_names[sh.set.color_mode]);
 }
 
 /* A bad `set`: there is no `netkit set --help` to point at, so the message names the choices. */
@@ -145,11 +135,7 @@ static int cmd_set(int argc, char **argv)
             return set_usage("%s", err);
         sh.set.timeout_ms = (int)ms;
     } else if (strcmp(name, "color") == 0) {
-        int m = !v                     ? -1
-                : !strcmp(v, "auto")   ? 0
-                : !strcmp(v, "always") ? 1
-                : !strcmp(v, "never")  ? 2
-                                       : -1;
+        int m = nk_color_parse(v);
         if (m < 0)
             return set_usage("color: '%s': expected auto, always or never", v ? v : "");
         sh.set.color_mode = m;
@@ -182,8 +168,6 @@ static int run_line(const char *line, bool interactive)
     }
     if (interactive && strcmp(argv[0], "set") == 0) {
         st = cmd_set(argc, argv);
-    } else if (interactive && strcmp(argv[0], "shell") == 0) {
-        st = nk_usage(NULL, "already in the shell");
     } else {
         struct nk_ctx c = interactive ? command_ctx() : *sh.base;
         got_sigint = 0;
@@ -380,6 +364,7 @@ int nk_shell(struct nk_ctx *ctx)
     if (!isatty(STDIN_FILENO))
         return nk_batch(ctx, stdin);
     sh.base = ctx;
+    sh.running = true;
     sh.set.color_mode = ctx->color_mode;
     sh.set.json = ctx->json;
     sh.status = NK_OK;
@@ -423,5 +408,35 @@ int nk_shell(struct nk_ctx *ctx)
     cands = NULL;
     ncands = capcands = 0;
     sigaction(SIGINT, &old, NULL);
+    sh.running = false;
     return NK_OK;
 }
+
+extern const struct nk_command nk_cmd_shell;
+
+/* `netkit shell`: the row in the command table. */
+static int run_shell(int argc, char **argv, struct nk_ctx *ctx)
+{
+    struct nk_opt_parser p;
+    int id;
+    if (sh.running)
+        return nk_usage(NULL, "already in the shell");
+    nk_opt_init(&p, &nk_cmd_shell, ctx, argc, argv);
+    while ((id = nk_opt_next(&p)) > 0)
+        ; /* only the common options */
+    if (id < 0)
+        return p.status;
+    if (p.argc > 0)
+        return nk_usage("shell", "'%s': takes no arguments", p.argv[0]);
+    return nk_shell(ctx);
+}
+
+const struct nk_command nk_cmd_shell = {
+    .name = "shell",
+    .run = run_shell,
+    .summary = "the interactive shell: history, completion, set",
+    .details = "On a terminal: a readline prompt; each line is a netkit command. 'set' shows or\n"
+               "changes the session's settings (server, json, timeout, color); 'exit', 'quit'\n"
+               "or Ctrl-D leaves. Otherwise one command per line from standard input.",
+    .page = "netkit",
+};

@@ -12,7 +12,4 @@ int nk_shell(struct nk_ctx *ctx);
 /* One command per line from fp; the status of the last line that failed, 0 if none did. */
 int nk_batch(struct nk_ctx *ctx, FILE *fp);
 
-/* After a command: check that stdout flushed (`> /dev/full` fails); returns the status to use. */
-int nk_finish(const char *cmd, int status);
-
 #endif

@@ -48,31 +48,33 @@ enum {
 };
 
 static const struct nk_opt opts[] = {
-    {OPT_UDP, 'u', "udp", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
-     "UDP echo: a datagram per line"},
-    {OPT_UNIX, 0, "unix", NK_ARG_STR, "PATH", 0, 0, NULL, NULL, NK_COMP_FILE,
-     "connect to a Unix-domain stream socket (no HOST PORT)"},
-    {OPT_V4, '4', "ipv4", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE, "only IPv4 addresses"},
-    {OPT_V6, '6', "ipv6", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE, "only IPv6 addresses"},
-    {OPT_TIMEOUT, 0, "timeout", NK_ARG_INT, "MS", 1, 3600000, "timeout", NULL, NK_COMP_NONE,
-     "connect timeout and longest wait for an echo (default 5000)"},
-    {OPT_BENCH, 0, "bench", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
-     "load generator: verify every echo, report rate and latency"},
-    {OPT_CONNECTIONS, 0, "connections", NK_ARG_INT, "N", 1, 1000000, "connections", NULL,
-     NK_COMP_NONE, "bench: connections held open (default 1)"},
-    {OPT_COUNT, 0, "count", NK_ARG_INT, "N", 1, 1000000000000LL, "count", NULL, NK_COMP_NONE,
-     "bench: messages in all (default 10000 unless --duration)"},
-    {OPT_DURATION, 0, "duration", NK_ARG_INT, "S", 1, 86400, "duration", NULL, NK_COMP_NONE,
-     "bench: send for S seconds instead of a count"},
-    {OPT_SIZE, 0, "size", NK_ARG_INT, "BYTES", 1, 1048576, "size", NULL, NK_COMP_NONE,
-     "bench: bytes per message (default 64)"},
-    {OPT_PIPELINE, 0, "pipeline", NK_ARG_INT, "K", 1, 4096, "pipeline", NULL, NK_COMP_NONE,
-     "bench: messages in flight per connection (default 1)"},
-    {OPT_THREADS, 0, "threads", NK_ARG_INT, "N", 1, 256, "threads", NULL, NK_COMP_NONE,
-     "bench: worker threads, one event loop each (default: CPUs, at most N connections)"},
-    {OPT_RATE, 0, "connect-rate", NK_ARG_INT, "N", 1, 10000000, "connect rate", NULL, NK_COMP_NONE,
-     "bench: new connections per second (default 10000)"},
-    {0},
+    NK_OPT_FLAG(OPT_UDP, 'u', "udp", "UDP echo: a datagram per line"),
+    NK_OPT_STR(OPT_UNIX, 0, "unix", "PATH", "connect to a Unix-domain stream socket (no HOST PORT)",
+               .comp = NK_COMP_FILE, .excludes = {OPT_UDP}),
+    NK_OPT_FLAG(OPT_V4, '4', "ipv4", "only IPv4 addresses"),
+    NK_OPT_FLAG(OPT_V6, '6', "ipv6", "only IPv6 addresses"),
+    NK_OPT_INT(OPT_TIMEOUT, 0, "timeout", "MS", 1, 3600000,
+               "connect timeout and longest wait for an echo (default 5000)"),
+    NK_OPT_FLAG(OPT_BENCH, 0, "bench", "load generator: verify every echo, report rate and latency",
+                .excludes = {OPT_UDP}, .why = "UDP is not supported (TCP and --unix are)"),
+    NK_OPT_INT(OPT_CONNECTIONS, 0, "connections", "N", 1, 1000000,
+               "bench: connections held open (default 1)", .requires = OPT_BENCH),
+    NK_OPT_INT(OPT_COUNT, 0, "count", "N", 1, 1000000000000LL,
+               "bench: messages in all (default 10000 unless --duration)", .requires = OPT_BENCH,
+               .excludes = {OPT_DURATION}),
+    NK_OPT_INT(OPT_DURATION, 0, "duration", "S", 1, 86400,
+               "bench: send for S seconds instead of a count", .requires = OPT_BENCH),
+    NK_OPT_INT(OPT_SIZE, 0, "size", "BYTES", 1, 1048576, "bench: bytes per message (default 64)",
+               .requires = OPT_BENCH),
+    NK_OPT_INT(OPT_PIPELINE, 0, "pipeline", "K", 1, 4096,
+               "bench: messages in flight per connection (default 1)", .requires = OPT_BENCH),
+    NK_OPT_INT(OPT_THREADS, 0, "threads", "N", 1, 256,
+               "bench: worker threads, one event loop each (default: CPUs, at most N connections)",
+               .requires = OPT_BENCH),
+    NK_OPT_INT(OPT_RATE, 0, "connect-rate", "N", 1, 10000000,
+               "bench: new connections per second (default 10000)", .what = "connect rate",
+               .requires = OPT_BENCH),
+    NK_OPT_END,
 };
 
 /* Everything the command line asked for. */
@@ -85,7 +87,6 @@ struct req {
     const char *dns_server; /* the shell's `set server`, for names; NULL: resolv.conf */
     int timeout_ms;         /* --timeout; 0 = default */
     bool bench;             /* --bench */
-    bool bench_opt_seen;    /* a bench-only option was given (needs --bench) */
     struct bench_opts b;    /* the bench settings */
 };
 
@@ -297,10 +298,9 @@ static int run_bench(struct req *r, struct nk_ctx *ctx)
     bench_finish(b, &res);
     if (!ctx->interrupt)
         sigaction(SIGINT, &old_sa, NULL);
-    struct out o;
-    out_init(&o, stdout, ctx->json, ctx->color);
-    print_bench(&o, r, &res);
-    rc = out_flush(&o) < 0 ? NK_FAIL : NK_OK;
+    struct out *o = out_new(stdout, ctx->json, ctx->color);
+    print_bench(o, r, &res);
+    rc = out_close(o) < 0 ? NK_FAIL : NK_OK;
     if (res.errors) {
         nk_err(CMD, "%" PRIu64 " error%s; the first: %s", res.errors, res.errors == 1 ? "" : "s",
                res.first_error);
@@ -326,8 +326,6 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         switch (id) {
         case OPT_UDP: r.udp = true; break;
         case OPT_UNIX: r.unix_path = p.arg; break;
-        case OPT_V4: r.family = AF_INET; break;
-        case OPT_V6: r.family = AF_INET6; break;
         case OPT_TIMEOUT: r.timeout_ms = (int)p.num; break;
         case OPT_BENCH: r.bench = true; break;
         case OPT_CONNECTIONS: r.b.connections = (unsigned)p.num; break;
@@ -338,16 +336,15 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         case OPT_THREADS: r.b.threads = (unsigned)p.num; break;
         case OPT_RATE: r.b.connect_rate = (unsigned)p.num; break;
         }
-        if (id >= OPT_CONNECTIONS)
-            r.bench_opt_seen = true;
     }
     if (id < 0)
         return p.status;
+    r.family = nk_opt_family(&p, OPT_V4, OPT_V6);
+    /* The option table rules out --udp with --unix or --bench, --count with --duration, and
+     * the bench settings without --bench. */
     if (r.unix_path) {
         if (p.argc != 0)
             return nk_usage(CMD, "'%s': no HOST or PORT with --unix", p.argv[0]);
-        if (r.udp)
-            return nk_usage(CMD, "--udp and --unix: choose one");
     } else {
         if (p.argc != 2)
             return nk_usage(CMD, p.argc < 2 ? "HOST and PORT expected" : "'%s': too many arguments",
@@ -359,13 +356,6 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         if (r.port == 0)
             return nk_usage(CMD, "0: port out of range (1-65535)");
     }
-    if (r.bench_opt_seen && !r.bench)
-        return nk_usage(CMD, "--connections, --count, --duration, --size, --pipeline, "
-                             "--threads and --connect-rate need --bench");
-    if (r.bench && r.udp)
-        return nk_usage(CMD, "--bench: UDP is not supported (TCP and --unix are)");
-    if (r.bench && r.b.count && r.b.duration_ms)
-        return nk_usage(CMD, "--count and --duration: choose one");
     /* Each connection buffers its messages in flight: keep that, and the sum, within reason. */
     uint64_t per_conn = (uint64_t)r.b.pipeline * r.b.size;
     if (r.bench && per_conn > BENCH_MAX_INFLIGHT_CONN)
@@ -380,13 +370,16 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
 }
 
 const struct nk_command nk_cmd_echo_connect = {
-    "echo-connect",
-    run,
-    opts,
-    "HOST PORT | --unix PATH",
-    NK_COMP_HOST,
-    "echo client: interactive, exact pipe, or verifying load generator",
-    "On a terminal: a prompt; each line is sent and its echo shown with the round-trip time.\n"
-    "Otherwise stdin goes to the server and the echo to stdout, byte for byte; the exit status\n"
-    "is 0 only if the whole echo came back identical. --bench generates load and reports\n"
-    "msgs/s, MB/s and latency percentiles."};
+    .name = "echo-connect",
+    .run = run,
+    .opts = opts,
+    .args = "HOST PORT | --unix PATH",
+    .args_comp = NK_COMP_HOST,
+    .summary = "echo client: interactive, exact pipe, or verifying load generator",
+    .details =
+        "On a terminal: a prompt; each line is sent and its echo shown with the round-trip time.\n"
+        "Otherwise stdin goes to the server and the echo to stdout, byte for byte; "
+        "the exit status\n"
+        "is 0 only if the whole echo came back identical. --bench generates load and reports\n"
+        "msgs/s, MB/s and latency percentiles.",
+};

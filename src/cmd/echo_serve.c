@@ -42,21 +42,21 @@ enum {
 };
 
 static const struct nk_opt opts[] = {
-    {OPT_BIND, 'b', "bind", NK_ARG_STR, "ADDR", 0, 0, NULL, NULL, NK_COMP_NONE,
-     "address to listen on (repeatable; default: every IPv4 and IPv6 address)"},
-    {OPT_UDP, 'u', "udp", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
-     "serve UDP echo as well as TCP"},
-    {OPT_UNIX, 0, "unix", NK_ARG_STR, "PATH", 0, 0, NULL, NULL, NK_COMP_FILE,
-     "serve on a Unix-domain stream socket instead (no PORT)"},
-    {OPT_THREADS, 't', "threads", NK_ARG_INT, "N", 1, 1024, "thread count", NULL, NK_COMP_NONE,
-     "worker threads (default: number of CPUs)"},
-    {OPT_MAXCONNS, 'm', "max-conns", NK_ARG_INT, "N", 1, 100000000, "connection limit", NULL,
-     NK_COMP_NONE, "connections held at once; more wait in the backlog"},
-    {OPT_IDLE, 0, "idle-timeout", NK_ARG_INT, "S", 0, 86400, "idle timeout", NULL, NK_COMP_NONE,
-     "close connections idle for S seconds (0 = never)"},
-    {OPT_VERBOSE, 'v', "verbose", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
-     "log each connection: peer, bytes, duration, how it ended"},
-    {0},
+    NK_OPT_STR(OPT_BIND, 'b', "bind", "ADDR",
+               "address to listen on (repeatable; default: every IPv4 and IPv6 address)"),
+    NK_OPT_FLAG(OPT_UDP, 'u', "udp", "serve UDP echo as well as TCP"),
+    NK_OPT_STR(OPT_UNIX, 0, "unix", "PATH",
+               "serve on a Unix-domain stream socket instead (no PORT)", .comp = NK_COMP_FILE,
+               .excludes = {OPT_BIND, OPT_UDP}),
+    NK_OPT_INT(OPT_THREADS, 't', "threads", "N", 1, 1024,
+               "worker threads (default: number of CPUs)", .what = "thread count"),
+    NK_OPT_INT(OPT_MAXCONNS, 'm', "max-conns", "N", 1, 100000000,
+               "connections held at once; more wait in the backlog", .what = "connection limit"),
+    NK_OPT_INT(OPT_IDLE, 0, "idle-timeout", "S", 0, 86400,
+               "close connections idle for S seconds (0 = never)", .what = "idle timeout"),
+    NK_OPT_FLAG(OPT_VERBOSE, 'v', "verbose",
+                "log each connection: peer, bytes, duration, how it ended"),
+    NK_OPT_END,
 };
 
 static const char *const end_names[] = {
@@ -118,11 +118,9 @@ static int wait_signal(const sigset_t *set, struct echo_server *srv, volatile in
 static int check_args(struct nk_opt_parser *p, struct es_config *cfg)
 {
     char err[NK_ERRLEN];
-    if (cfg->unix_path) {
+    if (cfg->unix_path) { /* the option table rules out --bind and --udp with it */
         if (p->argc > 0)
             return nk_usage(CMD, "'%s': no PORT with --unix", p->argv[0]);
-        if (cfg->nbinds > 0 || cfg->udp)
-            return nk_usage(CMD, "--unix: cannot be combined with --bind or --udp");
         return NK_OK;
     }
     if (p->argc == 0)
@@ -161,15 +159,15 @@ static int serve(struct es_config *cfg, struct nk_ctx *ctx)
     }
     if (cfg->log)
         nk_err(CMD, "%d worker threads, up to %d connections", es_threads(srv), es_max_conns(srv));
-    struct out o;
-    out_init(&o, stdout, ctx->json, false);
+    struct out *o = out_new(stdout, ctx->json, false);
     for (int i = 0; i < es_listener_count(srv); i++) {
         const char *proto;
         const struct net_addr *a;
         es_listener(srv, i, &proto, &a);
-        print_ready(&o, proto, a);
+        print_ready(o, proto, a);
     }
-    out_flush(&o); /* a failure shows in main's final stdout check */
+    out_close(o); /* flushed now, for whoever waits on these lines; a failure shows in main's
+                     final stdout check */
 
     int sig = wait_signal(&set, srv, ctx->interrupt);
     es_stop(srv);
@@ -218,13 +216,14 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
 }
 
 const struct nk_command nk_cmd_echo_serve = {
-    "echo-serve",
-    run,
-    opts,
-    "PORT | --unix PATH",
-    NK_COMP_NONE,
-    "echo server (RFC 862): TCP, UDP or a Unix socket, many connections on few threads",
-    "Everything received is sent back byte for byte. PORT 0 picks a free port (the same for\n"
-    "every socket). Prints one 'listening on' line per socket when ready; SIGINT or SIGTERM\n"
-    "stops it and prints 'N connections, M bytes echoed' on stderr.",
+    .name = "echo-serve",
+    .run = run,
+    .opts = opts,
+    .args = "PORT | --unix PATH",
+    .args_comp = NK_COMP_NONE,
+    .summary = "echo server (RFC 862): TCP, UDP or a Unix socket, many connections on few threads",
+    .details =
+        "Everything received is sent back byte for byte. PORT 0 picks a free port (the same for\n"
+        "every socket). Prints one 'listening on' line per socket when ready; SIGINT or SIGTERM\n"
+        "stops it and prints 'N connections, M bytes echoed' on stderr.",
 };

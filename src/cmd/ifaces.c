@@ -12,6 +12,7 @@
 #include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,19 +37,18 @@ enum {
 };
 
 static const struct nk_opt opts[] = {
-    {OPT_BRIEF, 'b', "brief", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
-     "one line per interface: name, state, MAC, addresses"},
-    {OPT_STATS, 's', "stats", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
-     "RX/TX bytes, packets, errors, dropped"},
-    {OPT_IPV4, '4', "ipv4", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
-     "only IPv4 addresses (neighbours, gateways)"},
-    {OPT_IPV6, '6', "ipv6", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
-     "only IPv6 addresses (neighbours, gateways)"},
-    {OPT_NEIGH, 'n', "neighbors", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
-     "the neighbour table (ARP / NDP): address, MAC, interface, state"},
-    {OPT_HOST, 'H', "host", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
-     "host name, default gateways, DNS servers and search domains"},
-    {0},
+    NK_OPT_FLAG(OPT_BRIEF, 'b', "brief", "one line per interface: name, state, MAC, addresses"),
+    NK_OPT_FLAG(OPT_STATS, 's', "stats", "RX/TX bytes, packets, errors, dropped"),
+    NK_OPT_FLAG(OPT_IPV4, '4', "ipv4", "only IPv4 addresses (neighbours, gateways)"),
+    NK_OPT_FLAG(OPT_IPV6, '6', "ipv6", "only IPv6 addresses (neighbours, gateways)"),
+    /* -b and -s shape the interface list: the other two views are tables of their own. */
+    NK_OPT_FLAG(OPT_NEIGH, 'n', "neighbors",
+                "the neighbour table (ARP / NDP): address, MAC, interface, state",
+                .excludes = {OPT_HOST, OPT_BRIEF, OPT_STATS}),
+    NK_OPT_FLAG(OPT_HOST, 'H', "host",
+                "host name, default gateways, DNS servers and search domains",
+                .excludes = {OPT_BRIEF, OPT_STATS}),
+    NK_OPT_END,
 };
 
 /* What the user asked for. */
@@ -58,6 +58,7 @@ struct req {
     bool neigh;   /* -n */
     bool host;    /* -H */
     int family;   /* AF_INET, AF_INET6, or AF_UNSPEC for both */
+    bool vendors; /* look MAC vendors up (-b's text has no vendor column: skip the registry) */
     int nnames;   /* IFNAMEs given */
     char **names; /* the IFNAMEs */
 };
@@ -77,13 +78,39 @@ extern const struct nk_command nk_cmd_ifaces;
 
 /* ---- small text helpers ---- */
 
-static void pad(struct out *o, size_t have, size_t width)
-{
-    if (!o->json && have < width)
-        out_text(o, "%*s", (int)(width - have), "");
-}
+/* The lines of the views, each kind aligned across interfaces (out.h's columns). */
 
-/* Collects names into "A,B,C" (text) or a JSON array under its key. */
+/* "2: eth0  UP  mtu 1500  <...>" */
+static const struct out_cols link_cols = {
+    .n = 4,
+    .col = {{.right = true, .gap = ": "}, {.gap = "  "}, {.gap = "  "}, {0}},
+};
+/* "    link/ether MAC (vendor)  brd ..." */
+static const struct out_cols hw_cols = {
+    .n = 2,
+};
+/* "    inet  10.0.0.1/24  scope global  brd ..." */
+static const struct out_cols addr_cols = {
+    .n = 3,
+    .col = {{.gap = "  "}},
+};
+/* -b: name, state, MAC, addresses */
+static const struct out_cols brief_cols = {
+    .n = 4,
+    .col = {{.gap = "  "}, {.gap = "  "}, {.min = 17, .gap = "  "}},
+};
+/* -n */
+static const struct out_cols neigh_cols = {
+    .n = 5,
+    .col = {{.title = "ADDRESS", .gap = "  "},
+            {.title = "MAC", .min = 17, .gap = "  "},
+            {.title = "INTERFACE", .gap = "  "},
+            {.title = "STATE", .min = 10, .gap = "  "},
+            {.title = "VENDOR"}},
+};
+
+/* Collects names: each one into the open JSON array, and all into "A,B,C" for the text, which
+ * shows them in another place than JSON's key order. */
 struct names {
     struct out *o; /* JSON target */
     char buf[256]; /* text form */
@@ -92,8 +119,7 @@ struct names {
 static void add_name(const char *name, void *arg)
 {
     struct names *n = arg;
-    if (n->o->json)
-        out_str(n->o, OUT_C_NONE, NULL, NULL, name);
+    out_str(n->o, OUT_C_NONE, NULL, NULL, name);
     size_t l = strlen(n->buf);
     snprintf(n->buf + l, sizeof(n->buf) - l, "%s%s", l ? "," : "", name);
 }
@@ -173,16 +199,6 @@ static void addr_text(const struct nk_addr *a, char *buf, size_t len)
         snprintf(buf, len, "%s/%u", l, a->prefixlen);
 }
 
-/* Widths that keep the address lines of every interface in columns. */
-struct widths {
-    size_t name;  /* "eth0@if5" */
-    size_t index; /* digits of the largest index */
-    size_t addr;  /* "10.0.0.1/24" */
-    size_t scope; /* "global" */
-    size_t type;  /* "loopback" */
-    size_t state; /* "UNKNOWN" */
-};
-
 static void link_name(const struct view *v, const struct nk_link *l, char *buf, size_t len)
 {
     if (l->has_link && l->link == 0)
@@ -197,44 +213,12 @@ static void link_name(const struct view *v, const struct nk_link *l, char *buf, 
         snprintf(buf, len, "%s", l->ifname);
 }
 
-static void measure(const struct req *r, const struct view *v, struct widths *w)
-{
-    memset(w, 0, sizeof(*w));
-    char buf[128];
-    for (size_t i = 0; i < v->nshow; i++) {
-        const struct nk_link *l = v->show[i];
-        link_name(v, l, buf, sizeof(buf));
-        if (strlen(buf) > w->name)
-            w->name = strlen(buf);
-        size_t d = (size_t)snprintf(buf, sizeof(buf), "%d", l->ifindex);
-        if (d > w->index)
-            w->index = d;
-        const char *st = nk_operstate_name(l->operstate, buf, sizeof(buf));
-        if (strlen(st) > w->state)
-            w->state = strlen(st);
-        const char *ty = nk_link_type_name(l->type, buf, sizeof(buf));
-        if (strlen(ty) > w->type)
-            w->type = strlen(ty);
-        for (size_t k = 0; k < v->t.naddrs; k++) {
-            const struct nk_addr *a = &v->t.addrs[k];
-            if (!addr_wanted(r, a, l->ifindex))
-                continue;
-            addr_text(a, buf, sizeof(buf));
-            if (strlen(buf) > w->addr)
-                w->addr = strlen(buf);
-            const char *sc = nk_scope_name(a->scope, buf, sizeof(buf));
-            if (strlen(sc) > w->scope)
-                w->scope = strlen(sc);
-        }
-    }
-}
-
-static void print_addr(struct out *o, const struct nk_link *l, const struct nk_addr *a,
-                       const struct widths *w)
+static void print_addr(struct out *o, const struct nk_link *l, const struct nk_addr *a)
 {
     char buf[128], b[INET6_ADDRSTRLEN];
     enum out_color c = a->family == AF_INET ? OUT_C_INET : OUT_C_INET6;
     out_obj_begin(o, NULL);
+    out_row(o, &addr_cols);
     out_str(o, OUT_C_NONE, "family", "    %-6s", nk_family_name(a->family));
     size_t alen = a->family == AF_INET ? 4 : 16;
     out_str(o, c, "local", NULL, nk_ip_str(a->family, a->local, b, sizeof(b)));
@@ -243,7 +227,7 @@ static void print_addr(struct out *o, const struct nk_link *l, const struct nk_a
     out_u64(o, "prefixlen", NULL, a->prefixlen);
     addr_text(a, buf, sizeof(buf));
     out_ctext(o, c, "%s", buf);
-    pad(o, strlen(buf), w->addr + 2);
+    out_cell(o);
     /* JSON keeps ip's key order; the text puts the scope first so the columns line up. */
     char brd[INET6_ADDRSTRLEN] = "", any[INET6_ADDRSTRLEN] = "";
     if (a->has_broadcast)
@@ -256,8 +240,7 @@ static void print_addr(struct out *o, const struct nk_link *l, const struct nk_a
     nk_addr_flags(a, add_flag, &fl);
     bool other_label = a->label[0] && strcmp(a->label, l->ifname) != 0;
     bool temporary = a->has_cacheinfo && a->valid_lft != 0xffffffffu;
-    if (brd[0] || any[0] || fl.buf[0] || other_label || temporary)
-        pad(o, strlen(scope), w->scope + 1);
+    out_cell(o);
     if (brd[0])
         out_ctext(o, c, " brd %s", brd);
     if (any[0])
@@ -272,7 +255,7 @@ static void print_addr(struct out *o, const struct nk_link *l, const struct nk_a
         if (temporary)
             out_ctext(o, OUT_C_DIM, " valid %us preferred %us", a->valid_lft, a->preferred_lft);
     }
-    out_text(o, "\n");
+    out_row_end(o);
     out_obj_end(o);
 }
 
@@ -315,13 +298,14 @@ static void print_stats(struct out *o, const struct rtnl_link_stats64 *s)
 }
 
 /* The second line of an interface: "link/ether MAC (vendor)  brd MAC". */
-static void print_hw(struct out *o, struct view *v, const struct nk_link *l, size_t typew)
+static void print_hw(struct out *o, struct view *v, const struct nk_link *l)
 {
     char tbuf[32], abuf[3 * NK_HWADDR_MAX + 1];
     const char *type = nk_link_type_name(l->type, tbuf, sizeof(tbuf));
+    out_row(o, &hw_cols);
     out_str(o, OUT_C_NONE, "link_type", "    link/%s", type);
+    out_cell(o);
     if (l->addr_len) {
-        pad(o, strlen(type), typew + 1);
         nk_hwaddr_str(l->addr, l->addr_len, l->type, abuf, sizeof(abuf));
         out_str(o, OUT_C_MAC, "address", "%s", abuf);
         const char *vendor = vendor_of(v, l->addr, l->addr_len);
@@ -337,20 +321,20 @@ static void print_hw(struct out *o, struct view *v, const struct nk_link *l, siz
     }
     if (l->has_link_netnsid)
         out_i64(o, "link_netnsid", "  link-netnsid %lld", l->link_netnsid);
-    out_text(o, "\n");
+    out_row_end(o);
 }
 
-static void print_link(struct out *o, const struct req *r, struct view *v, const struct nk_link *l,
-                       const struct widths *w)
+static void print_link(struct out *o, const struct req *r, struct view *v, const struct nk_link *l)
 {
     char buf[128], nbuf[128];
     out_obj_begin(o, NULL);
-    out_i64(o, "ifindex", NULL, l->ifindex);
-    out_text(o, "%*d: ", (int)w->index, l->ifindex);
+    out_row(o, &link_cols);
+    out_i64(o, "ifindex", "%" PRId64, l->ifindex);
+    out_cell(o);
     out_str(o, OUT_C_NAME, "ifname", NULL, l->ifname);
     link_name(v, l, nbuf, sizeof(nbuf));
     out_ctext(o, OUT_C_NAME, "%s", nbuf);
-    pad(o, strlen(nbuf), w->name + 2);
+    out_cell(o);
     if (l->has_link) {
         const struct nk_link *peer = nk_table_link(&v->t, (int)l->link);
         if (l->link == 0)
@@ -362,7 +346,7 @@ static void print_link(struct out *o, const struct req *r, struct view *v, const
     }
     const char *st = nk_operstate_name(l->operstate, buf, sizeof(buf));
     out_ctext(o, state_color(l->operstate), "%s", st);
-    pad(o, strlen(st), w->state + 2);
+    out_cell(o);
     struct names fl = {o, ""};
     out_arr_begin(o, "flags");
     nk_link_flags(l->flags, add_name, &fl);
@@ -385,12 +369,12 @@ static void print_link(struct out *o, const struct req *r, struct view *v, const
     }
     if (l->has_txqlen && l->txqlen)
         out_u64(o, "txqlen", NULL, l->txqlen);
-    out_text(o, "\n");
-    print_hw(o, v, l, w->type);
+    out_row_end(o);
+    print_hw(o, v, l);
     out_arr_begin(o, "addr_info");
     for (size_t i = 0; i < v->t.naddrs; i++)
         if (addr_wanted(r, &v->t.addrs[i], l->ifindex))
-            print_addr(o, l, &v->t.addrs[i], w);
+            print_addr(o, l, &v->t.addrs[i]);
     out_arr_end(o);
     if (r->stats && l->has_stats)
         print_stats(o, &l->stats);
@@ -398,24 +382,23 @@ static void print_link(struct out *o, const struct req *r, struct view *v, const
 }
 
 /* -b: one line per interface. */
-static void print_brief(struct out *o, const struct req *r, struct view *v, const struct nk_link *l,
-                        const struct widths *w)
+static void print_brief(struct out *o, const struct req *r, struct view *v, const struct nk_link *l)
 {
     char buf[128], abuf[3 * NK_HWADDR_MAX + 1];
     out_obj_begin(o, NULL);
+    out_row(o, &brief_cols);
     out_str(o, OUT_C_NAME, "ifname", NULL, l->ifname);
     link_name(v, l, buf, sizeof(buf));
     out_ctext(o, OUT_C_NAME, "%s", buf);
-    pad(o, strlen(buf), w->name + 2);
+    out_cell(o);
     const char *st = nk_operstate_name(l->operstate, buf, sizeof(buf));
     out_str(o, state_color(l->operstate), "operstate", "%s", st);
-    pad(o, strlen(st), w->state + 2);
+    out_cell(o);
     abuf[0] = '\0';
     if (l->addr_len)
         nk_hwaddr_str(l->addr, l->addr_len, l->type, abuf, sizeof(abuf));
     out_str(o, OUT_C_MAC, l->addr_len ? "address" : NULL, "%s", abuf);
-    if (count_addrs(r, v, l->ifindex))
-        pad(o, strlen(abuf), 19);
+    out_cell(o);
     const char *vendor = vendor_of(v, l->addr, l->addr_len);
     if (vendor)
         out_str(o, OUT_C_NONE, "vendor", NULL, vendor);
@@ -436,7 +419,7 @@ static void print_brief(struct out *o, const struct req *r, struct view *v, cons
         out_ctext(o, a->family == AF_INET ? OUT_C_INET : OUT_C_INET6, "%s", buf);
     }
     out_arr_end(o);
-    out_text(o, "\n");
+    out_row_end(o);
     if (r->stats && l->has_stats) /* the counters under the line, as in the full view */
         print_stats(o, &l->stats);
     out_obj_end(o);
@@ -483,21 +466,21 @@ static int show_links(struct out *o, const struct req *r, struct view *v)
                 v->show[k++] = v->show[i];
         v->nshow = k;
     }
-    if (o->json || !r->brief) {
+    if (r->vendors) {
         for (size_t i = 0; i < v->nshow; i++)
             oui_slot(v, v->show[i]->addr, v->show[i]->addr_len, true);
         oui_lookup(NULL, v->ouis, v->nouis);
     }
-    struct widths w;
-    measure(r, v, &w);
+    out_table_begin(o);
     out_arr_begin(o, NULL);
     for (size_t i = 0; i < v->nshow; i++) {
         if (r->brief)
-            print_brief(o, r, v, v->show[i], &w);
+            print_brief(o, r, v, v->show[i]);
         else
-            print_link(o, r, v, v->show[i], &w);
+            print_link(o, r, v, v->show[i]);
     }
     out_arr_end(o);
+    out_table_end(o);
     return NK_OK;
 }
 
@@ -520,43 +503,32 @@ static bool neigh_wanted(const struct req *r, const struct view *v, const struct
 static void add_state(const char *name, void *arg)
 {
     struct names *n = arg;
-    if (n->o->json)
-        out_str(n->o, OUT_C_NONE, NULL, NULL, name);
+    out_str(n->o, OUT_C_NONE, NULL, NULL, name);
     size_t l = strlen(n->buf);
     snprintf(n->buf + l, sizeof(n->buf) - l, "%s%s", l ? " " : "", name);
 }
 
 static int show_neighs(struct out *o, const struct req *r, struct view *v)
 {
-    size_t wd = 7, wm = 17, wi = 9; /* widths of "ADDRESS", a MAC, "INTERFACE" */
     char b[INET6_ADDRSTRLEN], mac[3 * NK_HWADDR_MAX + 1], idx[16];
     if (r->nnames == 0)
         v->nshow = 0; /* no interface filter */
-    for (size_t i = 0; i < v->t.nneighs; i++) {
-        const struct nk_neigh *n = &v->t.neighs[i];
-        if (!neigh_wanted(r, v, n))
-            continue;
-        size_t l = strlen(nk_ip_str(n->family, n->dst, b, sizeof(b)));
-        wd = l > wd ? l : wd;
-        if (n->lladdr_len && n->lladdr_len * 3u - 1 > wm)
-            wm = n->lladdr_len * 3u - 1;
-        const struct nk_link *lk = nk_table_link(&v->t, n->ifindex);
-        if (lk && strlen(lk->ifname) > wi)
-            wi = strlen(lk->ifname);
-        oui_slot(v, n->lladdr, n->lladdr_len, true);
-    }
+    for (size_t i = 0; i < v->t.nneighs; i++)
+        if (neigh_wanted(r, v, &v->t.neighs[i]))
+            oui_slot(v, v->t.neighs[i].lladdr, v->t.neighs[i].lladdr_len, true);
     bool vendors = oui_lookup(NULL, v->ouis, v->nouis) > 0;
-    out_ctext(o, OUT_C_DIM, "%-*s  %-*s  %-*s  %s%s\n", (int)wd, "ADDRESS", (int)wm, "MAC", (int)wi,
-              "INTERFACE", vendors ? "STATE       " : "STATE", vendors ? "VENDOR" : "");
+    out_table_begin(o);
+    out_titles(o, &neigh_cols, vendors ? 5 : 4, OUT_C_DIM);
     out_arr_begin(o, NULL);
     for (size_t i = 0; i < v->t.nneighs; i++) {
         const struct nk_neigh *n = &v->t.neighs[i];
         if (!neigh_wanted(r, v, n))
             continue;
         out_obj_begin(o, NULL);
+        out_row(o, &neigh_cols);
         nk_ip_str(n->family, n->dst, b, sizeof(b));
         out_str(o, n->family == AF_INET ? OUT_C_INET : OUT_C_INET6, "dst", "%s", b);
-        pad(o, strlen(b), wd + 2);
+        out_cell(o);
         const struct nk_link *lk = nk_table_link(&v->t, n->ifindex);
         snprintf(idx, sizeof(idx), "if%d", n->ifindex);
         const char *dev = lk ? lk->ifname : idx;
@@ -564,12 +536,12 @@ static int show_neighs(struct out *o, const struct req *r, struct view *v)
         if (n->lladdr_len) {
             nk_hwaddr_str(n->lladdr, n->lladdr_len, lk ? lk->type : 1, mac, sizeof(mac));
             out_str(o, OUT_C_MAC, "lladdr", "%s", mac);
-            pad(o, strlen(mac), wm + 2);
         } else {
-            out_ctext(o, OUT_C_DIM, "%-*s", (int)wm + 2, "-");
+            out_ctext(o, OUT_C_DIM, "-");
         }
+        out_cell(o);
         out_ctext(o, OUT_C_NAME, "%s", dev);
-        pad(o, strlen(dev), wi + 2);
+        out_cell(o);
         if (n->flags & NTF_ROUTER)
             out_null(o, "router");
         if (n->flags & NTF_PROXY)
@@ -585,16 +557,16 @@ static int show_neighs(struct out *o, const struct req *r, struct view *v)
                             : (n->state & (NUD_FAILED | NUD_INCOMPLETE)) ? OUT_C_BAD
                                                                          : OUT_C_NONE;
         out_ctext(o, sc, "%s", st.buf);
-        if (vendor || (n->flags & NTF_ROUTER))
-            pad(o, strlen(st.buf), 12);
+        out_cell(o);
         if (n->flags & NTF_ROUTER)
             out_text(o, "router ");
         if (vendor)
             out_str(o, OUT_C_DIM, "vendor", "%s", vendor);
-        out_text(o, "\n");
+        out_row_end(o);
         out_obj_end(o);
     }
     out_arr_end(o);
+    out_table_end(o);
     return NK_OK;
 }
 
@@ -707,28 +679,20 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     struct req r = {.family = AF_UNSPEC};
     struct nk_opt_parser p;
     int id;
-    bool v4 = false, v6 = false;
     nk_opt_init(&p, &nk_cmd_ifaces, ctx, argc, argv);
     while ((id = nk_opt_next(&p)) > 0)
         switch (id) {
         case OPT_BRIEF: r.brief = true; break;
         case OPT_STATS: r.stats = true; break;
-        case OPT_IPV4: v4 = true; break;
-        case OPT_IPV6: v6 = true; break;
         case OPT_NEIGH: r.neigh = true; break;
         case OPT_HOST: r.host = true; break;
         }
     if (id < 0)
         return p.status;
-    /* -4 -6 together ask for both, as no filter does. */
-    r.family = v4 == v6 ? AF_UNSPEC : v4 ? AF_INET : AF_INET6;
+    r.family = nk_opt_family(&p, OPT_IPV4, OPT_IPV6);
+    r.vendors = !r.brief || ctx->json;
     r.nnames = p.argc;
     r.names = p.argv;
-    if (r.neigh && r.host)
-        return nk_usage(CMD, "-n and -H show different tables: use one");
-    if ((r.neigh || r.host) && (r.brief || r.stats))
-        return nk_usage(CMD, "%s: applies to the interface list, not with %s",
-                        r.brief ? "-b" : "-s", r.neigh ? "-n" : "-H");
     if (r.host && r.nnames)
         return nk_usage(CMD, "'%s': -H takes no interface names", r.names[0]);
 
@@ -736,32 +700,32 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     int status = gather(&r, &v);
     if (status == NK_OK)
         status = select_links(CMD, &r, &v);
-    struct out o;
-    out_init(&o, stdout, ctx->json, ctx->color);
+    struct out *o = out_new(stdout, ctx->json, ctx->color);
     /* Nothing to show when every name given was unknown (each was reported). */
     if (v.show && !(status != NK_OK && v.nshow == 0 && r.nnames > 0)) {
-        int st = r.host    ? show_host(&o, &r, &v)
-                 : r.neigh ? show_neighs(&o, &r, &v)
-                           : show_links(&o, &r, &v);
+        int st = r.host    ? show_host(o, &r, &v)
+                 : r.neigh ? show_neighs(o, &r, &v)
+                           : show_links(o, &r, &v);
         if (st != NK_OK)
             status = st;
     }
     free(v.show);
     free(v.ouis);
     nk_table_free(&v.t);
-    if (out_flush(&o) < 0 && status == NK_OK)
+    if (out_close(o) < 0 && status == NK_OK)
         status = NK_FAIL; /* main reports the write error */
     return status;
 }
 
 const struct nk_command nk_cmd_ifaces = {
-    "ifaces",
-    run,
-    opts,
-    "[IFNAME...]",
-    NK_COMP_IFACE,
-    "interfaces, addresses, MACs (with vendors), neighbours, gateways, DNS",
-    "Without options: every interface, up or down, with its index, state, flags, MTU, MAC\n"
-    "(and vendor), and each address with its prefix length, broadcast and scope.\n"
-    "IFNAMEs limit the list (or, with -n, the neighbours) to those interfaces.",
+    .name = "ifaces",
+    .run = run,
+    .opts = opts,
+    .args = "[IFNAME...]",
+    .args_comp = NK_COMP_IFACE,
+    .summary = "interfaces, addresses, MACs (with vendors), neighbours, gateways, DNS",
+    .details =
+        "Without options: every interface, up or down, with its index, state, flags, MTU, MAC\n"
+        "(and vendor), and each address with its prefix length, broadcast and scope.\n"
+        "IFNAMEs limit the list (or, with -n, the neighbours) to those interfaces.",
 };

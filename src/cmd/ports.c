@@ -44,21 +44,20 @@ enum {
 };
 
 static const struct nk_opt opts[] = {
-    {OPT_ALL, 'a', "all", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
-     "all sockets, established connections too"},
-    {OPT_TCP, 't', "tcp", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE, "only TCP"},
-    {OPT_UDP, 'u', "udp", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE, "only UDP"},
-    {OPT_PROCS, 'p', "processes", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
-     "owning process (pid, name) of each socket"},
-    {OPT_SCAN, 0, "scan", NK_ARG_STR, "HOST", 0, 0, NULL, NULL, NK_COMP_HOST,
-     "TCP connect scan of HOST"},
-    {OPT_PORTS, 0, "ports", NK_ARG_STR, "SPEC", 0, 0, NULL, NULL, NK_COMP_NONE,
-     "ports to scan, e.g. 22,80,8000-8100 (default 1-1024)"},
-    {OPT_TIMEOUT, 0, "timeout", NK_ARG_INT, "MS", 1, 600000, "timeout", NULL, NK_COMP_NONE,
-     "per-port connect timeout in ms, default 1000"},
-    {OPT_CONC, 'c', "concurrency", NK_ARG_INT, "N", 1, 1000000, "concurrency", NULL, NK_COMP_NONE,
-     "connects in flight, default 1024"},
-    {0},
+    NK_OPT_FLAG(OPT_ALL, 'a', "all", "all sockets, established connections too"),
+    NK_OPT_FLAG(OPT_TCP, 't', "tcp", "only TCP"),
+    NK_OPT_FLAG(OPT_UDP, 'u', "udp", "only UDP"),
+    NK_OPT_FLAG(OPT_PROCS, 'p', "processes", "owning process (pid, name) of each socket"),
+    NK_OPT_STR(OPT_SCAN, 0, "scan", "HOST", "TCP connect scan of HOST", .comp = NK_COMP_HOST,
+               .excludes = {OPT_UDP, OPT_ALL, OPT_PROCS},
+               .why = "--scan is a TCP connect scan, not a list of sockets"),
+    NK_OPT_STR(OPT_PORTS, 0, "ports", "SPEC",
+               "ports to scan, e.g. 22,80,8000-8100 (default 1-1024)", .requires = OPT_SCAN),
+    NK_OPT_INT(OPT_TIMEOUT, 0, "timeout", "MS", 1, 600000,
+               "per-port connect timeout in ms, default 1000", .requires = OPT_SCAN),
+    NK_OPT_INT(OPT_CONC, 'c', "concurrency", "N", 1, 1000000, "connects in flight, default 1024",
+               .requires = OPT_SCAN),
+    NK_OPT_END,
 };
 
 #define DEFAULT_TIMEOUT_MS  1000
@@ -173,44 +172,52 @@ static void aliases_text(const struct service *s, char *buf, size_t len)
         snprintf(buf, len, "-");
 }
 
+static const struct out_cols lookup_cols = {
+    .n = 6,
+    .col = {{.title = "PORT", .min = 6},
+            {.title = "PROTO"},
+            {.title = "SERVICE"},
+            {.title = "ALIASES"},
+            {.title = "CLASS", .min = 10},
+            {.title = "EPHEMERAL"}},
+};
+
 static void show_lookup(struct out *o, const struct lookup_set *set, int elo, int ehi)
 {
-    int wsvc = 7, wal = 7;
     char al[SERVICES_MAX_ALIASES * 33];
-    for (size_t i = 0; i < set->n; i++) {
-        const struct lookup_ent *e = &set->v[i];
-        int n = e->known ? (int)strlen(e->s.name) : 1;
-        wsvc = n > wsvc ? n : wsvc;
-        aliases_text(&e->s, al, sizeof(al));
-        n = e->known ? (int)strlen(al) : 1;
-        wal = n > wal ? n : wal;
-    }
+    out_table_begin(o);
     out_arr_begin(o, NULL);
     if (set->n)
-        out_text(o, "%-6s %-5s %-*s %-*s %-10s %s\n", "PORT", "PROTO", wsvc, "SERVICE", wal,
-                 "ALIASES", "CLASS", "EPHEMERAL");
+        out_titles(o, &lookup_cols, lookup_cols.n, OUT_C_NONE);
     for (size_t i = 0; i < set->n; i++) {
         const struct lookup_ent *e = &set->v[i];
         out_obj_begin(o, NULL);
-        out_u64(o, "port", "%-6" PRIu64 " ", (uint64_t)e->port);
-        out_str(o, OUT_C_NONE, "proto", "%-5s ", e->proto);
+        out_row(o, &lookup_cols);
+        out_u64(o, "port", "%" PRIu64, (uint64_t)e->port);
+        out_cell(o);
+        out_str(o, OUT_C_NONE, "proto", "%s", e->proto);
+        out_cell(o);
         out_str(o, OUT_C_NONE, "service", NULL, e->known ? e->s.name : NULL);
-        out_ctext(o, e->known ? OUT_C_NAME : OUT_C_DIM, "%-*s", wsvc, e->known ? e->s.name : "-");
+        out_ctext(o, e->known ? OUT_C_NAME : OUT_C_DIM, "%s", e->known ? e->s.name : "-");
+        out_cell(o);
         out_arr_begin(o, "aliases");
         for (int k = 0; e->known && k < e->s.naliases; k++)
             out_str(o, OUT_C_NONE, NULL, NULL, e->s.aliases[k]);
         out_arr_end(o);
         aliases_text(&e->s, al, sizeof(al));
-        out_text(o, " %-*s ", wal, e->known ? al : "-");
-        out_str(o, OUT_C_NONE, "class", "%-10s ", services_class(e->port));
+        out_text(o, "%s", e->known ? al : "-");
+        out_cell(o);
+        out_str(o, OUT_C_NONE, "class", "%s", services_class(e->port));
+        out_cell(o);
         if (elo < 0)
             out_null(o, "ephemeral");
         else
             out_bool(o, "ephemeral", "%s", e->port >= elo && e->port <= ehi);
-        out_text(o, "\n");
+        out_row_end(o);
         out_obj_end(o);
     }
     out_arr_end(o);
+    out_table_end(o);
 }
 
 static int do_lookup(const struct ports_req *rq, struct nk_ctx *ctx)
@@ -236,13 +243,12 @@ static int do_lookup(const struct ports_req *rq, struct nk_ctx *ctx)
             services_table_free(&set.tab);
             return NK_FAIL;
         }
-    struct out o;
-    out_init(&o, stdout, ctx->json, ctx->color);
-    show_lookup(&o, &set, elo, ehi);
+    struct out *o = out_new(stdout, ctx->json, ctx->color);
+    show_lookup(o, &set, elo, ehi);
     int status = set.failed ? NK_FAIL : NK_OK;
     free(set.v);
     services_table_free(&set.tab);
-    return out_flush(&o) < 0 ? NK_FAIL : status;
+    return out_close(o) < 0 ? NK_FAIL : status;
 }
 
 /* ---- the host's sockets ---- */
@@ -272,7 +278,7 @@ static void endpoint_text(int family, const char *addr, int port, char *buf, siz
         snprintf(buf, len, "%s:%s", addr, p);
 }
 
-/* What show_sockets prints for one socket, formatted once for widths and output. */
+/* What show_sockets prints for one socket. */
 struct sock_row {
     char laddr[NET_ADDRSTRLEN]; /* local address */
     char paddr[NET_ADDRSTRLEN]; /* peer address */
@@ -322,8 +328,19 @@ static void endpoint_json(struct out *o, const char *key, const char *addr, int 
     out_obj_end(o);
 }
 
-/* Print the sockets, aligned. -1 when out of memory. */
-static int show_sockets(struct out *o, const struct sockvec *v, bool procs)
+static const struct out_cols sock_cols = {
+    .n = 7,
+    .col = {{.title = "PROTO"},
+            {.title = "STATE", .min = 6},
+            {.title = "LOCAL"},
+            {.title = "PEER"},
+            {.title = "SERVICE"},
+            {.title = "EXPOSED"},
+            {.title = "PROCESS"}},
+};
+
+/* Print the sockets, aligned. */
+static void show_sockets(struct out *o, const struct sockvec *v, bool procs)
 {
     struct services_table svc;
     services_table_load(&svc); /* without it sockets are still listed, unnamed */
@@ -331,68 +348,50 @@ static int show_sockets(struct out *o, const struct sockvec *v, bool procs)
     char err[NK_ERRLEN];
     if (services_ephemeral_range(SERVICES_RANGE_FILE, &elo, &ehi, err) < 0)
         elo = ehi = -1; /* then the lower port of a connection names its service */
-    struct sock_row *rows = calloc(v->n ? v->n : 1, sizeof(*rows));
-    if (!rows) {
-        services_table_free(&svc);
-        return -1;
-    }
-    int wl = 5, wp = 4, ws = 7, wst = 6;
-    for (size_t i = 0; i < v->n; i++) {
-        struct sock_row *r = &rows[i];
-        sock_row(&v->v[i], &svc, elo, ehi, r);
-        int n = (int)strlen(r->local);
-        wl = n > wl ? n : wl;
-        n = (int)strlen(r->peer);
-        wp = n > wp ? n : wp;
-        n = r->service ? (int)strlen(r->service) : 1;
-        ws = n > ws ? n : ws;
-        n = (int)strlen(sockdiag_state_name(&v->v[i]));
-        wst = n > wst ? n : wst;
-    }
+    out_table_begin(o);
     out_arr_begin(o, NULL);
-    out_text(o, "%-5s %-*s %-*s %-*s %-*s %s\n", "PROTO", wst, "STATE", wl, "LOCAL", wp, "PEER", ws,
-             "SERVICE", procs ? "EXPOSED PROCESS" : "EXPOSED");
+    out_titles(o, &sock_cols, procs ? 7 : 6, OUT_C_NONE);
     for (size_t i = 0; i < v->n; i++) {
         const struct sockent *e = &v->v[i];
-        const struct sock_row *r = &rows[i];
+        struct sock_row r;
+        sock_row(e, &svc, elo, ehi, &r);
         out_obj_begin(o, NULL);
-        out_str(o, OUT_C_NONE, "proto", "%-5s ", e->ipproto == IPPROTO_TCP ? "tcp" : "udp");
-        out_str(o, OUT_C_NONE, "state", NULL, sockdiag_state_name(e));
-        out_ctext(o, sockdiag_listening(e) ? OUT_C_GOOD : OUT_C_NONE, "%-*s ", wst,
-                  sockdiag_state_name(e));
-        endpoint_json(o, "local", r->laddr, e->lport);
-        endpoint_json(o, "peer", r->paddr, e->pport);
+        out_row(o, &sock_cols);
+        out_str(o, OUT_C_NONE, "proto", "%s", e->ipproto == IPPROTO_TCP ? "tcp" : "udp");
+        out_cell(o);
+        out_str(o, sockdiag_listening(e) ? OUT_C_GOOD : OUT_C_NONE, "state", "%s",
+                sockdiag_state_name(e));
+        out_cell(o);
+        endpoint_json(o, "local", r.laddr, e->lport);
+        endpoint_json(o, "peer", r.paddr, e->pport);
         enum out_color ac = e->family == AF_INET ? OUT_C_INET : OUT_C_INET6;
-        out_ctext(o, ac, "%-*s ", wl, r->local);
-        out_ctext(o, ac, "%-*s ", wp, r->peer);
-        out_str(o, OUT_C_NONE, "service", NULL, r->service);
-        bool more = procs || r->exposed; /* pad only when a column follows: no trailing blanks */
-        out_ctext(o, r->service ? OUT_C_NAME : OUT_C_DIM, "%-*s", more ? ws : 0,
-                  r->service ? r->service : "-");
-        out_text(o, "%s", more ? " " : "");
-        out_bool(o, "exposed", NULL, r->exposed);
-        /* No trailing blanks: the column is padded only when PROCESS follows. */
-        out_ctext(o, r->exposed ? OUT_C_WARN : OUT_C_NONE, "%-*s", procs ? 7 : 0,
-                  r->exposed ? "exposed" : "");
-        if (procs) {
-            if (e->pid) {
-                out_i64(o, "pid", " %" PRId64, e->pid);
-                out_str(o, OUT_C_NONE, "process", "/%s", e->comm);
-            } else {
-                out_null(o, "pid");
-                out_null(o, "process");
-                out_text(o, " -");
-            }
+        out_ctext(o, ac, "%s", r.local);
+        out_cell(o);
+        out_ctext(o, ac, "%s", r.peer);
+        out_cell(o);
+        out_str(o, OUT_C_NONE, "service", NULL, r.service);
+        out_ctext(o, r.service ? OUT_C_NAME : OUT_C_DIM, "%s", r.service ? r.service : "-");
+        out_cell(o);
+        out_bool(o, "exposed", NULL, r.exposed);
+        if (r.exposed)
+            out_ctext(o, OUT_C_WARN, "exposed");
+        out_cell(o);
+        if (procs && e->pid) {
+            out_i64(o, "pid", "%" PRId64, e->pid);
+            out_str(o, OUT_C_NONE, "process", "/%s", e->comm);
+        } else if (procs) {
+            out_null(o, "pid");
+            out_null(o, "process");
+            out_text(o, "-");
         }
         out_u64(o, "uid", NULL, e->uid);
         out_u64(o, "inode", NULL, e->inode);
-        out_text(o, "\n");
+        out_row_end(o);
         out_obj_end(o);
     }
     out_arr_end(o);
-    free(rows);
+    out_table_end(o);
     services_table_free(&svc);
-    return 0;
 }
 
 static int do_sockets(const struct ports_req *rq, struct nk_ctx *ctx)
@@ -443,15 +442,10 @@ static int do_sockets(const struct ports_req *rq, struct nk_ctx *ctx)
                    unknown, st.hidden);
     }
     sockdiag_sort(&v);
-    struct out o;
-    out_init(&o, stdout, ctx->json, ctx->color);
-    int rc = show_sockets(&o, &v, rq->procs);
+    struct out *o = out_new(stdout, ctx->json, ctx->color);
+    show_sockets(o, &v, rq->procs);
     sockdiag_free(&v);
-    if (rc < 0) {
-        nk_err(CMD, "out of memory");
-        return NK_FAIL;
-    }
-    return out_flush(&o) < 0 ? NK_FAIL : NK_OK;
+    return out_close(o) < 0 ? NK_FAIL : NK_OK;
 }
 
 /* ---- scans ---- */
@@ -511,18 +505,17 @@ static void show_scan(struct out *o, const char *host, const char *addr, const s
                      s == SCAN_REFUSED ? "closed" : "filtered", scan_state_name(s));
     out_u64(o, "closed", NULL, st->refused);
     out_u64(o, "filtered", NULL, filtered);
-    /* Beyond CLI.md: which ports were filtered and why, and the self-connections discarded. */
+    /* JSON only: which ports were filtered and why, and the self-connections discarded. */
     out_arr_begin(o, "filtered_ports");
-    if (o->json)
-        for (int p = portspec_next(ps, 0); p >= 0; p = portspec_next(ps, p + 1)) {
-            enum scan_state s = (enum scan_state)res->state[p];
-            if (s != SCAN_TIMEOUT && s != SCAN_UNREACH)
-                continue;
-            out_obj_begin(o, NULL);
-            out_u64(o, "port", NULL, (uint64_t)p);
-            out_str(o, OUT_C_NONE, "reason", NULL, scan_state_name(s));
-            out_obj_end(o);
-        }
+    for (int p = portspec_next(ps, 0); p >= 0; p = portspec_next(ps, p + 1)) {
+        enum scan_state s = (enum scan_state)res->state[p];
+        if (s != SCAN_TIMEOUT && s != SCAN_UNREACH)
+            continue;
+        out_obj_begin(o, NULL);
+        out_u64(o, "port", NULL, (uint64_t)p);
+        out_str(o, OUT_C_NONE, "reason", NULL, scan_state_name(s));
+        out_obj_end(o);
+    }
     out_arr_end(o);
     out_u64(o, "self_connections", NULL, st->self);
     out_u64(o, "elapsed_ms", NULL, st->elapsed_ms);
@@ -611,10 +604,9 @@ static int do_scan(const struct ports_req *rq, struct nk_ctx *ctx)
             status = NK_FAIL;
             continue;
         }
-        struct out o;
-        out_init(&o, stdout, ctx->json, ctx->color);
-        show_scan(&o, host, abuf, ps, res);
-        if (out_flush(&o) < 0) {
+        struct out *o = out_new(stdout, ctx->json, ctx->color);
+        show_scan(o, host, abuf, ps, res);
+        if (out_close(o) < 0) {
             status = NK_FAIL;
             break;
         }
@@ -653,22 +645,13 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     rq.args = p.argv;
     if (!rq.tcp && !rq.udp)
         rq.tcp = rq.udp = true;
-    if (rq.scan) {
+    if (rq.scan) { /* the option table rules out -u, -a and -p with it */
         if (rq.nargs)
             return nk_usage(CMD, "'%s': --scan takes its ports from --ports", rq.args[0]);
-        if (rq.udp && !rq.tcp)
-            return nk_usage(CMD, "--udp: --scan is a TCP connect scan");
-        if (rq.all || rq.procs)
-            return nk_usage(CMD, "%s: not used by --scan", rq.all ? "--all" : "--processes");
         if (!*rq.scan)
             return nk_usage(CMD, "'': empty host");
         return do_scan(&rq, ctx);
     }
-    if (rq.ports || rq.timeout_ms || rq.concurrency)
-        return nk_usage(CMD, "%s: only used with --scan",
-                        rq.ports        ? "--ports"
-                        : rq.timeout_ms ? "--timeout"
-                                        : "--concurrency");
     if (rq.nargs) {
         if (rq.all || rq.procs)
             return nk_usage(CMD, "%s: not used by service lookups",
@@ -679,14 +662,15 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
 }
 
 const struct nk_command nk_cmd_ports = {
-    "ports",
-    run,
-    opts,
-    "[PORT|SERVICE|LOW-HIGH...]",
-    NK_COMP_SERVICE,
-    "services, listening sockets and their processes, TCP connect scans",
-    "Without arguments: the listening sockets (TCP LISTEN, bound UDP), with -a every socket.\n"
-    "With arguments: look up ports, services and ranges in /etc/services.\n"
-    "With --scan HOST: a TCP connect scan; each port is open, refused (closed), or timeout or\n"
-    "unreachable (filtered).",
+    .name = "ports",
+    .run = run,
+    .opts = opts,
+    .args = "[PORT|SERVICE|LOW-HIGH...]",
+    .args_comp = NK_COMP_SERVICE,
+    .summary = "services, listening sockets and their processes, TCP connect scans",
+    .details =
+        "Without arguments: the listening sockets (TCP LISTEN, bound UDP), with -a every socket.\n"
+        "With arguments: look up ports, services and ranges in /etc/services.\n"
+        "With --scan HOST: a TCP connect scan; each port is open, refused (closed), or timeout or\n"
+        "unreachable (filtered).",
 };

@@ -51,28 +51,27 @@ enum {
 };
 
 static const struct nk_opt opts[] = {
-    {OPT_TYPE, 't', "type", NK_ARG_STR, "TYPE", 0, 0, NULL, dns_type_names, NK_COMP_CHOICES,
-     "record type to ask DNS for (A MX TXT SRV CAA ... or TYPEnnn); repeatable"},
-    {OPT_V4, '4', "ipv4", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE, "only IPv4 addresses"},
-    {OPT_V6, '6', "ipv6", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE, "only IPv6 addresses"},
-    {OPT_SERVER, 's', "server", NK_ARG_STR, "ADDR[:PORT]", 0, 0, NULL, NULL, NK_COMP_NONE,
-     "DNS server(s) to ask; repeatable or comma separated; [v6]:port"},
-    {OPT_TCP, 0, "tcp", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE, "query over TCP"},
-    {OPT_TIMEOUT, 0, "timeout", NK_ARG_INT, "MS", 1, 600000, "timeout", NULL, NK_COMP_NONE,
-     "per-try timeout in milliseconds, default 2000"},
-    {OPT_TRIES, 0, "tries", NK_ARG_INT, "N", 1, 10, "tries", NULL, NK_COMP_NONE,
-     "tries per server, default 2"},
-    {OPT_NO_HOSTS, 0, "no-hosts", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
-     "skip the hosts file"},
-    {OPT_NO_SEARCH, 0, "no-search", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
-     "no search-domain expansion"},
-    {OPT_FILE, 'f', "file", NK_ARG_STR, "FILE", 0, 0, NULL, NULL, NK_COMP_FILE,
-     "names to resolve, one per line ('-' = stdin), resolved concurrently"},
-    {OPT_CONC, 'c', "concurrency", NK_ARG_INT, "N", 1, 100000, "concurrency", NULL, NK_COMP_NONE,
-     "most queries in flight, default 500 (adapts to loss)"},
-    {OPT_VERBOSE, 'v', "verbose", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE,
-     "show the server that answered, query time, rcode and flags"},
-    {0},
+    NK_OPT_STR(OPT_TYPE, 't', "type", "TYPE",
+               "record type to ask DNS for (A MX TXT SRV CAA ... or TYPEnnn); repeatable",
+               .choices = dns_type_names, .comp = NK_COMP_CHOICES),
+    NK_OPT_FLAG(OPT_V4, '4', "ipv4", "only IPv4 addresses"),
+    NK_OPT_FLAG(OPT_V6, '6', "ipv6", "only IPv6 addresses"),
+    NK_OPT_STR(OPT_SERVER, 's', "server", "ADDR[:PORT]",
+               "DNS server(s) to ask; repeatable or comma separated; [v6]:port"),
+    NK_OPT_FLAG(OPT_TCP, 0, "tcp", "query over TCP"),
+    NK_OPT_INT(OPT_TIMEOUT, 0, "timeout", "MS", 1, 600000,
+               "per-try timeout in milliseconds, default 2000"),
+    NK_OPT_INT(OPT_TRIES, 0, "tries", "N", 1, 10, "tries per server, default 2"),
+    NK_OPT_FLAG(OPT_NO_HOSTS, 0, "no-hosts", "skip the hosts file"),
+    NK_OPT_FLAG(OPT_NO_SEARCH, 0, "no-search", "no search-domain expansion"),
+    NK_OPT_STR(OPT_FILE, 'f', "file", "FILE",
+               "names to resolve, one per line ('-' = stdin), resolved concurrently",
+               .comp = NK_COMP_FILE),
+    NK_OPT_INT(OPT_CONC, 'c', "concurrency", "N", 1, 100000,
+               "most queries in flight, default 500 (adapts to loss)"),
+    NK_OPT_FLAG(OPT_VERBOSE, 'v', "verbose",
+                "show the server that answered, query time, rcode and flags"),
+    NK_OPT_END,
 };
 
 extern const struct nk_command nk_cmd_resolve;
@@ -114,51 +113,6 @@ static void report_failure(struct printer *p, const struct dnsb_item *it)
         nk_err(CMD, "%s: %s", it->query, dns_status_text(&it->res, it->type, tb));
 }
 
-/* Append s (length n) to buf at *len if it fits in cap; false if not. */
-static bool put(char *buf, size_t cap, size_t *len, const char *s, size_t n)
-{
-    if (n > cap - *len)
-        return false;
-    memcpy(buf + *len, s, n);
-    *len += n;
-    return true;
-}
-
-/* Plain text (no colour, no JSON, no -v): the records as one string and one out_text call.
- * The same lines the out_str calls below print, without a printf per field: in a batch this
- * was a quarter of netkit's own time. False (nothing printed) if they do not fit buf. */
-static bool emit_plain(struct out *o, const struct dns_result *r)
-{
-    char buf[4096], ttl[24], tb[DNS_TYPE_BUF];
-    size_t n = 0;
-    for (size_t i = 0; i < r->nans; i++) {
-        const struct dns_answer *a = &r->ans[i];
-        const char *at = dns_type_name(a->type, tb), *third = "hosts";
-        if (!a->hosts) {
-            char *q = ttl + sizeof(ttl);
-            uint32_t v = a->ttl;
-            *--q = '\0';
-            do
-                *--q = (char)('0' + v % 10);
-            while (v /= 10);
-            third = q;
-        }
-        if (!put(buf, sizeof(buf) - 1, &n, a->name, strlen(a->name)) ||
-            !put(buf, sizeof(buf) - 1, &n, "  ", 2) ||
-            !put(buf, sizeof(buf) - 1, &n, at, strlen(at)) ||
-            !put(buf, sizeof(buf) - 1, &n, "  ", 2) ||
-            !put(buf, sizeof(buf) - 1, &n, third, strlen(third)) ||
-            !put(buf, sizeof(buf) - 1, &n, "  ", 2) ||
-            !put(buf, sizeof(buf) - 1, &n, a->data, strlen(a->data)) ||
-            !put(buf, sizeof(buf) - 1, &n, "\n", 1))
-            return false;
-    }
-    buf[n] = '\0';
-    if (n)
-        out_text(o, "%s", buf);
-    return true;
-}
-
 static void emit(void *arg, const struct dnsb_item *it)
 {
     struct printer *p = arg;
@@ -167,11 +121,6 @@ static void emit(void *arg, const struct dnsb_item *it)
     char tb[DNS_TYPE_BUF], rb[16], fb[40];
     const char *tname = it->type ? dns_type_name(it->type, tb) : "ADDR";
 
-    if (!o->json && !o->color && !p->rq->verbose && emit_plain(o, r)) {
-        if (r->status != DNS_S_NOERROR)
-            report_failure(p, it);
-        return;
-    }
     out_obj_begin(o, NULL);
     out_str(o, OUT_C_NONE, "query", NULL, it->query);
     out_str(o, OUT_C_NONE, "type", NULL, tname);
@@ -260,8 +209,6 @@ static int parse(int argc, char **argv, struct nk_ctx *ctx, struct req *rq, stru
                 return -1;
             }
             break;
-        case OPT_V4: rq->family = rq->family == AF_INET6 ? AF_UNSPEC : AF_INET; break;
-        case OPT_V6: rq->family = rq->family == AF_INET ? AF_UNSPEC : AF_INET6; break;
         case OPT_SERVER:
             if (dns_servers_parse(p->arg, rq->servers, DNS_MAX_SERVERS, &rq->nservers, err) < 0) {
                 *status = nk_usage(CMD, "%s", err);
@@ -282,6 +229,7 @@ static int parse(int argc, char **argv, struct nk_ctx *ctx, struct req *rq, stru
         *status = p->status;
         return -1;
     }
+    rq->family = nk_opt_family(p, OPT_V4, OPT_V6);
     if (rq->file && p->argc > 0) {
         *status = nk_usage(CMD, "%s: names and --file together", p->argv[0]);
         return -1;
@@ -354,9 +302,8 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
             close(fd);
         return NK_FAIL;
     }
-    struct out o;
-    out_init(&o, stdout, ctx->json, ctx->color);
-    struct printer pr = {&o, &rq, rq.file && isatty(STDERR_FILENO)};
+    struct out *o = out_new(stdout, ctx->json, ctx->color);
+    struct printer pr = {o, &rq, rq.file && isatty(STDERR_FILENO)};
     int nsrv = rq.nservers > 0 ? rq.nservers : 1;
     struct dnsb_cfg cfg = {
         .dns = d,
@@ -392,7 +339,7 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
                (unsigned long long)st.done, s, s > 0 ? (double)st.done / s : 0.0,
                (unsigned long long)st.failed, (unsigned long long)st.resent, st.window);
     }
-    if (out_flush(&o) < 0)
+    if (out_close(o) < 0)
         return NK_FAIL;
     if (st.bad)
         return NK_USAGE;
@@ -400,13 +347,14 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
 }
 
 const struct nk_command nk_cmd_resolve = {
-    "resolve",
-    run,
-    opts,
-    "NAME|ADDRESS...",
-    NK_COMP_HOST,
-    "DNS lookups: addresses, reverse names and any record type, one name or thousands",
-    "Without -t, a NAME gives its addresses (hosts file first, then A and AAAA from DNS with\n"
-    "the search list) and an ADDRESS its PTR. Output: NAME  TYPE  TTL  DATA, with DATA as\n"
-    "dig +short prints it. Exit 1 if any query ended without an answer (NXDOMAIN, NODATA,\n"
-    "SERVFAIL, REFUSED, TIMEOUT)."};
+    .name = "resolve",
+    .run = run,
+    .opts = opts,
+    .args = "NAME|ADDRESS...",
+    .args_comp = NK_COMP_HOST,
+    .summary = "DNS lookups: addresses, reverse names and any record type, one name or thousands",
+    .details =
+        "Without -t, a NAME gives its addresses (hosts file first, then A and AAAA from DNS with\n"
+        "the search list) and an ADDRESS its PTR. Output: NAME  TYPE  TTL  DATA, with DATA as\n"
+        "dig +short prints it. Exit 1 if any query ended without an answer (NXDOMAIN, NODATA,\n"
+        "SERVFAIL, REFUSED, TIMEOUT)."};

@@ -22,7 +22,7 @@
 #include "lib/net.h"
 #include "lib/nk.h"
 
-/* How a lookup ended (CLI.md's `status`). */
+/* How a lookup ended (the JSON `status` field of netkit-resolve(1)). */
 enum dns_status {
     DNS_S_NOERROR,  /* answers came back */
     DNS_S_NXDOMAIN, /* no such name */

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Exit statuses, as CLI.md defines them. */
+/* Exit statuses, as every man page's EXIT STATUS section defines them. */
 enum nk_status {
     NK_OK = 0,    /* the work ran and succeeded */
     NK_FAIL = 1,  /* the work ran and failed (not found, refused, timed out, ...) */

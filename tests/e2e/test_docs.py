@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Documentation stays true: man pages lint clean, every option of every command's table is
-in its page and every option in a page exists, the README's test command is CI's."""
+in its page and every option in a page exists, the rules between options are stated, the
+README's test command is CI's."""
 import glob
 import os
 import re
@@ -54,6 +55,53 @@ def test_page_options_exist():
         page = os.path.join(MAN, f"netkit-{c}.1")
         extra = page_options(page, True) - table_options(c)
         assert not extra, f"netkit-{c}.1 documents options netkit {c} lacks: {sorted(extra)}"
+
+
+def help_rules(cmd):
+    """The rules `netkit CMD --help` shows under each option: (option, kind, [others]), kind
+    "requires" or "not with", and the option's letter for each long name."""
+    rules, letters, cur = [], {}, None
+    for line in run(cmd, "--help").stdout.splitlines():
+        m = re.match(r"  (?:-(\w), )?\s*--([a-z0-9-]+)", line)
+        if m:
+            cur = m.group(2)
+            letters[cur] = m.group(1)
+            continue
+        m = re.match(r" {28}(requires|not with) (.*)", line)
+        if m and cur:
+            rules.append((cur, m.group(1), [w.strip()[2:] for w in m.group(2).split(",")]))
+    return rules, letters
+
+
+def page_entries(page):
+    """Each option's entry in the OPTIONS section of a page: long name -> its text."""
+    text = open(page).read()
+    m = re.search(r"^\.Sh OPTIONS\n(.*?)(?=^\.Sh )", text, re.M | re.S)
+    entries = {}
+    for item in re.split(r"^\.It ", m.group(1) if m else "", flags=re.M)[1:]:
+        head = item.split("\n", 1)[0]
+        for name in re.findall(r"Fl -([a-z0-9][a-z0-9-]*)", head):
+            entries[name] = item
+    return entries
+
+
+def names(text, opt, letter):
+    return f"Fl -{opt}" in text or bool(letter and re.search(rf"Fl {letter}\b", text))
+
+
+def test_page_states_the_option_rules():
+    """The rules between options come from the table: the parser's error, the --help line and
+    here, the page: an option that requires another names it in its entry, and of two that
+    exclude each other, at least one entry names the other."""
+    for c in commands():
+        rules, letters = help_rules(c)
+        entries = page_entries(os.path.join(MAN, f"netkit-{c}.1"))
+        for opt, kind, others in rules:
+            for other in others:
+                here = names(entries.get(opt, ""), other, letters.get(other))
+                there = names(entries.get(other, ""), opt, letters.get(opt))
+                assert here or (kind == "not with" and there), \
+                    f"netkit-{c}.1: --{opt} {kind} --{other}, and the page does not say so"
 
 
 def readme_blocks():

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The option layer: numbers, enums, unknown and missing options, --json/--help handling. */
+/* The option layer: numbers, enums, unknown and missing options, --json/--help handling, and the
+ * requires/excludes rules between options. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -15,22 +17,29 @@ enum {
     O_FLAG = 1,
     O_NUM,
     O_ENUM,
-    O_STR
+    O_STR,
+    O_NEED1,
+    O_NEED2,
+    O_LONE,
 };
 static const char *const colours[] = {"red", "green", NULL};
 static const struct nk_opt opts[] = {
-    {O_FLAG, 'f', "flag", NK_ARG_NONE, NULL, 0, 0, NULL, NULL, NK_COMP_NONE, "a flag"},
-    {O_NUM, 'n', "num", NK_ARG_INT, "N", 1, 100, "count", NULL, NK_COMP_NONE, "a number"},
-    {O_ENUM, 0, "paint", NK_ARG_ENUM, "C", 0, 0, "paint", colours, NK_COMP_CHOICES, "a colour"},
-    {O_STR, 's', "str", NK_ARG_STR, "S", 0, 0, NULL, NULL, NK_COMP_NONE, "a string"},
-    {0},
+    NK_OPT_FLAG(O_FLAG, 'f', "flag", "a flag"),
+    NK_OPT_INT(O_NUM, 'n', "num", "N", 1, 100, "a number", .what = "count"),
+    NK_OPT_ENUM(O_ENUM, 0, "paint", "C", colours, "a colour"),
+    NK_OPT_STR(O_STR, 's', "str", "S", "a string"),
+    NK_OPT_FLAG(O_NEED1, 0, "need1", "needs --str", .requires = O_STR),
+    NK_OPT_FLAG(O_NEED2, 'w', "need2", "needs --str too", .requires = O_STR),
+    NK_OPT_FLAG(O_LONE, 'l', "lone", "alone", .excludes = {O_FLAG, O_ENUM}, .why = "lone is alone"),
+    NK_OPT_END,
 };
 static int dummy(int argc, char **argv, struct nk_ctx *ctx)
 {
     (void)argc, (void)argv, (void)ctx;
     return 0;
 }
-static const struct nk_command cmd = {"test", dummy, opts, "[ARG...]", NK_COMP_NONE, "s", NULL};
+static const struct nk_command cmd = {
+    .name = "test", .run = dummy, .opts = opts, .args = "[ARG...]", .summary = "s"};
 
 /* Parse argv (a NULL-terminated list); returns the ids seen, -1 terminated, and the status. */
 static int parse(char **argv, int *ids, struct nk_opt_parser *p, struct nk_ctx *ctx)
@@ -138,6 +147,86 @@ static void reparse(void **state)
     }
 }
 
+/* What parsing argv wrote on stderr (malloc'd), and its final id and status. */
+static char *parse_err(char **argv, int *id, int *status)
+{
+    int ids[16];
+    struct nk_opt_parser p;
+    struct nk_ctx ctx = {0};
+    FILE *tmp = tmpfile();
+    assert_non_null(tmp);
+    fflush(stderr);
+    int saved = dup(STDERR_FILENO);
+    dup2(fileno(tmp), STDERR_FILENO);
+    *id = parse(argv, ids, &p, &ctx);
+    *status = p.status;
+    fflush(stderr);
+    dup2(saved, STDERR_FILENO);
+    close(saved);
+    off_t len = lseek(fileno(tmp), 0, SEEK_END);
+    char *buf = calloc(1, (size_t)len + 1);
+    assert_non_null(buf);
+    assert_int_equal(pread(fileno(tmp), buf, (size_t)len, 0), len);
+    fclose(tmp);
+    return buf;
+}
+
+static void rules_between_options(void **state)
+{
+    static struct {
+        char *argv[8];
+        const char *msg; /* NULL: accepted */
+    } cases[] = {
+        {{"test", "--need1", NULL},
+         "netkit test: '--need1' requires '--str': --need1 and --need2 need --str\n"
+         "Try 'netkit test --help'.\n"},
+        {{"test", "-w", "x", NULL}, "netkit test: '-w' requires '--str'"},
+        {{"test", "--need1", "-s", "x", NULL}, NULL},
+        {{"test", "-s", "x", "-w", "--need1", NULL}, NULL},
+        {{"test", "-f", "-l", NULL},
+         "netkit test: '-f' and '-l' cannot be combined: lone is alone\n"},
+        {{"test", "--lone", "--paint", "red", NULL},
+         "netkit test: '--lone' and '--paint' cannot be combined: lone is alone\n"},
+        {{"test", "--flag", "--lone", NULL}, "'--flag' and '--lone'"},
+        {{"test", "-l", "-s", "x", "-n", "5", NULL}, NULL},
+        /* Once is enough: a repeated option is no conflict with itself. */
+        {{"test", "-l", "-l", NULL}, NULL},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int id, status;
+        char *err = parse_err(cases[i].argv, &id, &status);
+        if (cases[i].msg) {
+            assert_int_equal(id, -1);
+            assert_int_equal(status, NK_USAGE);
+            assert_non_null(strstr(err, cases[i].msg));
+        } else {
+            assert_int_equal(id, 0);
+            assert_string_equal(err, "");
+        }
+        free(err);
+    }
+}
+
+static void choices_and_colours(void **state)
+{
+    static const char *const abc[] = {"a", "b", "c", NULL};
+    (void)state;
+    assert_int_equal(nk_opt_choice(abc, "b"), 1);
+    assert_int_equal(nk_opt_choice(abc, "B"), -1);
+    assert_int_equal(nk_opt_choice(abc, ""), -1);
+    assert_int_equal(nk_opt_choice(abc, NULL), -1);
+    assert_int_equal(nk_color_parse("auto"), NK_COLOR_AUTO);
+    assert_int_equal(nk_color_parse("always"), NK_COLOR_ALWAYS);
+    assert_int_equal(nk_color_parse("never"), NK_COLOR_NEVER);
+    assert_int_equal(nk_color_parse("al"), -1);
+    assert_false(nk_color_resolve(NK_COLOR_NEVER));
+    setenv("NO_COLOR", "1", 1);
+    assert_false(nk_color_resolve(NK_COLOR_ALWAYS));
+    unsetenv("NO_COLOR");
+    assert_true(nk_color_resolve(NK_COLOR_ALWAYS));
+}
+
 static void parse_num_messages(void **state)
 {
     char err[NK_ERRLEN];
@@ -165,6 +254,8 @@ int main(void)
         cmocka_unit_test(help_is_success),
         cmocka_unit_test(reparse),
         cmocka_unit_test(parse_num_messages),
+        cmocka_unit_test(rules_between_options),
+        cmocka_unit_test(choices_and_colours),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

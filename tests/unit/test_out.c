@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The output layer: the same calls give text or JSON; NDJSON for several top-level values. */
+/* The output layer: the same calls give text or JSON; NDJSON for several top-level values;
+ * columns whose widths are computed once. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -19,23 +20,22 @@ static char *emit(bool json, bool color)
     char *buf = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
-    struct out o;
-    out_init(&o, fp, json, color);
-    out_arr_begin(&o, NULL);
-    out_obj_begin(&o, NULL);
-    out_str(&o, OUT_C_NAME, "ifname", "%s:", "eth0");
-    out_u64(&o, "mtu", " mtu %" PRIu64, 1500);
-    out_str(&o, OUT_C_NONE, "quote", NULL, "a\"b\\c\n");
-    out_bool(&o, "up", " up=%s", true);
-    out_dbl(&o, "time_ms", " %.2f ms", 0.41);
-    out_null(&o, "peer");
-    out_arr_begin(&o, "flags");
-    out_str(&o, OUT_C_NONE, NULL, " <%s>", "UP");
-    out_arr_end(&o);
-    out_text(&o, "\n");
-    out_obj_end(&o);
-    out_arr_end(&o);
-    assert_int_equal(out_flush(&o), 0);
+    struct out *o = out_new(fp, json, color);
+    out_arr_begin(o, NULL);
+    out_obj_begin(o, NULL);
+    out_str(o, OUT_C_NAME, "ifname", "%s:", "eth0");
+    out_u64(o, "mtu", " mtu %" PRIu64, 1500);
+    out_str(o, OUT_C_NONE, "quote", NULL, "a\"b\\c\n");
+    out_bool(o, "up", " up=%s", true);
+    out_dbl(o, "time_ms", " %.2f ms", 0.41);
+    out_null(o, "peer");
+    out_arr_begin(o, "flags");
+    out_str(o, OUT_C_NONE, NULL, " <%s>", "UP");
+    out_arr_end(o);
+    out_text(o, "\n");
+    out_obj_end(o);
+    out_arr_end(o);
+    assert_int_equal(out_close(o), 0);
     fclose(fp);
     return buf;
 }
@@ -70,17 +70,16 @@ static void ndjson_and_unclosed(void **state)
     char *buf = NULL;
     size_t len = 0;
     FILE *fp = open_memstream(&buf, &len);
-    struct out o;
+    struct out *o = out_new(fp, true, false);
     (void)state;
-    out_init(&o, fp, true, false);
     for (int i = 0; i < 2; i++) {
-        out_obj_begin(&o, NULL);
-        out_i64(&o, "n", NULL, -i);
-        out_obj_end(&o);
+        out_obj_begin(o, NULL);
+        out_i64(o, "n", NULL, -i);
+        out_obj_end(o);
     }
-    out_obj_begin(&o, NULL); /* left open: out_flush closes it */
-    out_str(&o, OUT_C_NONE, "s", NULL, NULL);
-    assert_int_equal(out_flush(&o), 0);
+    out_obj_begin(o, NULL); /* left open: out_close closes it */
+    out_str(o, OUT_C_NONE, "s", NULL, NULL);
+    assert_int_equal(out_close(o), 0);
     fclose(fp);
     assert_string_equal(buf, "{\"n\":0}\n{\"n\":-1}\n{\"s\":null}\n");
     free(buf);
@@ -90,13 +89,135 @@ static void write_error(void **state)
 {
     (void)state;
     FILE *fp = fopen("/dev/full", "w");
-    struct out o;
     if (!fp)
         skip();
-    out_init(&o, fp, false, false);
-    out_text(&o, "%s\n", "hello");
-    assert_int_equal(out_flush(&o), -1);
+    struct out *o = out_new(fp, false, false);
+    out_text(o, "%s\n", "hello");
+    assert_int_equal(out_close(o), -1);
     fclose(fp);
+}
+
+/* A table of two kinds of rows with text between them, as ifaces prints interfaces. */
+static const struct out_cols head_cols = {
+    .n = 3,
+    .col = {{.right = true, .gap = ": "}, {.gap = "  "}},
+};
+static const struct out_cols item_cols = {
+    .n = 3,
+    .col = {{.title = "NAME", .min = 6}, {.title = "VALUE"}, {.title = "NOTE"}},
+};
+
+static char *table(bool json, bool color)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    struct out *o = out_new(fp, json, color);
+    static const struct {
+        int index;
+        const char *name, *items[3][3];
+    } recs[] = {
+        {7, "eth0", {{"mtu", "1500", ""}, {"speed", "10000", "full duplex"}}},
+        {12, "wlan-long", {{"a", "b", NULL}}},
+    };
+    out_table_begin(o);
+    out_arr_begin(o, NULL);
+    out_text(o, "before\n");
+    out_titles(o, &item_cols, 3, OUT_C_NONE);
+    for (int r = 0; r < 2; r++) {
+        out_obj_begin(o, NULL);
+        out_row(o, &head_cols);
+        out_i64(o, "index", "%" PRId64, recs[r].index);
+        out_cell(o);
+        out_str(o, OUT_C_NAME, "name", "%s", recs[r].name);
+        out_cell(o);
+        out_text(o, "<end>");
+        out_row_end(o);
+        out_arr_begin(o, "items");
+        for (int i = 0; i < 3 && recs[r].items[i][0]; i++) {
+            out_row(o, &item_cols);
+            for (int k = 0; k < 3; k++) {
+                if (k)
+                    out_cell(o);
+                if (recs[r].items[i][k])
+                    out_str(o, OUT_C_NONE, NULL, "%s", recs[r].items[i][k]);
+            }
+            out_row_end(o);
+        }
+        out_arr_end(o);
+        out_text(o, "-- %d --\n", r);
+        out_obj_end(o);
+    }
+    out_arr_end(o);
+    out_table_end(o);
+    assert_int_equal(out_close(o), 0);
+    fclose(fp);
+    return buf;
+}
+
+static void columns(void **state)
+{
+    (void)state;
+    char *s = table(false, false);
+    /* Widths from every row of a kind; padding only before a cell with text. */
+    assert_string_equal(s, "before\n"
+                           "NAME   VALUE NOTE\n"
+                           " 7: eth0       <end>\n"
+                           "mtu    1500\n"
+                           "speed  10000 full duplex\n"
+                           "-- 0 --\n"
+                           "12: wlan-long  <end>\n"
+                           "a      b\n"
+                           "-- 1 --\n");
+    free(s);
+    /* Colour codes take no room. */
+    s = table(false, true);
+    assert_non_null(strstr(s, " 7: \033[1;36meth0\033[0m       <end>\n"));
+    free(s);
+    /* JSON: the same records, no text. */
+    s = table(true, false);
+    assert_string_equal(s, "[{\"index\":7,\"name\":\"eth0\",\"items\":[\"mtu\",\"1500\",\"\","
+                           "\"speed\",\"10000\",\"full duplex\"]},{\"index\":12,\"name\":"
+                           "\"wlan-long\",\"items\":[\"a\",\"b\"]}]\n");
+    free(s);
+}
+
+static void formats(void **state)
+{
+    /* The fast path and printf give the same text. */
+    char *buf = NULL;
+    size_t len = 0;
+    (void)state;
+    FILE *fp = open_memstream(&buf, &len);
+    struct out *o = out_new(fp, false, false);
+    out_str(o, OUT_C_NONE, "k", "[%s]", "a");
+    out_str(o, OUT_C_NONE, "k", "[%5s]", "b");
+    out_str(o, OUT_C_NONE, "k", "%s%%", "c");
+    out_u64(o, "k", " %" PRIu64, UINT64_MAX);
+    out_u64(o, "k", " %llu.", 0);
+    out_u64(o, "k", " %-4" PRIu64 "|", 7);
+    out_i64(o, "k", " %" PRId64, INT64_MIN);
+    out_i64(o, "k", " %lld", -5);
+    out_bool(o, "k", " %s", false);
+    out_str(o, OUT_C_NONE, "k", NULL, "unseen");
+    assert_int_equal(out_close(o), 0);
+    fclose(fp);
+    assert_string_equal(buf,
+                        "[a][    b]c% 18446744073709551615 0. 7   | -9223372036854775808 -5 no");
+    free(buf);
+}
+
+static void no_output_object(void **state)
+{
+    /* out_new failed: every call is harmless and the close reports it. */
+    (void)state;
+    out_obj_begin(NULL, NULL);
+    out_str(NULL, OUT_C_NONE, "k", "%s", "v");
+    out_table_begin(NULL);
+    out_row(NULL, &item_cols);
+    out_cell(NULL);
+    out_table_end(NULL);
+    assert_int_equal(out_close(NULL), -1);
 }
 
 int main(void)
@@ -104,7 +225,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(text_form),   cmocka_unit_test(color_form),
         cmocka_unit_test(json_form),   cmocka_unit_test(ndjson_and_unclosed),
-        cmocka_unit_test(write_error),
+        cmocka_unit_test(write_error), cmocka_unit_test(columns),
+        cmocka_unit_test(formats),     cmocka_unit_test(no_output_object),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Completion, the one source for `netkit --complete` (bash, zsh, fish) and the shell: command
+ * names, global options, each command's options and their values, and positionals (commands
+ * for help, interfaces, services, files), all from the real tables. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "cli/complete.h"
+
+/* The candidates of one call. */
+struct cands {
+    char *v[512]; /* them, in the order given */
+    int n;        /* how many */
+    int files;    /* nk_complete's answer: 1 when file names are wanted */
+};
+
+static void collect(const char *c, void *arg)
+{
+    struct cands *cs = arg;
+    if (cs->n < 512)
+        cs->v[cs->n++] = strdup(c);
+}
+
+/* Complete a NULL-terminated word list (the last word is the one being completed). */
+static void complete(struct cands *cs, char **words)
+{
+    int n = 0;
+    memset(cs, 0, sizeof(*cs));
+    while (words[n])
+        n++;
+    cs->files = nk_complete(n, words, collect, cs);
+}
+
+static void release(struct cands *cs)
+{
+    for (int i = 0; i < cs->n; i++)
+        free(cs->v[i]);
+    cs->n = 0;
+}
+
+static bool has(const struct cands *cs, const char *want)
+{
+    for (int i = 0; i < cs->n; i++)
+        if (strcmp(cs->v[i], want) == 0)
+            return true;
+    return false;
+}
+
+/* Exactly these candidates, in this order. */
+static void expect(char **words, const char *const *want)
+{
+    struct cands cs;
+    complete(&cs, words);
+    int n = 0;
+    while (want[n])
+        n++;
+    for (int i = 0; i < cs.n && i < n; i++)
+        assert_string_equal(cs.v[i], want[i]);
+    assert_int_equal(cs.n, n);
+    release(&cs);
+}
+
+static void command_names(void **state)
+{
+    (void)state;
+    expect((char *[]){"", NULL}, (const char *const[]){"resolve", "ifaces", "ports", "echo-serve",
+                                                       "echo-connect", "help", "shell", NULL});
+    expect((char *[]){"he", NULL}, (const char *const[]){"help", NULL});
+    expect((char *[]){"echo-", NULL}, (const char *const[]){"echo-serve", "echo-connect", NULL});
+    expect((char *[]){"x", NULL}, (const char *const[]){NULL});
+    /* After global options, still the command. */
+    expect((char *[]){"--json", "--color", "never", "sh", NULL},
+           (const char *const[]){"shell", NULL});
+}
+
+static void global_options(void **state)
+{
+    (void)state;
+    expect((char *[]){"--j", NULL}, (const char *const[]){"--json", NULL});
+    expect((char *[]){"--", NULL},
+           (const char *const[]){"--json", "--color=", "--help", "--version", NULL});
+    expect((char *[]){"--color", "", NULL}, (const char *const[]){"auto", "always", "never", NULL});
+}
+
+static void command_options(void **state)
+{
+    (void)state;
+    /* Every long option of every table, then the common ones. */
+    for (const struct nk_command *const *c = nk_commands; *c; c++) {
+        struct cands cs;
+        complete(&cs, (char *[]){(char *)(*c)->name, "--", NULL});
+        int n = 0;
+        const struct nk_opt *tabs[2] = {(*c)->opts, nk_common_opts};
+        for (int t = 0; t < 2; t++)
+            for (const struct nk_opt *o = tabs[t]; o && o->id; o++, n++) {
+                char want[64];
+                snprintf(want, sizeof(want), "--%s", o->longname);
+                assert_true(n < cs.n);
+                assert_string_equal(cs.v[n], want);
+            }
+        assert_int_equal(cs.n, n);
+        assert_int_equal(cs.files, 0);
+        release(&cs);
+    }
+    expect((char *[]){"ifaces", "--b", NULL}, (const char *const[]){"--brief", NULL});
+    expect((char *[]){"echo-connect", "--co", NULL},
+           (const char *const[]){"--connections", "--count", "--connect-rate", "--color", NULL});
+    /* An unknown command has nothing to offer. */
+    expect((char *[]){"frobnicate", "--", NULL}, (const char *const[]){NULL});
+}
+
+static void option_values(void **state)
+{
+    (void)state;
+    /* Choices, after a separate word and after '='. */
+    expect((char *[]){"ports", "--color", "al", NULL}, (const char *const[]){"always", NULL});
+    expect((char *[]){"ports", "--color=", NULL},
+           (const char *const[]){"--color=auto", "--color=always", "--color=never", NULL});
+    struct cands cs;
+    complete(&cs, (char *[]){"resolve", "-t", "", NULL});
+    assert_true(has(&cs, "MX") && has(&cs, "AAAA") && has(&cs, "TXT"));
+    release(&cs);
+    expect((char *[]){"resolve", "--type", "MX", NULL}, (const char *const[]){"MX", NULL});
+    /* A file: the caller's own file completion. */
+    complete(&cs, (char *[]){"resolve", "-f", "na", NULL});
+    assert_int_equal(cs.files, 1);
+    assert_int_equal(cs.n, 0);
+    complete(&cs, (char *[]){"echo-serve", "--unix", "", NULL});
+    assert_int_equal(cs.files, 1);
+    /* A value with nothing to offer (a number), and a flag that takes none. */
+    expect((char *[]){"ports", "--timeout", "", NULL}, (const char *const[]){NULL});
+    complete(&cs, (char *[]){"ifaces", "-b", "lo", NULL});
+    assert_true(has(&cs, "lo")); /* -b takes no value: the word is a positional */
+    release(&cs);
+}
+
+static void positionals(void **state)
+{
+    struct cands cs;
+    (void)state;
+    /* help: the commands. */
+    expect((char *[]){"help", "if", NULL}, (const char *const[]){"ifaces", NULL});
+    complete(&cs, (char *[]){"help", "", NULL});
+    for (const struct nk_command *const *c = nk_commands; *c; c++)
+        assert_true(has(&cs, (*c)->name));
+    release(&cs);
+    /* ifaces: the interfaces this host has. */
+    complete(&cs, (char *[]){"ifaces", "", NULL});
+    struct if_nameindex *ni = if_nameindex();
+    assert_non_null(ni);
+    int n = 0;
+    for (struct if_nameindex *p = ni; p->if_index; p++, n++)
+        assert_true(has(&cs, p->if_name));
+    assert_int_equal(cs.n, n);
+    if_freenameindex(ni);
+    release(&cs);
+    /* ports: service names from /etc/services, each once. */
+    complete(&cs, (char *[]){"ports", "ss", NULL});
+    assert_true(has(&cs, "ssh"));
+    for (int i = 0; i < cs.n; i++) {
+        assert_true(strncmp(cs.v[i], "ss", 2) == 0);
+        for (int k = 0; k < i; k++)
+            assert_string_not_equal(cs.v[i], cs.v[k]);
+    }
+    release(&cs);
+    /* echo-serve takes a port: nothing to offer, no files. */
+    complete(&cs, (char *[]){"echo-serve", "", NULL});
+    assert_int_equal(cs.n, 0);
+    assert_int_equal(cs.files, 0);
+    /* Hosts: whatever is offered starts with the word. */
+    complete(&cs, (char *[]){"resolve", "local", NULL});
+    for (int i = 0; i < cs.n; i++)
+        assert_true(strncmp(cs.v[i], "local", 5) == 0);
+    release(&cs);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(command_names),   cmocka_unit_test(global_options),
+        cmocka_unit_test(command_options), cmocka_unit_test(option_values),
+        cmocka_unit_test(positionals),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
