@@ -577,7 +577,7 @@ def test_client_in_another_namespace(server, netns):
         "u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); u.settimeout(5)\n"
         "u.sendto(b'dgram', ('10.231.7.1', %d))\n"
         "print(got == d, u.recvfrom(100)[0] == b'dgram')\n" % (port, port))
-    out = sh(["ip", "netns", "exec", b, "python3", "-c", client])
+    out = sh(["ip", "netns", "exec", b, sys.executable, "-c", client])
     assert out.split() == ["True", "True"]
     status, err = s.stop()
     assert status == 0 and "1 connections, 300005 bytes echoed" in err
