@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """The layers of src/ hold (DESIGN.md): main -> cli -> cmd -> domains -> lib.
 
-Only the frame (src/cli/), the commands (src/cmd/) and src/main.c write to stdout or stderr;
+Only the frame (src/cli/), the commands (src/cmd/) and src/main.c write to stdout or stderr
+(or end the process);
 nothing in src/lib/ or a domain folder (dns, link, ports, echo) includes a header from src/cli/
 or src/cmd/, and src/lib/ includes no domain. Pure Python over $NETKIT_SOURCE: comments and
 string literals are blanked first, so "printf" in a comment or a message is no call.
@@ -27,6 +28,8 @@ PRINT_CALLS = re.compile(
 STREAMS = re.compile(r"(?<![\w.>])(stdout|stderr|STDOUT_FILENO|STDERR_FILENO)\b")
 # Writing to descriptor 1 or 2 by number.
 FD_WRITES = re.compile(r"(?<![\w.>])(write|writev|dprintf|vdprintf|send|pwrite)\s*\(\s*[12]\s*,")
+# Ending the process is the frame's decision too (DESIGN.md: modules return a status).
+EXITS = re.compile(r"(?<![\w.>])(exit|_exit|_Exit|quick_exit|abort)\s*\(")
 INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*"([^"]+)"', re.M)
 
 
@@ -64,10 +67,11 @@ def line_of(text, pos):
 
 
 def print_violations(rel, text):
-    """['file:line: what'] for every write to stdout or stderr in text."""
+    """['file:line: what'] for every write to stdout or stderr, and every exit, in text."""
     code = blank_comments_and_strings(text)
     out = []
-    for rx, what in ((PRINT_CALLS, "prints"), (STREAMS, "uses"), (FD_WRITES, "writes to fd")):
+    for rx, what in ((PRINT_CALLS, "prints"), (STREAMS, "uses"), (FD_WRITES, "writes to fd"),
+                     (EXITS, "calls")):
         for m in rx.finditer(code):
             out.append((m.start(), f"{rel}:{line_of(code, m.start())}: {what} {m.group(1)}"))
     return [msg for _, msg in sorted(out)]
@@ -117,12 +121,12 @@ def test_the_tree_has_the_layers():
     assert not unknown, f"files outside the known layers (add the folder here): {unknown}"
 
 
-def test_only_the_frame_and_commands_print():
+def test_only_the_frame_and_commands_print_or_exit():
     bad = []
     for rel, text in sources():
         if layer(rel) not in FRAME | {"main"}:
             bad += print_violations(rel, text)
-    assert not bad, "modules must not write to stdout or stderr (fill err instead):\n" + \
+    assert not bad, "modules must not print or exit (fill err and return -1 instead):\n" + \
         "\n".join(bad)
 
 
@@ -153,6 +157,8 @@ static void f(int fd, char err[64])
     perror("p");
     int e = STDERR_FILENO;
     puts("s"); putchar('c');
+    atexit(f); my_exit(1); c->exit(2);
+    exit(1);
 }
 '''
 
@@ -162,8 +168,8 @@ def test_print_checker_self_test():
     lines = [int(v.split(":")[1]) for v in print_violations("dns/x.c", SNIPPET)]
     assert got == ["prints printf", "uses stderr", "uses stdout", "writes to fd write",
                    "writes to fd dprintf", "prints perror", "uses STDERR_FILENO", "prints puts",
-                   "prints putchar"], got
-    assert lines == [11, 12, 13, 14, 15, 16, 17, 18, 18]
+                   "prints putchar", "calls exit"], got
+    assert lines == [11, 12, 13, 14, 15, 16, 17, 18, 18, 20]
 
 
 def test_include_checker_self_test():
