@@ -120,9 +120,9 @@ class Server:
                                      f"stderr so far: {self.stderr}") from None
             if line is None:
                 self._queue.put(None)  # EOF stays visible to the next wait_for
-                self.proc.wait(timeout=10)
-                self._readers[1].join(timeout=10)
-                raise AssertionError(f"server exited before '{pattern}': {self.stderr}")
+                self._readers[1].join(timeout=10)  # the rest of stderr, for the message
+                raise AssertionError(f"server closed its output before '{pattern}' "
+                                     f"(status {self.proc.poll()}): {self.stderr}")
             self.lines.append(line)
             m = rx.search(line)
             if m:
