@@ -7,18 +7,28 @@ servers and terminals. Servers announce their address on stdout; tests wait for 
 """
 import json
 import os
+import queue
 import re
-import select
 import subprocess
+import threading
 import time
 import uuid
 
 import pytest
 
+import programs
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.environ.get("NETKIT_SOURCE", os.path.abspath(os.path.join(HERE, "..", "..")))
 NETKIT = os.environ.get("NETKIT", os.path.join(SOURCE, "build", "netkit"))
 FIXTURES = os.path.join(SOURCE, "tests", "fixtures")
+
+
+def pytest_configure(config):
+    """Record every program this run starts (programs.py), in a file named after the test file."""
+    files = [a for a in config.args if a.endswith(".py")]
+    name = os.path.splitext(os.path.basename(files[0]))[0] if len(files) == 1 else "pytest"
+    programs.install(name)
 
 
 def run(*args, input=None, timeout=60, env=None, binary=False, netns=None):
@@ -50,18 +60,25 @@ def sh(cmd, check=True):
 
 
 class Server:
-    """A process started by a test, stopped by PID at the end."""
+    """A process started by a test, stopped by PID at the end.
+
+    Two threads drain its stdout (lines, for wait_for) and stderr (kept for stop() and for
+    diagnostics) while it runs: a pipe nobody reads fills up and blocks the server."""
 
     def __init__(self, args, ready=r"listening on", timeout=15, netns=None, env=None,
                  binary=None):
         cmd = [binary or NETKIT, *map(str, args)]
         if netns:
             cmd = ["ip", "netns", "exec", netns, *cmd]
-        # Unbuffered stdout: a buffered reader would swallow several ready lines in one read,
-        # and select() would then wait for lines that are already in Python's buffer.
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env, bufsize=0)
-        self.lines = []
+                                     stderr=subprocess.PIPE, env=env)
+        self.lines = []                  # stdout lines wait_for has consumed
+        self._queue = queue.Queue()      # stdout lines not yet consumed; None at EOF
+        self._err = []                   # stderr chunks so far
+        self._readers = [threading.Thread(target=self._read_stdout, daemon=True),
+                         threading.Thread(target=self._read_stderr, daemon=True)]
+        for t in self._readers:
+            t.start()
         if ready:
             try:
                 self.wait_for(ready, timeout)
@@ -71,36 +88,60 @@ class Server:
                 self.proc.wait(timeout=10)
                 raise
 
+    def _read_stdout(self):
+        for line in self.proc.stdout:
+            self._queue.put(line.decode(errors="replace"))
+        self._queue.put(None)
+
+    def _read_stderr(self):
+        while True:
+            chunk = self.proc.stderr.read1(65536)
+            if not chunk:
+                return
+            self._err.append(chunk)
+
+    @property
+    def stderr(self):
+        """What the server wrote to stderr so far."""
+        return b"".join(self._err).decode(errors="replace")
+
     def wait_for(self, pattern, timeout=15):
         """Read stdout lines until one matches pattern; return the match."""
         deadline = time.monotonic() + timeout
         rx = re.compile(pattern)
-        while time.monotonic() < deadline:
-            r, _, _ = select.select([self.proc.stdout], [], [], deadline - time.monotonic())
-            if not r:
-                break
-            line = self.proc.stdout.readline()
-            if not line:
-                err = self.proc.stderr.read().decode(errors="replace")
-                raise AssertionError(f"server exited before '{pattern}': {err}")
-            line = line.decode(errors="replace")
+        while True:
+            left = deadline - time.monotonic()
+            try:
+                if left <= 0:
+                    raise queue.Empty
+                line = self._queue.get(timeout=left)
+            except queue.Empty:
+                raise AssertionError(f"no line matching '{pattern}' within {timeout}s; "
+                                     f"stderr so far: {self.stderr}") from None
+            if line is None:
+                self._queue.put(None)  # EOF stays visible to the next wait_for
+                self._readers[1].join(timeout=10)  # the rest of stderr, for the message
+                raise AssertionError(f"server closed its output before '{pattern}' "
+                                     f"(status {self.proc.poll()}): {self.stderr}")
             self.lines.append(line)
             m = rx.search(line)
             if m:
                 return m
-        raise AssertionError(f"no line matching '{pattern}' within {timeout}s")
 
     def stop(self, sig=15, timeout=10):
         """Signal the server, wait for it, and return (status, stderr)."""
         if self.proc.poll() is None:
             self.proc.send_signal(sig)
         try:
-            out, err = self.proc.communicate(timeout=timeout)
+            self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            out, err = self.proc.communicate()
-            raise AssertionError("server did not stop within %ss" % timeout)
-        return self.proc.returncode, err.decode(errors="replace")
+            self.proc.wait()
+            raise AssertionError("server did not stop within %ss; stderr: %s"
+                                 % (timeout, self.stderr))
+        for t in self._readers:
+            t.join(timeout=10)
+        return self.proc.returncode, self.stderr
 
 
 @pytest.fixture

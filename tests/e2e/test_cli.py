@@ -9,11 +9,24 @@ import pytest
 from conftest import NETKIT, run
 
 
+# netkit's commands (CLI.md), pinned here: a table that lost a row (or all of them) fails the
+# tests below instead of giving them nothing to check.
+COMMANDS = ["resolve", "ifaces", "ports", "echo-serve", "echo-connect"]
+FRAME = ["help", "shell"]
+
+
 def commands():
-    """The registered commands, as the completion entry point lists them."""
+    """The pinned commands, after checking that the binary registers exactly those."""
     r = run("--complete", "--", "")
     assert r.returncode == 0
-    return [c for c in r.stdout.split() if c not in ("help", "shell")]
+    assert r.stdout.split() == COMMANDS + FRAME
+    return COMMANDS
+
+
+def test_the_command_table_is_complete():
+    assert commands() == COMMANDS
+    help_rows = re.findall(r"^  ([a-z][a-z-]*)  +\S", run("--help").stdout, re.M)
+    assert help_rows == COMMANDS + FRAME
 
 
 def test_version():
