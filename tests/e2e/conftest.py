@@ -23,6 +23,16 @@ SOURCE = os.environ.get("NETKIT_SOURCE", os.path.abspath(os.path.join(HERE, ".."
 NETKIT = os.environ.get("NETKIT", os.path.join(SOURCE, "build", "netkit"))
 FIXTURES = os.path.join(SOURCE, "tests", "fixtures")
 
+# No test may ask the system resolver (/etc/resolv.conf) about anything: unless a test names
+# its own DNS server (-s, or its own NETKIT_RESOLV_CONF), netkit reads this file, whose only
+# server is on loopback (nothing listens there: a lookup is refused at once).
+_RESOLV_DIR = os.path.join(os.environ.get("NETKIT_BUILD", "/tmp"), "e2e-resolv")
+os.makedirs(_RESOLV_DIR, exist_ok=True)
+LOOPBACK_RESOLV_CONF = os.path.join(_RESOLV_DIR, "resolv.conf")
+with open(LOOPBACK_RESOLV_CONF, "w") as _f:
+    _f.write("# netkit e2e tests: loopback only\nnameserver 127.0.0.1\n")
+os.environ.setdefault("NETKIT_RESOLV_CONF", LOOPBACK_RESOLV_CONF)
+
 
 def pytest_configure(config):
     """Record every program this run starts (programs.py), in a file named after the test file."""
