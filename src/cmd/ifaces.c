@@ -13,6 +13,7 @@
 #include <linux/rtnetlink.h>
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -259,42 +260,73 @@ static void print_addr(struct out *o, const struct nk_link *l, const struct nk_a
     out_obj_end(o);
 }
 
+/* One direction of the counters: the JSON object's name, the text label, and each counter with
+ * its `ip -j -s link` key, its text heading and where it sits in rtnl_link_stats64. */
+struct stat_dir {
+    const char *key;   /* "rx" */
+    const char *label; /* "RX" */
+    struct {
+        const char *key;  /* JSON key */
+        const char *head; /* text column heading */
+        size_t off;       /* offset of the __u64 counter */
+    } f[6];
+    size_t compressed; /* offset of the compressed counter (JSON only, when non-zero) */
+};
+
+#define ST(f) offsetof(struct rtnl_link_stats64, f)
+static const struct stat_dir stat_dirs[] = {
+    {"rx",
+     "RX",
+     {{"bytes", "bytes", ST(rx_bytes)},
+      {"packets", "packets", ST(rx_packets)},
+      {"errors", "errors", ST(rx_errors)},
+      {"dropped", "dropped", ST(rx_dropped)},
+      {"over_errors", "overrun", ST(rx_over_errors)},
+      {"multicast", "mcast", ST(multicast)}},
+     ST(rx_compressed)},
+    {"tx",
+     "TX",
+     {{"bytes", "bytes", ST(tx_bytes)},
+      {"packets", "packets", ST(tx_packets)},
+      {"errors", "errors", ST(tx_errors)},
+      {"dropped", "dropped", ST(tx_dropped)},
+      {"carrier_errors", "carrier", ST(tx_carrier_errors)},
+      {"collisions", "collsns", ST(collisions)}},
+     ST(tx_compressed)},
+};
+#undef ST
+
+/* "stats64" in JSON; in text a heading line and a value line per direction. */
 static void print_stats(struct out *o, const struct rtnl_link_stats64 *s)
 {
+    /* Text columns: two wide counters, then narrow ones; the last is not padded. */
+    static const int width[6] = {14, 14, 10, 10, 10, 0};
+    static const char *const val_fmt[6] = {"%-14" PRIu64 " ", "%-14" PRIu64 " ", "%-10" PRIu64 " ",
+                                           "%-10" PRIu64 " ", "%-10" PRIu64 " ", "%" PRIu64 "\n"};
+    const unsigned char *base = (const unsigned char *)s;
     out_obj_begin(o, "stats64");
-    out_obj_begin(o, "rx");
-    out_u64(o, "bytes", NULL, s->rx_bytes);
-    out_u64(o, "packets", NULL, s->rx_packets);
-    out_u64(o, "errors", NULL, s->rx_errors);
-    out_u64(o, "dropped", NULL, s->rx_dropped);
-    out_u64(o, "over_errors", NULL, s->rx_over_errors);
-    out_u64(o, "multicast", NULL, s->multicast);
-    if (s->rx_compressed)
-        out_u64(o, "compressed", NULL, s->rx_compressed);
+    for (size_t d = 0; d < sizeof(stat_dirs) / sizeof(stat_dirs[0]); d++) {
+        const struct stat_dir *sd = &stat_dirs[d];
+        char head[128];
+        size_t n = (size_t)snprintf(head, sizeof(head), "    %s  ", sd->label);
+        for (int i = 0; i < 6 && n < sizeof(head); i++)
+            n += (size_t)snprintf(head + n, sizeof(head) - n, i < 5 ? "%-*s " : "%*s", width[i],
+                                  sd->f[i].head);
+        out_ctext(o, OUT_C_DIM, "%s\n", head);
+        out_text(o, "        ");
+        out_obj_begin(o, sd->key);
+        for (int i = 0; i < 6; i++) {
+            uint64_t v;
+            memcpy(&v, base + sd->f[i].off, sizeof(v));
+            out_u64(o, sd->f[i].key, val_fmt[i], v);
+        }
+        uint64_t comp;
+        memcpy(&comp, base + sd->compressed, sizeof(comp));
+        if (comp)
+            out_u64(o, "compressed", NULL, comp);
+        out_obj_end(o);
+    }
     out_obj_end(o);
-    out_obj_begin(o, "tx");
-    out_u64(o, "bytes", NULL, s->tx_bytes);
-    out_u64(o, "packets", NULL, s->tx_packets);
-    out_u64(o, "errors", NULL, s->tx_errors);
-    out_u64(o, "dropped", NULL, s->tx_dropped);
-    out_u64(o, "carrier_errors", NULL, s->tx_carrier_errors);
-    out_u64(o, "collisions", NULL, s->collisions);
-    if (s->tx_compressed)
-        out_u64(o, "compressed", NULL, s->tx_compressed);
-    out_obj_end(o);
-    out_obj_end(o);
-    out_ctext(o, OUT_C_DIM, "    RX  %-14s %-14s %-10s %-10s %-10s %s\n", "bytes", "packets",
-              "errors", "dropped", "overrun", "mcast");
-    out_text(o, "        %-14llu %-14llu %-10llu %-10llu %-10llu %llu\n",
-             (unsigned long long)s->rx_bytes, (unsigned long long)s->rx_packets,
-             (unsigned long long)s->rx_errors, (unsigned long long)s->rx_dropped,
-             (unsigned long long)s->rx_over_errors, (unsigned long long)s->multicast);
-    out_ctext(o, OUT_C_DIM, "    TX  %-14s %-14s %-10s %-10s %-10s %s\n", "bytes", "packets",
-              "errors", "dropped", "carrier", "collsns");
-    out_text(o, "        %-14llu %-14llu %-10llu %-10llu %-10llu %llu\n",
-             (unsigned long long)s->tx_bytes, (unsigned long long)s->tx_packets,
-             (unsigned long long)s->tx_errors, (unsigned long long)s->tx_dropped,
-             (unsigned long long)s->tx_carrier_errors, (unsigned long long)s->collisions);
 }
 
 /* The second line of an interface: "link/ether MAC (vendor)  brd MAC". */
