@@ -23,6 +23,7 @@
 #include "lib/loop.h"
 #include "cli/msg.h"
 #include "lib/net.h"
+#include "lib/sig.h"
 #include "cli/opt.h"
 #include "cli/shell.h"
 #include "cli/words.h"
@@ -48,18 +49,6 @@ static struct {
     int status;          /* status of the last command */
 } sh;
 
-/* Set by SIGINT: at the prompt it clears the line; during a command it stops the command. */
-static volatile sig_atomic_t got_sigint;
-static volatile sig_atomic_t at_prompt;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    got_sigint = 1;
-    if (!at_prompt)
-        loop_interrupt_all();
-}
-
 int nk_finish(const char *cmd, int status)
 {
     if (fflush(stdout) == 0 && !ferror(stdout))
@@ -79,7 +68,6 @@ static struct nk_ctx command_ctx(void)
     c.timeout_ms = sh.set.timeout_ms;
     c.color_mode = sh.set.color_mode;
     c.color = nk_color_resolve(c.color_mode);
-    c.interrupt = &got_sigint;
     return c;
 }
 
@@ -186,14 +174,14 @@ static int run_line(const char *line, bool interactive)
         st = nk_usage(NULL, "already in the shell");
     } else {
         struct nk_ctx c = interactive ? command_ctx() : *sh.base;
-        got_sigint = 0;
-        loop_interrupt_clear();
+        /* Ctrl-C during the command (lib/sig.h) wakes its loops; it gives up and returns. */
+        nk_sig_clear();
         st = nk_finish(argv[0], nk_run(argc, argv, &c));
-        if (interactive && got_sigint) {
+        if (interactive && nk_sig_caught() == SIGINT) {
             fprintf(stderr, "netkit %s: interrupted\n", argv[0]);
             st = 130;
         }
-        loop_interrupt_clear();
+        nk_sig_clear();
     }
     words_free(&w);
     return st;
@@ -335,7 +323,7 @@ static void prep_terminal(int meta)
 /* Ctrl-C at the prompt: drop the line (and what was typed but not yet read), fresh prompt. */
 static void clear_prompt(void)
 {
-    got_sigint = 0;
+    nk_sig_clear();
     tcflush(STDIN_FILENO, TCIFLUSH);
     rl_free_line_state();
     rl_callback_sigcleanup();
@@ -355,12 +343,11 @@ static bool read_line(void)
     sigprocmask(SIG_BLOCK, &block, &old);
     sh.line_ready = false;
     sh.line = NULL;
-    at_prompt = 1;
-    got_sigint = 0;
+    nk_sig_clear();
     rl_callback_handler_install("netkit> ", on_line);
     while (!sh.line_ready) {
         struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
-        if (got_sigint) {
+        if (nk_sig_caught()) {
             clear_prompt();
             continue;
         }
@@ -370,7 +357,6 @@ static bool read_line(void)
         else if (r < 0 && errno != EINTR)
             break;
     }
-    at_prompt = 0;
     sigprocmask(SIG_SETMASK, &old, NULL);
     return sh.line_ready && sh.line;
 }
@@ -393,9 +379,10 @@ int nk_shell(struct nk_ctx *ctx)
     rl_prep_term_function = prep_terminal;
     rl_catch_signals = 0; /* our handler; readline's would re-raise into it anyway */
 
-    struct sigaction sa = {.sa_handler = on_sigint}, old;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old); /* no SA_RESTART: poll and epoll_wait return EINTR */
+    /* netkit's one interrupt path: at the prompt Ctrl-C clears the line; during a command it
+     * wakes the command's loops, and the command stops. */
+    struct nk_sig_saved sig;
+    nk_sig_install(false, &sig);
 
     printf("netkit %s interactive shell: 'help' lists the commands, 'exit' or Ctrl-D leaves.\n",
            NETKIT_VERSION);
@@ -422,6 +409,6 @@ int nk_shell(struct nk_ctx *ctx)
     free(cands);
     cands = NULL;
     ncands = capcands = 0;
-    sigaction(SIGINT, &old, NULL);
+    nk_sig_restore(&sig);
     return NK_OK;
 }

@@ -11,7 +11,6 @@
  *                        --pipeline K --threads N --connect-rate N
  */
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,7 @@
 #include "cmd/echo_tty.h"
 #include "dns/hostaddr.h"
 #include "lib/loop.h"
+#include "lib/sig.h"
 #include "cli/msg.h"
 #include "cli/out.h"
 
@@ -166,10 +166,8 @@ static int run_client(const struct req *r, struct nk_ctx *ctx)
                                    .color = ctx->color};
         rc = echo_tty_run(&to, err);
     } else {
-        struct echo_pipe_opts po = {.in_fd = STDIN_FILENO,
-                                    .out_fd = STDOUT_FILENO,
-                                    .timeout_ms = timeout,
-                                    .interrupt = ctx->interrupt};
+        struct echo_pipe_opts po = {
+            .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO, .timeout_ms = timeout};
         struct echo_pipe_result res;
         /* The echo goes straight to the descriptor: nothing may sit in stdio's buffer. */
         fflush(stdout);
@@ -193,15 +191,6 @@ static void progress_line(struct bench *b, uint64_t start_us)
             "\r%6.1fs  %" PRIu64 " messages  %.0f msgs/s  %u connected  %" PRIu64 " errors\033[K",
             s, p.messages, s > 0 ? (double)p.messages / s : 0.0, p.connected, p.errors);
     fflush(stderr);
-}
-
-/* Ctrl-C during a bench outside the shell: stop sending, report what was measured. */
-static volatile sig_atomic_t bench_interrupted;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    bench_interrupted = 1;
 }
 
 static void print_bench(struct out *o, const struct req *r, const struct bench_result *res)
@@ -271,32 +260,24 @@ static int run_bench(struct req *r, struct nk_ctx *ctx)
         nk_err(CMD, "%s", err);
         return NK_FAIL;
     }
+    /* Ctrl-C wakes the workers' loops: the bench ends at once and reports what it measured. */
+    struct nk_sig_saved sig;
+    nk_sig_install(false, &sig);
     struct bench *b = bench_start(&r->b, err);
     if (!b) {
+        nk_sig_restore(&sig);
         nk_err(CMD, "%s", err);
         return NK_FAIL;
     }
-    struct sigaction sa = {.sa_handler = on_sigint}, old_sa;
-    bench_interrupted = 0;
-    if (!ctx->interrupt) /* the shell has its own handler and flag */
-        sigaction(SIGINT, &sa, &old_sa);
     bool live = isatty(STDERR_FILENO);
     uint64_t start = loop_clock_us();
-    bool stopped = false;
-    while (!bench_wait(b, 250)) {
-        if ((bench_interrupted || (ctx->interrupt && *ctx->interrupt)) && !stopped) {
-            bench_stop(b);
-            stopped = true;
-        }
-        if (live)
-            progress_line(b, start);
-    }
+    while (!bench_wait(b, live ? 250 : -1)) /* a terminal gets a progress line 4 times a second */
+        progress_line(b, start);
     if (live)
         fprintf(stderr, "\r\033[K");
     struct bench_result res;
     bench_finish(b, &res);
-    if (!ctx->interrupt)
-        sigaction(SIGINT, &old_sa, NULL);
+    nk_sig_restore(&sig);
     struct out o;
     out_init(&o, stdout, ctx->json, ctx->color);
     print_bench(&o, r, &res);
@@ -305,6 +286,8 @@ static int run_bench(struct req *r, struct nk_ctx *ctx)
         nk_err(CMD, "%" PRIu64 " error%s; the first: %s", res.errors, res.errors == 1 ? "" : "s",
                res.first_error);
         rc = NK_FAIL;
+    } else if (res.interrupted) {
+        rc = NK_FAIL; /* the shell says "interrupted"; a script has the status */
     } else if (res.messages == 0) {
         nk_err(CMD, "no message was echoed");
         rc = NK_FAIL;

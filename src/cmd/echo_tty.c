@@ -24,6 +24,7 @@
 #include "echo/echo_client.h"
 #include "cmd/echo_tty.h"
 #include "lib/loop.h"
+#include "lib/sig.h"
 
 /* A received line longer than this without a newline is shown as it is. */
 #define LINE_MAX_SHOWN 4096
@@ -297,12 +298,13 @@ static void history_open(const struct echo_tty_opts *o)
         write_history(o->history_path); /* create it, so append_history can add to it */
 }
 
-/* Poll round while editing; returns false when the session ends. */
+/* Poll round while editing; returns false when the session ends. sfd: SIGWINCH's signalfd. */
 static bool round_editing(struct session *s, int sfd)
 {
-    struct pollfd p[3] = {{.fd = STDIN_FILENO, .events = POLLIN},
+    struct pollfd p[4] = {{.fd = STDIN_FILENO, .events = POLLIN},
                           {.fd = s->o->sock, .events = POLLIN},
-                          {.fd = sfd, .events = POLLIN}};
+                          {.fd = sfd, .events = POLLIN},
+                          {.fd = loop_interrupt_fd(), .events = POLLIN}};
     if (s->tx_len)
         p[1].events |= POLLOUT;
     int wait = -1;
@@ -311,19 +313,19 @@ static bool round_editing(struct session *s, int sfd)
                  now = loop_clock_us() / 1000;
         wait = due > now ? (int)(due - now) : 0;
     }
-    if (poll(p, 3, wait) < 0)
+    if (poll(p, 4, wait) < 0)
         return errno == EINTR;
     /* Keys typed before a Ctrl-C were typed before it: read them first. */
     if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
         rl_callback_read_char();
+    if (p[3].revents & POLLIN) { /* Ctrl-C, through lib/sig.h: drop the line, and that is all */
+        nk_sig_clear();
+        clear_line();
+    }
     if (p[2].revents & POLLIN) {
         struct signalfd_siginfo si;
-        if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-            if (si.ssi_signo == SIGINT)
-                clear_line();
-            else if (si.ssi_signo == SIGWINCH)
-                rl_resize_terminal();
-        }
+        if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+            rl_resize_terminal();
     }
     if (p[1].revents & POLLOUT)
         flush_tx(s);
@@ -368,15 +370,19 @@ int echo_tty_run(const struct echo_tty_opts *o, char err[NK_ERRLEN])
     struct session s = {.o = o, .err = err};
     sigset_t mask, old;
     sigemptyset(&mask);
-    sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGWINCH);
-    /* Signals arrive as readable events on a signalfd, in the same poll as everything else. */
+    /* A resize arrives as a readable event on a signalfd, in the same poll as everything else;
+     * Ctrl-C takes netkit's one interrupt path, whose descriptor is in that poll too. */
+    if (loop_interrupt_fd() < 0)
+        return nk_seterr(err, "eventfd: %s", nk_strerror(errno));
     sigprocmask(SIG_BLOCK, &mask, &old);
     int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
     if (sfd < 0) {
         sigprocmask(SIG_SETMASK, &old, NULL);
         return nk_seterr(err, "signalfd: %s", nk_strerror(errno));
     }
+    struct nk_sig_saved sig;
+    nk_sig_install(false, &sig);
     cur = &s;
     history_open(o);
     /* Readline's settings are process-wide (the shell uses them too): restore them after. */
@@ -408,6 +414,8 @@ int echo_tty_run(const struct echo_tty_opts *o, char err[NK_ERRLEN])
     free(s.rx);
     free(s.tx);
     close(sfd);
+    nk_sig_restore(&sig);
+    nk_sig_clear(); /* a Ctrl-C in the last moment was still only for the line being edited */
     sigprocmask(SIG_SETMASK, &old, NULL);
     cur = NULL;
     return s.failed;

@@ -27,6 +27,7 @@
 #include "ports/services.h"
 #include "ports/sockdiag.h"
 #include "ports/sockproc.h"
+#include "lib/sig.h"
 
 #define CMD "ports"
 
@@ -599,11 +600,14 @@ static int do_scan(const struct ports_req *rq, struct nk_ctx *ctx)
                           : ctx->timeout_ms ? ctx->timeout_ms
                                             : DEFAULT_TIMEOUT_MS,
             .concurrency = rq->concurrency ? rq->concurrency : DEFAULT_CONCURRENCY,
-            .interrupt = ctx->interrupt,
             .progress = tty ? progress : NULL,
             .progress_arg = abuf,
         };
+        /* Ctrl-C stops the scan: the ports done so far are shown, and the status is 1. */
+        struct nk_sig_saved sig;
+        nk_sig_install(false, &sig);
         int rc = scan_run(&sr, res, err);
+        nk_sig_restore(&sig);
         if (tty)
             fputs("\r\033[K", stderr);
         if (rc < 0) {
@@ -618,7 +622,7 @@ static int do_scan(const struct ports_req *rq, struct nk_ctx *ctx)
             status = NK_FAIL;
             break;
         }
-        if (res->interrupted) { /* the shell's Ctrl-C: it says "interrupted" itself */
+        if (res->interrupted) { /* the shell says "interrupted"; a script has the status */
             status = NK_FAIL;
             break;
         }

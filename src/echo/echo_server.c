@@ -15,13 +15,13 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "lib/err.h"
+#include "lib/limits.h"
 #include "echo/echo_worker.h"
 
 /* Listen backlog: the kernel caps it at net.core.somaxconn. A burst waits here. */
@@ -186,21 +186,6 @@ static int open_inet(struct echo_server *s, char err[NK_ERRLEN])
     }
 }
 
-/* Raise the soft descriptor limit to the hard one; return what is allowed now. */
-static long raise_nofile(void)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-        return 1024;
-    if (rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-        getrlimit(RLIMIT_NOFILE, &rl);
-    }
-    return rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 0x7fffffff ? 0x7fffffff
-                                                                    : (long)rl.rlim_cur;
-}
-
 static int cpu_count(void)
 {
     cpu_set_t set;
@@ -227,7 +212,7 @@ int es_open(struct echo_server **out, const struct es_config *cfg, char err[NK_E
         s->cfg.threads = cpu_count();
     if (s->cfg.grace_ms <= 0)
         s->cfg.grace_ms = 1000;
-    long fds = raise_nofile();
+    long fds = nk_raise_nofile();
     long room = fds > 2 * ES_FD_RESERVE ? fds - ES_FD_RESERVE : fds / 2;
     s->max_conns = s->cfg.max_conns > 0 ? s->cfg.max_conns : (int)room;
     int st = s->cfg.unix_path ? open_unix(s, err) : open_inet(s, err);
@@ -409,10 +394,16 @@ static void *worker_main(void *arg)
         if (w->srv->lis[i].type == SOCK_DGRAM)
             loop_io_add(w->loop, &w->lio[i], EPOLLIN | EPOLLEXCLUSIVE);
     if (loop_run(w->loop) < 0) {
-        atomic_store(&w->srv->failed, true);
-        /* Let the caller notice; our connections go now (outside the loop, so it is safe). */
+        /* EINTR: a signal (SIGINT, SIGTERM) woke every loop through loop_interrupt_all, and the
+         * server stops. Anything else is this worker's failure: the others stop too. */
+        if (errno != EINTR) {
+            atomic_store(&w->srv->failed, true);
+            es_stop(w->srv);
+        }
+        /* Our connections go now (outside the loop, so it is safe), each with the echo it
+         * still owes if the socket takes it at once. */
         while (w->conns)
-            es_conn_close(w->conns, ES_END_SHUTDOWN);
+            es_conn_shutdown(w->conns);
     }
     return NULL;
 }
