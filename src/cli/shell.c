@@ -23,6 +23,7 @@
 #include "lib/loop.h"
 #include "cli/msg.h"
 #include "lib/net.h"
+#include "lib/paths.h"
 #include "lib/sig.h"
 #include "cli/opt.h"
 #include "cli/shell.h"
@@ -284,28 +285,11 @@ static void on_line(char *line)
     rl_callback_handler_remove();
 }
 
+/* $XDG_STATE_HOME/netkit/history (private directories): "" when there is none to be had. */
 static void history_path(void)
 {
-    const char *state = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    char dir[sizeof(sh.history) - 16];
-    sh.history[0] = '\0';
-    if (state && *state)
-        snprintf(dir, sizeof(dir), "%s/netkit", state);
-    else if (home && *home)
-        snprintf(dir, sizeof(dir), "%s/.local/state/netkit", home);
-    else
-        return;
-    /* mkdir -p, private: history may hold host names the user would not publish. */
-    for (char *p = dir + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(dir, 0700);
-            *p = '/';
-        }
-    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-        return;
-    snprintf(sh.history, sizeof(sh.history), "%s/history", dir);
+    if (!nk_state_path("history", sh.history, sizeof(sh.history)) || nk_make_parent(sh.history) < 0)
+        sh.history[0] = '\0';
 }
 
 /* readline's terminal set-up plus NOFLSH: without it, Ctrl-C makes the kernel discard input that

@@ -23,6 +23,7 @@
 #include "cmd/echo_tty.h"
 #include "dns/hostaddr.h"
 #include "lib/loop.h"
+#include "lib/paths.h"
 #include "lib/sig.h"
 #include "cli/msg.h"
 #include "cli/out.h"
@@ -146,7 +147,7 @@ static int run_client(const struct req *r, struct nk_ctx *ctx)
     int rc = addresses(r, &addrs, &n);
     if (rc != NK_OK)
         return rc;
-    int timeout = r->timeout_ms ? r->timeout_ms : 5000;
+    int timeout = r->timeout_ms ? r->timeout_ms : NK_TIMEOUT_MS;
     int fd = echo_connect(addrs, n, r->udp ? SOCK_DGRAM : SOCK_STREAM, timeout, print_fail, NULL,
                           &used, err);
     free(addrs);
@@ -161,7 +162,8 @@ static int run_client(const struct req *r, struct nk_ctx *ctx)
         struct echo_tty_opts to = {.sock = fd,
                                    .dgram = r->udp,
                                    .prompt = prompt,
-                                   .history_path = echo_tty_history_path(hist, sizeof(hist)),
+                                   .history_path =
+                                       nk_state_path(ECHO_TTY_HISTORY, hist, sizeof(hist)),
                                    .timeout_ms = timeout,
                                    .color = ctx->color};
         rc = echo_tty_run(&to, err);
@@ -255,7 +257,7 @@ static int run_bench(struct req *r, struct nk_ctx *ctx)
     }
     if (r->b.threads > r->b.connections)
         r->b.threads = r->b.connections;
-    r->b.timeout_ms = r->timeout_ms ? r->timeout_ms : 5000;
+    r->b.timeout_ms = r->timeout_ms ? r->timeout_ms : NK_TIMEOUT_MS;
     if (bench_preflight(&r->b, err) < 0) {
         nk_err(CMD, "%s", err);
         return NK_FAIL;

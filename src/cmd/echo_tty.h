@@ -26,8 +26,7 @@ struct echo_tty_opts {
  * echo cannot be completed (-1 with err: "connection closed by server", ...). */
 int echo_tty_run(const struct echo_tty_opts *o, char err[NK_ERRLEN]);
 
-/* The history file: $XDG_STATE_HOME/netkit/history, else ~/.local/state/netkit/history, in
- * buf; NULL when neither variable is usable. */
-const char *echo_tty_history_path(char *buf, size_t len);
+/* The session's own history file, apart from the shell's: what is typed here is payload. */
+#define ECHO_TTY_HISTORY "echo-history"
 
 #endif

@@ -664,47 +664,12 @@ void bench_result_free(struct bench_result *r)
     r->latency = NULL;
 }
 
-int bench_parse_port_range(const char *buf, size_t len, int *lo, int *hi, char err[NK_ERRLEN])
-{
-    long v[2];
-    size_t i = 0;
-    for (int k = 0; k < 2; k++) {
-        while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
-            i++;
-        if (i >= len || buf[i] < '0' || buf[i] > '9')
-            return nk_seterr(err, "port range: expected two numbers");
-        v[k] = 0;
-        while (i < len && buf[i] >= '0' && buf[i] <= '9') {
-            v[k] = v[k] * 10 + (buf[i++] - '0');
-            if (v[k] > 65535)
-                return nk_seterr(err, "port range: port out of range (1-65535)");
-        }
-        if (v[k] < 1)
-            return nk_seterr(err, "port range: port out of range (1-65535)");
-    }
-    while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n'))
-        i++;
-    if (i != len)
-        return nk_seterr(err, "port range: unexpected text after two numbers");
-    if (v[0] > v[1])
-        return nk_seterr(err, "port range: %ld-%ld is empty", v[0], v[1]);
-    *lo = (int)v[0];
-    *hi = (int)v[1];
-    return 0;
-}
-
 /* Every connection to one address and port needs its own local port. */
 static int ports_check(const struct bench_opts *o, char err[NK_ERRLEN])
 {
-    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
-    if (!f)
-        return 0;
-    char buf[64];
-    size_t n = fread(buf, 1, sizeof(buf), f);
-    fclose(f);
     int lo, hi;
     char e2[NK_ERRLEN];
-    if (bench_parse_port_range(buf, n, &lo, &hi, e2) < 0)
+    if (net_ephemeral_range(NET_RANGE_FILE, &lo, &hi, e2) < 0)
         return 0; /* an unreadable range is the kernel's business; connect will tell */
     unsigned ports = (unsigned)(hi - lo + 1);
     if (o->connections > ports)

@@ -88,7 +88,4 @@ void bench_stop(struct bench *b);
 void bench_finish(struct bench *b, struct bench_result *r);
 void bench_result_free(struct bench_result *r);
 
-/* Parse /proc/sys/net/ipv4/ip_local_port_range ("32768\t60999\n"). 0, or -1 with err. */
-int bench_parse_port_range(const char *buf, size_t len, int *lo, int *hi, char err[NK_ERRLEN]);
-
 #endif

@@ -42,13 +42,12 @@ int es_parse_bind(const char *s, struct net_addr *a, char err[NK_ERRLEN])
     if (n == 0)
         return nk_seterr(err, "'': empty address");
     if (s[0] == '[') {
-        if (n < 3 || s[n - 1] != ']' || n - 2 >= sizeof(host))
+        const char *h = net_unbracket(s, host, sizeof(host));
+        if (h == s || !*h)
             return nk_seterr(err, "'%.*s%s': not an IP address", 64, s, n > 64 ? "..." : "");
-        memcpy(host, s + 1, n - 2);
-        host[n - 2] = '\0';
-        if (!strchr(host, ':'))
+        if (!strchr(h, ':'))
             return nk_seterr(err, "'%s': not an IPv6 address", s);
-        s = host;
+        s = h;
     }
     return net_parse_ip(s, 0, a, err);
 }

@@ -261,14 +261,15 @@ def test_tty_session(server, tmp_path):
     assert prompt not in c.before.decode()
     c.close()
     assert c.exitstatus == 0
-    hist = (tmp_path / "state" / "netkit" / "history").read_text()
+    hist = (tmp_path / "state" / "netkit" / "echo-history").read_text()
     assert hist.split("\n")[:3] == ["hello world", "abcdef", "after"]
+    assert not (tmp_path / "state" / "netkit" / "history").exists()  # the shell's stays apart
 
 
 def test_tty_history_recalled(server, tmp_path):
     _, port, _ = start(server, "tcp")
     (tmp_path / "state" / "netkit").mkdir(parents=True)
-    (tmp_path / "state" / "netkit" / "history").write_text("from last time\n")
+    (tmp_path / "state" / "netkit" / "echo-history").write_text("from last time\n")
     c = spawn(tmp_path, "127.0.0.1", port)
     c.expect_exact("> ")
     c.send("\x1b[A\r")  # up arrow, enter
