@@ -20,7 +20,6 @@
 #include "lib/err.h"
 #include "cli/commands.h"
 #include "cli/complete.h"
-#include "lib/loop.h"
 #include "cli/msg.h"
 #include "lib/net.h"
 #include "lib/paths.h"
@@ -48,6 +47,7 @@ static struct {
     bool line_ready;     /* readline delivered a line (or EOF) */
     char *line;          /* that line, NULL at EOF */
     int status;          /* status of the last command */
+    bool batch_stop;     /* batch mode: Ctrl-C interrupted a command, so the batch ends */
 } sh;
 
 int nk_finish(const char *cmd, int status)
@@ -178,9 +178,13 @@ static int run_line(const char *line, bool interactive)
         /* Ctrl-C during the command (lib/sig.h) wakes its loops; it gives up and returns. */
         nk_sig_clear();
         st = nk_finish(argv[0], nk_run(argc, argv, &c));
-        if (interactive && nk_sig_caught() == SIGINT) {
-            fprintf(stderr, "netkit %s: interrupted\n", argv[0]);
-            st = 130;
+        if (nk_sig_caught() == SIGINT) {
+            if (interactive) {
+                fprintf(stderr, "netkit %s: interrupted\n", argv[0]);
+                st = 130;
+            } else {
+                sh.batch_stop = true; /* the command reported what it had; the rest is not run */
+            }
         }
         nk_sig_clear();
     }
@@ -194,11 +198,14 @@ int nk_batch(struct nk_ctx *ctx, FILE *fp)
     size_t cap = 0;
     int last_fail = NK_OK;
     sh.base = ctx;
-    while (getline(&line, &cap, fp) >= 0) {
+    sh.batch_stop = false;
+    while (!sh.batch_stop && getline(&line, &cap, fp) >= 0) {
         int st = run_line(line, false);
         if (st > 0)
             last_fail = st;
     }
+    if (sh.batch_stop)
+        last_fail = NK_FAIL;
     free(line);
     return last_fail;
 }

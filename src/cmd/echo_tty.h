@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* echo_tty.h - echo-connect's interactive session on a terminal: GNU readline's callback
- * interface and one poll over the terminal, the socket and a signalfd, so an echo or a server
- * message arriving while the user types is printed above the line being edited, never into it.
+ * interface and one poll over the terminal, the socket, a signalfd (SIGWINCH) and the interrupt
+ * descriptor (Ctrl-C, lib/sig.h), so an echo or a server message arriving while the user types is
+ * printed above the line being edited, never into it. The session keeps its own history.
  *
  * This is the command's terminal front end (called only by cmd_echo_connect.c): it writes the
  * echoes to stdout itself, but reports failures through err like any module. */

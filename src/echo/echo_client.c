@@ -36,16 +36,22 @@ int echo_unix_addr(const char *path, struct net_addr *a, char err[NK_ERRLEN])
     return 0;
 }
 
-/* Wait for a non-blocking connect: 0, or -1 with errno. */
+/* Wait for a non-blocking connect: 0, or -1 with errno (EINTR after an interrupt: the shell's
+ * Ctrl-C ends the wait through loop_interrupt_fd). */
 static int wait_connected(int fd, int timeout_ms)
 {
-    struct pollfd p = {.fd = fd, .events = POLLOUT};
+    struct pollfd p[2] = {{.fd = fd, .events = POLLOUT},
+                          {.fd = loop_interrupt_fd(), .events = POLLIN}};
     int r;
     do
-        r = poll(&p, 1, timeout_ms > 0 ? timeout_ms : -1);
+        r = loop_interrupted() ? 0 : poll(p, 2, timeout_ms > 0 ? timeout_ms : -1);
     while (r < 0 && errno == EINTR);
     if (r < 0)
         return -1;
+    if (loop_interrupted()) {
+        errno = EINTR;
+        return -1;
+    }
     if (r == 0) {
         errno = ETIMEDOUT;
         return -1;
