@@ -1,17 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* services.c - service names and port classes. */
 #include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "lib/err.h"
-#include "lib/num.h"
 #include "ports/services.h"
 
 /* Scratch for the reentrant netdb calls: /etc/services lines are short. */
