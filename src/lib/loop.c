@@ -15,15 +15,17 @@
 /* Events fetched per epoll_wait: enough to batch a busy server, small enough for the stack. */
 #define LOOP_BATCH 256
 
-/* Live loops, so that loop_interrupt_all (from a signal handler) can wake each one. */
-#define LOOP_REGISTRY 128
+/* Live loops, so that loop_interrupt_all (from a signal handler) can wake each one. A fixed
+ * array (a signal handler cannot follow a list that another thread is changing), larger than
+ * any thread count netkit allows (echo-serve --threads 1024): every loop can be interrupted. */
+#define LOOP_REGISTRY 4096
 static _Atomic(struct loop *) registry[LOOP_REGISTRY];
 static volatile sig_atomic_t interrupted;
 /* eventfd readable while interrupted, for code that polls descriptors itself; -1 until asked. */
 static _Atomic int intr_fd = -1;
 
 struct loop {
-    int slot;                 /* index in registry, -1 if it was full */
+    int slot;                 /* index in registry (-1 only while loop_new fails) */
     int epfd;                 /* the epoll instance */
     int wakefd;               /* eventfd written by loop_stop */
     volatile int stop;        /* set by loop_stop; cleared when loop_run returns */
@@ -70,6 +72,10 @@ struct loop *loop_new(void)
         struct loop *none = NULL;
         if (atomic_compare_exchange_strong(&registry[i], &none, l))
             l->slot = i;
+    }
+    if (l->slot < 0) { /* a loop that no interrupt could reach would hang its caller */
+        errno = EMFILE;
+        goto fail;
     }
     loop_update_time(l);
     return l;

@@ -40,7 +40,8 @@ struct loop_timer {
     size_t slot;      /* heap position + 1; 0 when not armed (managed by the loop) */
 };
 
-/* NULL with errno set on failure. */
+/* NULL with errno set on failure (EMFILE: 4096 loops live at once, the most loop_interrupt_all
+ * can reach). */
 struct loop *loop_new(void);
 void loop_free(struct loop *l);
 
