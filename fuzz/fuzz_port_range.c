@@ -4,7 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "echo/bench.h"
+#include "lib/net.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -12,7 +12,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     int lo = 0, hi = 0;
     char err[NK_ERRLEN];
-    if (bench_parse_port_range((const char *)data, size, &lo, &hi, err) == 0 &&
+    if (net_parse_port_range((const char *)data, size, &lo, &hi, err) == 0 &&
         !(1 <= lo && lo <= hi && hi <= 65535))
         abort();
     return 0;

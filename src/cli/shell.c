@@ -20,9 +20,10 @@
 #include "lib/err.h"
 #include "cli/commands.h"
 #include "cli/complete.h"
-#include "lib/loop.h"
 #include "cli/msg.h"
 #include "lib/net.h"
+#include "lib/paths.h"
+#include "lib/sig.h"
 #include "cli/opt.h"
 #include "cli/shell.h"
 #include "cli/words.h"
@@ -47,19 +48,8 @@ static struct {
     char *line;          /* that line, NULL at EOF */
     int status;          /* status of the last command */
     bool running;        /* the interactive shell runs: `shell` inside it is refused */
+    bool batch_stop;     /* batch mode: Ctrl-C interrupted a command, so the batch ends */
 } sh;
-
-/* Set by SIGINT: at the prompt it clears the line; during a command it stops the command. */
-static volatile sig_atomic_t got_sigint;
-static volatile sig_atomic_t at_prompt;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    got_sigint = 1;
-    if (!at_prompt)
-        loop_interrupt_all();
-}
 
 /* The context a command gets: the global options, then the session's settings. */
 static struct nk_ctx command_ctx(void)
@@ -70,7 +60,6 @@ static struct nk_ctx command_ctx(void)
     c.timeout_ms = sh.set.timeout_ms;
     c.color_mode = sh.set.color_mode;
     c.color = nk_color_resolve(c.color_mode);
-    c.interrupt = &got_sigint;
     return c;
 }
 
@@ -170,14 +159,18 @@ static int run_line(const char *line, bool interactive)
         st = cmd_set(argc, argv);
     } else {
         struct nk_ctx c = interactive ? command_ctx() : *sh.base;
-        got_sigint = 0;
-        loop_interrupt_clear();
+        /* Ctrl-C during the command (lib/sig.h) wakes its loops; it gives up and returns. */
+        nk_sig_clear();
         st = nk_finish(argv[0], nk_run(argc, argv, &c));
-        if (interactive && got_sigint) {
-            fprintf(stderr, "netkit %s: interrupted\n", argv[0]);
-            st = 130;
+        if (nk_sig_caught() == SIGINT) {
+            if (interactive) {
+                fprintf(stderr, "netkit %s: interrupted\n", argv[0]);
+                st = 130;
+            } else {
+                sh.batch_stop = true; /* the command reported what it had; the rest is not run */
+            }
         }
-        loop_interrupt_clear();
+        nk_sig_clear();
     }
     words_free(&w);
     return st;
@@ -189,11 +182,14 @@ int nk_batch(struct nk_ctx *ctx, FILE *fp)
     size_t cap = 0;
     int last_fail = NK_OK;
     sh.base = ctx;
-    while (getline(&line, &cap, fp) >= 0) {
+    sh.batch_stop = false;
+    while (!sh.batch_stop && getline(&line, &cap, fp) >= 0) {
         int st = run_line(line, false);
         if (st > 0)
             last_fail = st;
     }
+    if (sh.batch_stop)
+        last_fail = NK_FAIL;
     free(line);
     return last_fail;
 }
@@ -280,28 +276,11 @@ static void on_line(char *line)
     rl_callback_handler_remove();
 }
 
+/* $XDG_STATE_HOME/netkit/history (private directories): "" when there is none to be had. */
 static void history_path(void)
 {
-    const char *state = getenv("XDG_STATE_HOME");
-    const char *home = getenv("HOME");
-    char dir[sizeof(sh.history) - 16];
-    sh.history[0] = '\0';
-    if (state && *state)
-        snprintf(dir, sizeof(dir), "%s/netkit", state);
-    else if (home && *home)
-        snprintf(dir, sizeof(dir), "%s/.local/state/netkit", home);
-    else
-        return;
-    /* mkdir -p, private: history may hold host names the user would not publish. */
-    for (char *p = dir + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(dir, 0700);
-            *p = '/';
-        }
-    if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-        return;
-    snprintf(sh.history, sizeof(sh.history), "%s/history", dir);
+    if (!nk_state_path("history", sh.history, sizeof(sh.history)) || nk_make_parent(sh.history) < 0)
+        sh.history[0] = '\0';
 }
 
 /* readline's terminal set-up plus NOFLSH: without it, Ctrl-C makes the kernel discard input that
@@ -319,7 +298,7 @@ static void prep_terminal(int meta)
 /* Ctrl-C at the prompt: drop the line (and what was typed but not yet read), fresh prompt. */
 static void clear_prompt(void)
 {
-    got_sigint = 0;
+    nk_sig_clear();
     tcflush(STDIN_FILENO, TCIFLUSH);
     rl_free_line_state();
     rl_callback_sigcleanup();
@@ -339,12 +318,11 @@ static bool read_line(void)
     sigprocmask(SIG_BLOCK, &block, &old);
     sh.line_ready = false;
     sh.line = NULL;
-    at_prompt = 1;
-    got_sigint = 0;
+    nk_sig_clear();
     rl_callback_handler_install("netkit> ", on_line);
     while (!sh.line_ready) {
         struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
-        if (got_sigint) {
+        if (nk_sig_caught()) {
             clear_prompt();
             continue;
         }
@@ -354,7 +332,6 @@ static bool read_line(void)
         else if (r < 0 && errno != EINTR)
             break;
     }
-    at_prompt = 0;
     sigprocmask(SIG_SETMASK, &old, NULL);
     return sh.line_ready && sh.line;
 }
@@ -378,9 +355,10 @@ int nk_shell(struct nk_ctx *ctx)
     rl_prep_term_function = prep_terminal;
     rl_catch_signals = 0; /* our handler; readline's would re-raise into it anyway */
 
-    struct sigaction sa = {.sa_handler = on_sigint}, old;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, &old); /* no SA_RESTART: poll and epoll_wait return EINTR */
+    /* netkit's one interrupt path: at the prompt Ctrl-C clears the line; during a command it
+     * wakes the command's loops, and the command stops. */
+    struct nk_sig_saved sig;
+    nk_sig_install(false, &sig);
 
     printf("netkit %s interactive shell: 'help' lists the commands, 'exit' or Ctrl-D leaves.\n",
            NETKIT_VERSION);
@@ -407,7 +385,7 @@ int nk_shell(struct nk_ctx *ctx)
     free(cands);
     cands = NULL;
     ncands = capcands = 0;
-    sigaction(SIGINT, &old, NULL);
+    nk_sig_restore(&sig);
     sh.running = false;
     return NK_OK;
 }

@@ -11,7 +11,6 @@
  *                        --pipeline K --threads N --connect-rate N
  */
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +23,8 @@
 #include "cmd/echo_tty.h"
 #include "dns/hostaddr.h"
 #include "lib/loop.h"
+#include "lib/paths.h"
+#include "lib/sig.h"
 #include "cli/msg.h"
 #include "cli/out.h"
 
@@ -147,7 +148,7 @@ static int run_client(const struct req *r, struct nk_ctx *ctx)
     int rc = addresses(r, &addrs, &n);
     if (rc != NK_OK)
         return rc;
-    int timeout = r->timeout_ms ? r->timeout_ms : 5000;
+    int timeout = r->timeout_ms ? r->timeout_ms : NK_TIMEOUT_MS;
     int fd = echo_connect(addrs, n, r->udp ? SOCK_DGRAM : SOCK_STREAM, timeout, print_fail, NULL,
                           &used, err);
     free(addrs);
@@ -162,15 +163,14 @@ static int run_client(const struct req *r, struct nk_ctx *ctx)
         struct echo_tty_opts to = {.sock = fd,
                                    .dgram = r->udp,
                                    .prompt = prompt,
-                                   .history_path = echo_tty_history_path(hist, sizeof(hist)),
+                                   .history_path =
+                                       nk_state_path(ECHO_TTY_HISTORY, hist, sizeof(hist)),
                                    .timeout_ms = timeout,
                                    .color = ctx->color};
         rc = echo_tty_run(&to, err);
     } else {
-        struct echo_pipe_opts po = {.in_fd = STDIN_FILENO,
-                                    .out_fd = STDOUT_FILENO,
-                                    .timeout_ms = timeout,
-                                    .interrupt = ctx->interrupt};
+        struct echo_pipe_opts po = {
+            .in_fd = STDIN_FILENO, .out_fd = STDOUT_FILENO, .timeout_ms = timeout};
         struct echo_pipe_result res;
         /* The echo goes straight to the descriptor: nothing may sit in stdio's buffer. */
         fflush(stdout);
@@ -194,15 +194,6 @@ static void progress_line(struct bench *b, uint64_t start_us)
             "\r%6.1fs  %" PRIu64 " messages  %.0f msgs/s  %u connected  %" PRIu64 " errors\033[K",
             s, p.messages, s > 0 ? (double)p.messages / s : 0.0, p.connected, p.errors);
     fflush(stderr);
-}
-
-/* Ctrl-C during a bench outside the shell: stop sending, report what was measured. */
-static volatile sig_atomic_t bench_interrupted;
-
-static void on_sigint(int sig)
-{
-    (void)sig;
-    bench_interrupted = 1;
 }
 
 static void print_bench(struct out *o, const struct req *r, const struct bench_result *res)
@@ -267,37 +258,29 @@ static int run_bench(struct req *r, struct nk_ctx *ctx)
     }
     if (r->b.threads > r->b.connections)
         r->b.threads = r->b.connections;
-    r->b.timeout_ms = r->timeout_ms ? r->timeout_ms : 5000;
+    r->b.timeout_ms = r->timeout_ms ? r->timeout_ms : NK_TIMEOUT_MS;
     if (bench_preflight(&r->b, err) < 0) {
         nk_err(CMD, "%s", err);
         return NK_FAIL;
     }
+    /* Ctrl-C wakes the workers' loops: the bench ends at once and reports what it measured. */
+    struct nk_sig_saved sig;
+    nk_sig_install(false, &sig);
     struct bench *b = bench_start(&r->b, err);
     if (!b) {
+        nk_sig_restore(&sig);
         nk_err(CMD, "%s", err);
         return NK_FAIL;
     }
-    struct sigaction sa = {.sa_handler = on_sigint}, old_sa;
-    bench_interrupted = 0;
-    if (!ctx->interrupt) /* the shell has its own handler and flag */
-        sigaction(SIGINT, &sa, &old_sa);
     bool live = isatty(STDERR_FILENO);
     uint64_t start = loop_clock_us();
-    bool stopped = false;
-    while (!bench_wait(b, 250)) {
-        if ((bench_interrupted || (ctx->interrupt && *ctx->interrupt)) && !stopped) {
-            bench_stop(b);
-            stopped = true;
-        }
-        if (live)
-            progress_line(b, start);
-    }
+    while (!bench_wait(b, live ? 250 : -1)) /* a terminal gets a progress line 4 times a second */
+        progress_line(b, start);
     if (live)
         fprintf(stderr, "\r\033[K");
     struct bench_result res;
     bench_finish(b, &res);
-    if (!ctx->interrupt)
-        sigaction(SIGINT, &old_sa, NULL);
+    nk_sig_restore(&sig);
     struct out *o = out_new(stdout, ctx->json, ctx->color);
     print_bench(o, r, &res);
     rc = out_close(o) < 0 ? NK_FAIL : NK_OK;
@@ -305,6 +288,8 @@ static int run_bench(struct req *r, struct nk_ctx *ctx)
         nk_err(CMD, "%" PRIu64 " error%s; the first: %s", res.errors, res.errors == 1 ? "" : "s",
                res.first_error);
         rc = NK_FAIL;
+    } else if (res.interrupted) {
+        rc = NK_FAIL; /* the shell says "interrupted"; a script has the status */
     } else if (res.messages == 0) {
         nk_err(CMD, "no message was echoed");
         rc = NK_FAIL;

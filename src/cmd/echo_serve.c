@@ -16,15 +16,14 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/commands.h"
 #include "echo/echo_server.h"
 #include "cli/msg.h"
 #include "lib/net.h"
+#include "lib/sig.h"
 #include "cli/out.h"
 
 #define CMD "echo-serve"
@@ -98,22 +97,6 @@ static void print_ready(struct out *o, const char *proto, const struct net_addr 
     out_obj_end(o);
 }
 
-/* Wait for SIGINT or SIGTERM (blocked by the caller), the shell's interrupt flag, or a worker
- * failure (0). */
-static int wait_signal(const sigset_t *set, struct echo_server *srv, volatile int *interrupt)
-{
-    const struct timespec tick = {0, 200 * 1000 * 1000};
-    for (;;) {
-        int sig = sigtimedwait(set, NULL, &tick);
-        if (sig > 0)
-            return sig;
-        if (interrupt && *interrupt)
-            return SIGINT;
-        if (es_failed(srv))
-            return 0;
-    }
-}
-
 /* Check the positional arguments and options against each other; fill cfg. */
 static int check_args(struct nk_opt_parser *p, struct es_config *cfg)
 {
@@ -136,16 +119,14 @@ static int serve(struct es_config *cfg, struct nk_ctx *ctx)
 {
     char err[NK_ERRLEN];
     struct echo_server *srv;
-    sigset_t set, old;
-    /* Block the stop signals before any thread exists, so only sigtimedwait receives them. */
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &set, &old);
+    /* SIGINT and SIGTERM wake the workers' loops (lib/sig.h): they stop, and es_join returns.
+     * Caught from before the workers exist, so that no signal is lost in between. */
+    struct nk_sig_saved sig;
+    nk_sig_install(true, &sig);
 
     int st = es_open(&srv, cfg, err);
     if (st != NK_OK) {
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        nk_sig_restore(&sig);
         if (st == NK_USAGE)
             return nk_usage(CMD, "%s", err);
         nk_err(CMD, "%s", err);
@@ -154,7 +135,7 @@ static int serve(struct es_config *cfg, struct nk_ctx *ctx)
     if (es_start(srv, err) != NK_OK) {
         nk_err(CMD, "%s", err);
         es_free(srv);
-        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        nk_sig_restore(&sig);
         return NK_FAIL;
     }
     if (cfg->log)
@@ -169,19 +150,18 @@ static int serve(struct es_config *cfg, struct nk_ctx *ctx)
     out_close(o); /* flushed now, for whoever waits on these lines; a failure shows in main's
                      final stdout check */
 
-    int sig = wait_signal(&set, srv, ctx->interrupt);
-    es_stop(srv);
     struct es_stats stats;
-    es_join(srv, &stats);
+    es_join(srv, &stats); /* until a signal, or a worker's failure */
+    bool failed = es_failed(srv);
     es_free(srv);
-    pthread_sigmask(SIG_SETMASK, &old, NULL);
-    if (sig == 0)
+    nk_sig_restore(&sig);
+    if (failed)
         nk_err(CMD, "a worker's event loop failed");
     nk_err(CMD, "%" PRIu64 " connections, %" PRIu64 " bytes echoed", stats.conns, stats.bytes);
     if (cfg->log && (stats.datagrams || stats.dropped))
         nk_err(CMD, "%" PRIu64 " datagrams echoed, %" PRIu64 " dropped (source port 7 or 19)",
                stats.datagrams, stats.dropped);
-    return sig == 0 ? NK_FAIL : NK_OK;
+    return failed ? NK_FAIL : NK_OK;
 }
 
 static int run(int argc, char **argv, struct nk_ctx *ctx)

@@ -24,6 +24,8 @@
 #include "echo/echo_client.h"
 #include "cmd/echo_tty.h"
 #include "lib/loop.h"
+#include "lib/paths.h"
+#include "lib/sig.h"
 
 /* A received line longer than this without a newline is shown as it is. */
 #define LINE_MAX_SHOWN 4096
@@ -257,52 +259,42 @@ static void clear_line(void)
     rl_redisplay();
 }
 
-static int make_dirs(const char *path)
+/* The session's history list, in place of the caller's (the shell's): readline keeps one list
+ * per process, and the payload typed here must not show up under the shell's up-arrow. Returns
+ * the caller's list, for history_close. */
+static HISTORY_STATE *history_open(const struct echo_tty_opts *o)
 {
-    char *d = strdup(path);
-    if (!d)
-        return -1;
-    for (char *p = d + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(d, 0700) < 0 && errno != EEXIST) {
-                free(d);
-                return -1;
-            }
-            *p = '/';
-        }
-    free(d);
-    return 0;
-}
-
-const char *echo_tty_history_path(char *buf, size_t len)
-{
-    const char *x = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    int n;
-    if (x && x[0] == '/')
-        n = snprintf(buf, len, "%s/netkit/history", x);
-    else if (home && *home)
-        n = snprintf(buf, len, "%s/.local/state/netkit/history", home);
-    else
-        return NULL;
-    return n > 0 && (size_t)n < len ? buf : NULL;
-}
-
-static void history_open(const struct echo_tty_opts *o)
-{
+    HISTORY_STATE *saved = history_get_history_state();
+    HISTORY_STATE empty = {0};
+    history_set_history_state(&empty);
     using_history();
-    if (!o->history_path || make_dirs(o->history_path) < 0)
-        return;
-    if (read_history(o->history_path) != 0)
+    if (o->history_path && nk_make_parent(o->history_path) == 0 &&
+        read_history(o->history_path) != 0)
         write_history(o->history_path); /* create it, so append_history can add to it */
+    return saved;
 }
 
-/* Poll round while editing; returns false when the session ends. */
+/* Drop the session's list and give the caller's back. */
+static void history_close(const struct echo_tty_opts *o, HISTORY_STATE *saved)
+{
+    if (o->history_path)
+        history_truncate_file(o->history_path, HISTORY_KEEP);
+    clear_history();
+    HISTORY_STATE *mine = history_get_history_state(), empty = {0};
+    history_set_history_state(saved ? saved : &empty);
+    if (mine)
+        free(mine->entries);
+    free(mine);
+    free(saved);
+}
+
+/* Poll round while editing; returns false when the session ends. sfd: SIGWINCH's signalfd. */
 static bool round_editing(struct session *s, int sfd)
 {
-    struct pollfd p[3] = {{.fd = STDIN_FILENO, .events = POLLIN},
+    struct pollfd p[4] = {{.fd = STDIN_FILENO, .events = POLLIN},
                           {.fd = s->o->sock, .events = POLLIN},
-                          {.fd = sfd, .events = POLLIN}};
+                          {.fd = sfd, .events = POLLIN},
+                          {.fd = loop_interrupt_fd(), .events = POLLIN}};
     if (s->tx_len)
         p[1].events |= POLLOUT;
     int wait = -1;
@@ -311,19 +303,19 @@ static bool round_editing(struct session *s, int sfd)
                  now = loop_clock_us() / 1000;
         wait = due > now ? (int)(due - now) : 0;
     }
-    if (poll(p, 3, wait) < 0)
+    if (poll(p, 4, wait) < 0)
         return errno == EINTR;
     /* Keys typed before a Ctrl-C were typed before it: read them first. */
     if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
         rl_callback_read_char();
+    if (p[3].revents & POLLIN) { /* Ctrl-C, through lib/sig.h: drop the line, and that is all */
+        nk_sig_clear();
+        clear_line();
+    }
     if (p[2].revents & POLLIN) {
         struct signalfd_siginfo si;
-        if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-            if (si.ssi_signo == SIGINT)
-                clear_line();
-            else if (si.ssi_signo == SIGWINCH)
-                rl_resize_terminal();
-        }
+        if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
+            rl_resize_terminal();
     }
     if (p[1].revents & POLLOUT)
         flush_tx(s);
@@ -338,7 +330,7 @@ static bool round_editing(struct session *s, int sfd)
 /* After Ctrl-D: half-close and wait (bounded) for the echo of every line still in flight. */
 static void drain(struct session *s)
 {
-    int timeout = s->o->timeout_ms > 0 ? s->o->timeout_ms : 5000;
+    int timeout = s->o->timeout_ms > 0 ? s->o->timeout_ms : NK_TIMEOUT_MS;
     uint64_t deadline = loop_clock_us() / 1000 + (uint64_t)timeout;
     bool shut = false;
     while (!s->failed && (s->head || s->tx_len)) {
@@ -368,17 +360,21 @@ int echo_tty_run(const struct echo_tty_opts *o, char err[NK_ERRLEN])
     struct session s = {.o = o, .err = err};
     sigset_t mask, old;
     sigemptyset(&mask);
-    sigaddset(&mask, SIGINT);
     sigaddset(&mask, SIGWINCH);
-    /* Signals arrive as readable events on a signalfd, in the same poll as everything else. */
+    /* A resize arrives as a readable event on a signalfd, in the same poll as everything else;
+     * Ctrl-C takes netkit's one interrupt path, whose descriptor is in that poll too. */
+    if (loop_interrupt_fd() < 0)
+        return nk_seterr(err, "eventfd: %s", nk_strerror(errno));
     sigprocmask(SIG_BLOCK, &mask, &old);
     int sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
     if (sfd < 0) {
         sigprocmask(SIG_SETMASK, &old, NULL);
         return nk_seterr(err, "signalfd: %s", nk_strerror(errno));
     }
+    struct nk_sig_saved sig;
+    nk_sig_install(false, &sig);
     cur = &s;
-    history_open(o);
+    HISTORY_STATE *caller_history = history_open(o);
     /* Readline's settings are process-wide (the shell uses them too): restore them after. */
     const char *old_name = rl_readline_name;
     int old_catch = rl_catch_signals, old_winch = rl_catch_sigwinch;
@@ -401,13 +397,14 @@ int echo_tty_run(const struct echo_tty_opts *o, char err[NK_ERRLEN])
     rl_readline_name = old_name;
     rl_catch_signals = old_catch;
     rl_catch_sigwinch = old_winch;
-    if (o->history_path)
-        history_truncate_file(o->history_path, HISTORY_KEEP);
+    history_close(o, caller_history);
     while (s.head)
         pending_pop(&s);
     free(s.rx);
     free(s.tx);
     close(sfd);
+    nk_sig_restore(&sig);
+    nk_sig_clear(); /* a Ctrl-C in the last moment was still only for the line being edited */
     sigprocmask(SIG_SETMASK, &old, NULL);
     cur = NULL;
     return s.failed;

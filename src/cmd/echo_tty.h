@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* echo_tty.h - echo-connect's interactive session on a terminal: GNU readline's callback
- * interface and one poll over the terminal, the socket and a signalfd, so an echo or a server
- * message arriving while the user types is printed above the line being edited, never into it.
+ * interface and one poll over the terminal, the socket, a signalfd (SIGWINCH) and the interrupt
+ * descriptor (Ctrl-C, lib/sig.h), so an echo or a server message arriving while the user types is
+ * printed above the line being edited, never into it. The session keeps its own history.
  *
  * This is the command's terminal front end (called only by cmd_echo_connect.c): it writes the
  * echoes to stdout itself, but reports failures through err like any module. */
@@ -26,8 +27,7 @@ struct echo_tty_opts {
  * echo cannot be completed (-1 with err: "connection closed by server", ...). */
 int echo_tty_run(const struct echo_tty_opts *o, char err[NK_ERRLEN]);
 
-/* The history file: $XDG_STATE_HOME/netkit/history, else ~/.local/state/netkit/history, in
- * buf; NULL when neither variable is usable. */
-const char *echo_tty_history_path(char *buf, size_t len);
+/* The session's own history file, apart from the shell's: what is typed here is payload. */
+#define ECHO_TTY_HISTORY "echo-history"
 
 #endif

@@ -27,6 +27,7 @@
 #include "ports/services.h"
 #include "ports/sockdiag.h"
 #include "ports/sockproc.h"
+#include "lib/sig.h"
 
 #define CMD "ports"
 
@@ -230,7 +231,7 @@ static int do_lookup(const struct ports_req *rq, struct nk_ctx *ctx)
             return nk_usage(CMD, "%s", err);
     }
     int elo = -1, ehi = -1;
-    if (services_ephemeral_range(SERVICES_RANGE_FILE, &elo, &ehi, err) < 0) {
+    if (net_ephemeral_range(NET_RANGE_FILE, &elo, &ehi, err) < 0) {
         nk_err(CMD, "%s", err); /* the lookups still answer; "ephemeral" is then unknown */
         elo = ehi = -1;
     }
@@ -288,15 +289,6 @@ struct sock_row {
     bool exposed;               /* listening beyond loopback */
 };
 
-static bool is_loopback_raw(int family, const uint8_t *a)
-{
-    static const uint8_t v6lo[16] = {[15] = 1};
-    static const uint8_t v4mapped[12] = {[10] = 0xff, [11] = 0xff};
-    if (family == AF_INET)
-        return a[0] == 127;
-    return memcmp(a, v6lo, 16) == 0 || (memcmp(a, v4mapped, 12) == 0 && a[12] == 127);
-}
-
 /* The port that names a socket's service: a listener's own; for a connection, the end that
  * is not an ephemeral port (the server's), else the lower one. */
 static int server_port(const struct sockent *e, int elo, int ehi)
@@ -317,7 +309,7 @@ static void sock_row(const struct sockent *e, const struct services_table *svc, 
     endpoint_text(e->family, r->laddr, e->lport, r->local, sizeof(r->local));
     endpoint_text(e->family, r->paddr, e->pport, r->peer, sizeof(r->peer));
     r->service = services_table_name(svc, server_port(e, elo, ehi), e->ipproto);
-    r->exposed = sockdiag_listening(e) && !is_loopback_raw(e->family, e->local);
+    r->exposed = sockdiag_listening(e) && !net_is_loopback_raw(e->family, e->local);
 }
 
 static void endpoint_json(struct out *o, const char *key, const char *addr, int port)
@@ -346,7 +338,7 @@ static void show_sockets(struct out *o, const struct sockvec *v, bool procs)
     services_table_load(&svc); /* without it sockets are still listed, unnamed */
     int elo = -1, ehi = -1;
     char err[NK_ERRLEN];
-    if (services_ephemeral_range(SERVICES_RANGE_FILE, &elo, &ehi, err) < 0)
+    if (net_ephemeral_range(NET_RANGE_FILE, &elo, &ehi, err) < 0)
         elo = ehi = -1; /* then the lower port of a connection names its service */
     out_table_begin(o);
     out_arr_begin(o, NULL);
@@ -536,18 +528,6 @@ static void progress(const struct scan_stats *st, void *arg)
     fflush(stderr);
 }
 
-/* Strip [brackets] from an IPv6 host. Returns host or buf. */
-static const char *unbracket(const char *host, char *buf, size_t len)
-{
-    size_t n = strlen(host);
-    if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < len) {
-        memcpy(buf, host + 1, n - 2);
-        buf[n - 2] = '\0';
-        return buf;
-    }
-    return host;
-}
-
 static int do_scan(const struct ports_req *rq, struct nk_ctx *ctx)
 {
     char err[NK_ERRLEN];
@@ -567,7 +547,7 @@ static int do_scan(const struct ports_req *rq, struct nk_ctx *ctx)
         goto out;
     }
     char hb[NET_ADDRSTRLEN];
-    const char *host = unbracket(rq->scan, hb, sizeof(hb));
+    const char *host = net_unbracket(rq->scan, hb, sizeof(hb));
     struct hostaddr_req hr = {
         .host = host, .family = AF_UNSPEC, .timeout_ms = 0, .server = ctx->server};
     /* Names through c-ares (hosts file first); numeric addresses never touch DNS. */
@@ -592,11 +572,14 @@ static int do_scan(const struct ports_req *rq, struct nk_ctx *ctx)
                           : ctx->timeout_ms ? ctx->timeout_ms
                                             : DEFAULT_TIMEOUT_MS,
             .concurrency = rq->concurrency ? rq->concurrency : DEFAULT_CONCURRENCY,
-            .interrupt = ctx->interrupt,
             .progress = tty ? progress : NULL,
             .progress_arg = abuf,
         };
+        /* Ctrl-C stops the scan: the ports done so far are shown, and the status is 1. */
+        struct nk_sig_saved sig;
+        nk_sig_install(false, &sig);
         int rc = scan_run(&sr, res, err);
+        nk_sig_restore(&sig);
         if (tty)
             fputs("\r\033[K", stderr);
         if (rc < 0) {
@@ -610,7 +593,7 @@ static int do_scan(const struct ports_req *rq, struct nk_ctx *ctx)
             status = NK_FAIL;
             break;
         }
-        if (res->interrupted) { /* the shell's Ctrl-C: it says "interrupted" itself */
+        if (res->interrupted) { /* the shell says "interrupted"; a script has the status */
             status = NK_FAIL;
             break;
         }

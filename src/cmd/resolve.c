@@ -24,6 +24,7 @@
 #include "dns/dnsfmt.h"
 #include "dns/dnsname.h"
 #include "lib/loop.h"
+#include "lib/sig.h"
 #include "cli/msg.h"
 #include "cli/out.h"
 
@@ -321,17 +322,21 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         .emit = emit,
         .progress = pr.progress ? progress : NULL,
         .arg = &pr,
-        .interrupt = ctx->interrupt,
     };
     struct dnsb_stats st;
+    /* Ctrl-C stops the batch: what was already printed stays, and the exit status is 1. */
+    struct nk_sig_saved sig;
+    nk_sig_install(false, &sig);
     int rc = dnsb_run(&cfg, &st, err);
+    nk_sig_restore(&sig);
     dns_free(d);
     loop_free(l);
     if (fd > STDIN_FILENO)
         close(fd);
     if (rc < 0) {
         clear_progress(&pr);
-        nk_err(CMD, "%s", err);
+        if (!st.interrupted) /* the shell says "interrupted"; a script has the status */
+            nk_err(CMD, "%s", err);
     }
     if (rq.verbose && rq.file) {
         double s = (double)(loop_clock_us() / 1000 - st.t0_ms) / 1000.0;

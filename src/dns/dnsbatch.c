@@ -83,7 +83,6 @@ struct batch {
     struct loop_timer prog;        /* progress callback */
     struct loop_timer deadline;    /* overall deadline */
     struct loop_timer fin;         /* ends the run outside any c-ares callback */
-    struct loop_timer intr;        /* watches cfg->interrupt */
     /* Items and attempts for reuse: a batch frees and allocates one of each per answer. */
     struct dnsb_item *spare_item; /* linked through next */
     struct dnsb_att *spare_att;   /* linked through spare */
@@ -472,20 +471,6 @@ static void deadline_fn(struct loop *l, struct loop_timer *t)
     pump(b);
 }
 
-static void intr_fn(struct loop *l, struct loop_timer *t)
-{
-    struct batch *b = t->arg;
-    if (!*b->c->interrupt) {
-        loop_timer_set(l, t, 50);
-        return;
-    }
-    /* Stop now: what is in flight is cancelled after the loop, and nothing more is printed. */
-    nk_seterr(b->err, "interrupted");
-    b->fail = 1;
-    b->finishing = true;
-    loop_timer_set(l, &b->fin, 0);
-}
-
 static void fin_fn(struct loop *l, struct loop_timer *t)
 {
     struct batch *b = t->arg;
@@ -494,7 +479,6 @@ static void fin_fn(struct loop *l, struct loop_timer *t)
     loop_timer_cancel(l, &b->hedge);
     loop_timer_cancel(l, &b->prog);
     loop_timer_cancel(l, &b->deadline);
-    loop_timer_cancel(l, &b->intr);
     if (b->rd.waiting) {
         loop_io_del(l, &b->rd.io);
         b->rd.waiting = false;
@@ -632,16 +616,19 @@ int dnsb_run(const struct dnsb_cfg *cfg, struct dnsb_stats *st, char err[NK_ERRL
     b->prog = (struct loop_timer){.fn = prog_fn, .arg = b};
     b->deadline = (struct loop_timer){.fn = deadline_fn, .arg = b};
     b->fin = (struct loop_timer){.fn = fin_fn, .arg = b};
-    b->intr = (struct loop_timer){.fn = intr_fn, .arg = b};
-    if (cfg->interrupt)
-        loop_timer_set(cfg->loop, &b->intr, 50);
     if (cfg->deadline_ms)
         loop_timer_set(cfg->loop, &b->deadline, cfg->deadline_ms);
     if (cfg->progress)
         loop_timer_set(cfg->loop, &b->prog, 200);
     pump(b);
     if (loop_run(cfg->loop) < 0 && !b->fail) {
-        nk_seterr(b->err, "event loop: %s", nk_strerror(errno));
+        /* EINTR: an interrupt (Ctrl-C) stopped the loop. What is in flight is cancelled below
+         * and nothing more is handed over: the caller reports the results it has. */
+        b->st.interrupted = errno == EINTR;
+        if (b->st.interrupted)
+            nk_seterr(b->err, "interrupted");
+        else
+            nk_seterr(b->err, "event loop: %s", nk_strerror(errno));
         b->fail = 1;
     }
     /* A failure may leave lookups in flight: end them so nothing calls back into b later. */
@@ -671,7 +658,6 @@ int dnsb_run(const struct dnsb_cfg *cfg, struct dnsb_stats *st, char err[NK_ERRL
     loop_timer_cancel(cfg->loop, &b->prog);
     loop_timer_cancel(cfg->loop, &b->deadline);
     loop_timer_cancel(cfg->loop, &b->fin);
-    loop_timer_cancel(cfg->loop, &b->intr);
     free(b->ring);
     free(b->rd.buf);
     free(b);

@@ -50,6 +50,7 @@ struct dnsb_stats {
     unsigned inflight; /* lookups in flight now */
     unsigned window;   /* the adaptive window now */
     uint64_t t0_ms;    /* start */
+    bool interrupted;  /* an interrupt (loop_interrupt_all: Ctrl-C) ended the run early */
 };
 
 typedef void (*dnsb_emit_fn)(void *arg, const struct dnsb_item *it);
@@ -70,11 +71,11 @@ struct dnsb_cfg {
     dnsb_emit_fn emit;         /* each result, in input order */
     dnsb_progress_fn progress; /* NULL, or called a few times a second and at the end */
     void *arg;                 /* for emit and progress */
-    volatile int *interrupt;   /* NULL, or set non-zero (SIGINT in the shell) to stop the run */
 };
 
 /* Run the whole batch on cfg->loop. 0, or -1 with err (reading the input failed, out of
- * memory); results already emitted stay emitted. *st gets the totals. */
+ * memory, or "interrupted" with st->interrupted: loop_interrupt_all stopped the loop); results
+ * already emitted stay emitted. *st gets the totals. */
 int dnsb_run(const struct dnsb_cfg *cfg, struct dnsb_stats *st, char err[NK_ERRLEN]);
 
 #endif

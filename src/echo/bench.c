@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -28,6 +27,7 @@
 #include "lib/err.h"
 #include "echo/bench.h"
 #include "echo/echo_client.h"
+#include "lib/limits.h"
 #include "lib/loop.h"
 
 /* Random bytes per worker that payloads are cut from (at least twice the message size). Small
@@ -37,7 +37,7 @@
 #define POOL_MIN (16 * 1024)
 /* Bytes read per recv. */
 #define RX_BUF (64 * 1024)
-/* How often the watchdog looks for overdue connects and echoes, and at the stop flag. */
+/* How often the watchdog looks for overdue connects and echoes. */
 #define WATCH_MS 50
 /* Descriptors kept free besides the connections (stdio, loops, eventfds, c-ares). */
 #define FD_SPARE 64
@@ -115,7 +115,7 @@ struct bench {
     struct worker *w;    /* the workers */
     unsigned nw;         /* how many */
     unsigned started;    /* threads started (for joining) */
-    int stop;            /* set by bench_stop (atomic access) */
+    int interrupted;     /* a worker's loop ended on an interrupt (atomic access) */
     uint64_t start_ns;   /* when bench_start began */
     pthread_mutex_t mu;  /* guards running */
     pthread_cond_t cv;   /* signalled when a worker ends */
@@ -408,14 +408,12 @@ static void on_open_timer(struct loop *l, struct loop_timer *t)
         maybe_finish(w);
 }
 
-/* Overdue connects and echoes fail as timeouts; the stop flag ends sending. */
+/* Overdue connects and echoes fail as timeouts. */
 static void on_watch_timer(struct loop *l, struct loop_timer *t)
 {
     struct worker *w = t->arg;
     uint64_t now = loop_now_ms(l);
     int timeout = w->o->timeout_ms;
-    if (__atomic_load_n(&w->b->stop, __ATOMIC_RELAXED))
-        w->sending_done = true;
     for (unsigned i = 0; i < w->opened; i++) {
         struct conn *c = &w->conns[i];
         /* since_ms may be a little ahead of the loop's cached clock: compare without wrapping */
@@ -456,8 +454,11 @@ static void *worker_main(void *arg)
     loop_timer_set(w->loop, &w->watch_tm, WATCH_MS);
     if (w->o->duration_ms)
         loop_timer_set(w->loop, &w->end_tm, w->o->duration_ms);
-    loop_run(w->loop);
-    /* Whatever is still open (a stop request) is closed now, counted as nothing. */
+    /* It returns when the work is done, on bench_stop, or with EINTR on an interrupt (Ctrl-C:
+     * loop_interrupt_all wakes every worker's loop). */
+    if (loop_run(w->loop) < 0 && errno == EINTR)
+        __atomic_store_n(&w->b->interrupted, 1, __ATOMIC_RELAXED);
+    /* Whatever is still open (stopped early) is closed now, counted as nothing. */
     for (unsigned i = 0; i < w->opened; i++)
         if (w->conns[i].state == C_CONNECTING || w->conns[i].state == C_OPEN)
             conn_close(&w->conns[i]);
@@ -585,6 +586,13 @@ struct bench *bench_start(const struct bench_opts *o, char err[NK_ERRLEN])
 
 bool bench_wait(struct bench *b, int ms)
 {
+    if (ms < 0) {
+        pthread_mutex_lock(&b->mu);
+        while (b->running > 0)
+            pthread_cond_wait(&b->cv, &b->mu);
+        pthread_mutex_unlock(&b->mu);
+        return true;
+    }
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     ts.tv_sec += ms / 1000;
@@ -614,7 +622,9 @@ void bench_progress(struct bench *b, struct bench_progress *p)
 
 void bench_stop(struct bench *b)
 {
-    __atomic_store_n(&b->stop, 1, __ATOMIC_RELAXED);
+    for (unsigned i = 0; i < b->nw; i++)
+        if (b->w[i].loop)
+            loop_stop(b->w[i].loop);
 }
 
 void bench_finish(struct bench *b, struct bench_result *r)
@@ -644,6 +654,7 @@ void bench_finish(struct bench *b, struct bench_result *r)
         }
     }
     r->elapsed_s = (double)(end - b->start_ns) / 1e9;
+    r->interrupted = __atomic_load_n(&b->interrupted, __ATOMIC_RELAXED) != 0;
     bench_free(b);
 }
 
@@ -653,47 +664,12 @@ void bench_result_free(struct bench_result *r)
     r->latency = NULL;
 }
 
-int bench_parse_port_range(const char *buf, size_t len, int *lo, int *hi, char err[NK_ERRLEN])
-{
-    long v[2];
-    size_t i = 0;
-    for (int k = 0; k < 2; k++) {
-        while (i < len && (buf[i] == ' ' || buf[i] == '\t'))
-            i++;
-        if (i >= len || buf[i] < '0' || buf[i] > '9')
-            return nk_seterr(err, "port range: expected two numbers");
-        v[k] = 0;
-        while (i < len && buf[i] >= '0' && buf[i] <= '9') {
-            v[k] = v[k] * 10 + (buf[i++] - '0');
-            if (v[k] > 65535)
-                return nk_seterr(err, "port range: port out of range (1-65535)");
-        }
-        if (v[k] < 1)
-            return nk_seterr(err, "port range: port out of range (1-65535)");
-    }
-    while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n'))
-        i++;
-    if (i != len)
-        return nk_seterr(err, "port range: unexpected text after two numbers");
-    if (v[0] > v[1])
-        return nk_seterr(err, "port range: %ld-%ld is empty", v[0], v[1]);
-    *lo = (int)v[0];
-    *hi = (int)v[1];
-    return 0;
-}
-
 /* Every connection to one address and port needs its own local port. */
 static int ports_check(const struct bench_opts *o, char err[NK_ERRLEN])
 {
-    FILE *f = fopen("/proc/sys/net/ipv4/ip_local_port_range", "r");
-    if (!f)
-        return 0;
-    char buf[64];
-    size_t n = fread(buf, 1, sizeof(buf), f);
-    fclose(f);
     int lo, hi;
     char e2[NK_ERRLEN];
-    if (bench_parse_port_range(buf, n, &lo, &hi, e2) < 0)
+    if (net_ephemeral_range(NET_RANGE_FILE, &lo, &hi, e2) < 0)
         return 0; /* an unreadable range is the kernel's business; connect will tell */
     unsigned ports = (unsigned)(hi - lo + 1);
     if (o->connections > ports)
@@ -708,20 +684,11 @@ int bench_preflight(const struct bench_opts *o, char err[NK_ERRLEN])
 {
     if (o->addr.ss.ss_family != AF_UNIX && ports_check(o, err) < 0)
         return -1;
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
-        if (rl.rlim_cur < rl.rlim_max) { /* the soft limit is ours to raise */
-            rlim_t soft = rl.rlim_cur;
-            rl.rlim_cur = rl.rlim_max;
-            if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
-                rl.rlim_cur = soft;
-        }
-        if ((rlim_t)o->connections + FD_SPARE > rl.rlim_cur)
-            return nk_seterr(err,
-                             "%u connections need about %u file descriptors, but the limit is "
-                             "%llu (raise the hard limit: ulimit -Hn, limits.conf)",
-                             o->connections, o->connections + FD_SPARE,
-                             (unsigned long long)rl.rlim_cur);
-    }
+    long limit = nk_raise_nofile();
+    if ((long)o->connections + FD_SPARE > limit)
+        return nk_seterr(err,
+                         "%u connections need about %u file descriptors, but the limit is %ld "
+                         "(raise the hard limit: ulimit -Hn, limits.conf)",
+                         o->connections, o->connections + FD_SPARE, limit);
     return 0;
 }

@@ -59,6 +59,7 @@ struct bench_result {
     double elapsed_s;                    /* from the first connect to the last echo */
     struct hist *latency;                /* round trips in nanoseconds (malloc'd; bench_free) */
     char first_error[NK_ERRLEN];         /* the first error seen, for the message */
+    bool interrupted;                    /* an interrupt (Ctrl-C) stopped the run early */
 };
 
 /* A snapshot for the progress line. */
@@ -76,16 +77,15 @@ int bench_preflight(const struct bench_opts *o, char err[NK_ERRLEN]);
 
 /* Start the threads. NULL with err on failure. */
 struct bench *bench_start(const struct bench_opts *o, char err[NK_ERRLEN]);
-/* Wait up to ms for the run to end: true once it has (then call bench_finish). */
+/* Wait up to ms (-1: until the end) for the run to end: true once it has (then call
+ * bench_finish). An interrupt (lib/sig.h: Ctrl-C) wakes every worker's loop, and the run ends
+ * at once with what was measured. */
 bool bench_wait(struct bench *b, int ms);
 void bench_progress(struct bench *b, struct bench_progress *p);
-/* Ask the threads to stop sending (Ctrl-C): they finish in-flight messages and end. */
+/* Stop the threads now, from any thread: what is in flight is closed, counted as nothing. */
 void bench_stop(struct bench *b);
 /* Join the threads, merge their results into *r, free b. */
 void bench_finish(struct bench *b, struct bench_result *r);
 void bench_result_free(struct bench_result *r);
-
-/* Parse /proc/sys/net/ipv4/ip_local_port_range ("32768\t60999\n"). 0, or -1 with err. */
-int bench_parse_port_range(const char *buf, size_t len, int *lo, int *hi, char err[NK_ERRLEN]);
 
 #endif

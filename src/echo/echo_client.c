@@ -20,8 +20,6 @@
 
 /* Bytes read from the socket per call (and the most waiting for the output at once). */
 #define RX_CHUNK (64 * 1024)
-/* How often the loop looks at the interrupt flag when one is given. */
-#define INTERRUPT_POLL_MS 200
 
 int echo_unix_addr(const char *path, struct net_addr *a, char err[NK_ERRLEN])
 {
@@ -38,16 +36,22 @@ int echo_unix_addr(const char *path, struct net_addr *a, char err[NK_ERRLEN])
     return 0;
 }
 
-/* Wait for a non-blocking connect: 0, or -1 with errno. */
+/* Wait for a non-blocking connect: 0, or -1 with errno (EINTR after an interrupt: the shell's
+ * Ctrl-C ends the wait through loop_interrupt_fd). */
 static int wait_connected(int fd, int timeout_ms)
 {
-    struct pollfd p = {.fd = fd, .events = POLLOUT};
+    struct pollfd p[2] = {{.fd = fd, .events = POLLOUT},
+                          {.fd = loop_interrupt_fd(), .events = POLLIN}};
     int r;
     do
-        r = poll(&p, 1, timeout_ms > 0 ? timeout_ms : -1);
+        r = loop_interrupted() ? 0 : poll(p, 2, timeout_ms > 0 ? timeout_ms : -1);
     while (r < 0 && errno == EINTR);
     if (r < 0)
         return -1;
+    if (loop_interrupted()) {
+        errno = EINTR;
+        return -1;
+    }
     if (r == 0) {
         errno = ETIMEDOUT;
         return -1;
@@ -104,13 +108,6 @@ static int write_all(int fd, const unsigned char *buf, size_t n)
     return 0;
 }
 
-static int poll_timeout(int want_ms, const struct echo_pipe_opts *o)
-{
-    if (o->interrupt && (want_ms < 0 || want_ms > INTERRUPT_POLL_MS))
-        return INTERRUPT_POLL_MS;
-    return want_ms;
-}
-
 /* The stream pipe's state between poll rounds. */
 struct pipe_state {
     struct echo_ring ring;     /* input bytes unsent or unechoed */
@@ -119,6 +116,7 @@ struct pipe_state {
     int in_eof;                /* the input ended */
     int shut;                  /* our write side is closed (half-close sent) */
     uint64_t last_progress_ms; /* last time an echo arrived or nothing was in flight */
+    int intr_fd;               /* loop_interrupt_fd: readable once Ctrl-C interrupted us */
 };
 
 /* Report a socket error at the current offset. */
@@ -226,15 +224,17 @@ static int pipe_round(int sock, const struct echo_pipe_opts *o, struct pipe_stat
     }
     if (s->shut && r->acked == r->filled && s->rx_len == 0)
         return 1;
-    if (o->interrupt && *o->interrupt)
+    if (loop_interrupted())
         return nk_seterr(err, "interrupted at offset %llu", (unsigned long long)r->acked);
 
     enum {
         IN,
         SOCK,
-        OUT
+        OUT,
+        INTR
     };
-    struct pollfd p[3] = {{.fd = -1}, {.fd = sock}, {.fd = -1}};
+    struct pollfd p[4] = {
+        {.fd = -1}, {.fd = sock}, {.fd = -1}, {.fd = s->intr_fd, .events = POLLIN}};
     if (!s->in_eof && echo_ring_space(r) > 0)
         p[IN] = (struct pollfd){.fd = o->in_fd, .events = POLLIN};
     if (s->rx_len == 0)
@@ -257,9 +257,11 @@ static int pipe_round(int sock, const struct echo_pipe_opts *o, struct pipe_stat
                              (unsigned long long)r->acked);
         wait = (int)(deadline - now);
     }
-    int n = poll(p, 3, poll_timeout(wait, o));
+    int n = poll(p, 4, wait);
     if (n < 0)
         return errno == EINTR ? 0 : nk_seterr(err, "poll: %s", nk_strerror(errno));
+    if (p[INTR].revents)
+        return 0; /* the next round reports the interrupt */
     if (p[IN].revents & (POLLIN | POLLHUP | POLLERR))
         if (pipe_read_input(o, s, err) < 0)
             return -1;
@@ -294,6 +296,7 @@ int echo_pipe_stream(int sock, const struct echo_pipe_opts *o, struct echo_pipe_
         return nk_seterr(err, "out of memory");
     }
     s.last_progress_ms = loop_clock_us() / 1000;
+    s.intr_fd = loop_interrupt_fd();
     int rc;
     while ((rc = pipe_round(sock, o, &s, err)) == 0)
         ;
@@ -320,14 +323,15 @@ static int dgram_exchange(int sock, const unsigned char *d, size_t n, uint64_t o
     uint64_t deadline = loop_clock_us() / 1000 + (uint64_t)timeout_ms;
     for (;;) {
         uint64_t now = loop_clock_us() / 1000;
-        if (o->interrupt && *o->interrupt)
+        if (loop_interrupted())
             return nk_seterr(err, "interrupted at offset %llu", (unsigned long long)off);
         if (now >= deadline)
             return nk_seterr(err, "no reply within %d ms to the datagram at offset %llu",
                              timeout_ms, (unsigned long long)off);
-        struct pollfd p = {.fd = sock, .events = POLLIN};
-        int r = poll(&p, 1, poll_timeout((int)(deadline - now), o));
-        if (r <= 0)
+        struct pollfd p[2] = {{.fd = sock, .events = POLLIN},
+                              {.fd = loop_interrupt_fd(), .events = POLLIN}};
+        int r = poll(p, 2, (int)(deadline - now));
+        if (r <= 0 || !(p[0].revents & (POLLIN | POLLERR | POLLHUP)))
             continue;
         ssize_t got = recv(sock, reply, ECHO_DGRAM_MAX + 1, 0);
         if (got < 0) {
@@ -361,7 +365,7 @@ int echo_pipe_dgram(int sock, const struct echo_pipe_opts *o, struct echo_pipe_r
                     char err[NK_ERRLEN])
 {
     size_t max = o->dgram_max ? o->dgram_max : ECHO_DGRAM_MAX;
-    int timeout = o->timeout_ms > 0 ? o->timeout_ms : 5000;
+    int timeout = o->timeout_ms > 0 ? o->timeout_ms : NK_TIMEOUT_MS;
     unsigned char *in = malloc(max), *reply = malloc(ECHO_DGRAM_MAX + 1);
     size_t len = 0;
     int eof = 0, rc = 0;
@@ -376,6 +380,10 @@ int echo_pipe_dgram(int sock, const struct echo_pipe_opts *o, struct echo_pipe_r
         unsigned char *nl = memchr(in, '\n', len);
         if (!nl && !eof && len < max) {
             ssize_t r = read(o->in_fd, in + len, max - len);
+            if (r < 0 && errno == EINTR && loop_interrupted()) {
+                rc = nk_seterr(err, "interrupted at offset %llu", (unsigned long long)res->sent);
+                break;
+            }
             if (r < 0 && errno == EINTR)
                 continue;
             if (r < 0) {

@@ -31,12 +31,11 @@ int echo_connect(const struct net_addr *addrs, size_t n, int type, int timeout_m
 
 /* Pipe mode settings. */
 struct echo_pipe_opts {
-    int in_fd;               /* input (stdin) */
-    int out_fd;              /* where the echo goes (stdout) */
-    int timeout_ms;          /* longest wait for an echo while bytes are in flight; 0 = none */
-    size_t window;           /* in-flight bound (TCP); 0 = ECHO_WINDOW */
-    size_t dgram_max;        /* UDP: longest datagram; 0 = ECHO_DGRAM_MAX */
-    volatile int *interrupt; /* non-zero stops the transfer (the shell's Ctrl-C); may be NULL */
+    int in_fd;        /* input (stdin) */
+    int out_fd;       /* where the echo goes (stdout) */
+    int timeout_ms;   /* longest wait for an echo while bytes are in flight; 0 = none */
+    size_t window;    /* in-flight bound (TCP); 0 = ECHO_WINDOW */
+    size_t dgram_max; /* UDP: longest datagram; 0 = ECHO_DGRAM_MAX */
 };
 
 /* What a pipe run did. */
@@ -45,14 +44,16 @@ struct echo_pipe_result {
     uint64_t verified; /* bytes whose echo matched */
 };
 
-/* TCP or Unix stream: full duplex until the input ends, then half-close and wait for the whole
+/* An interrupt (lib/sig.h: the shell's Ctrl-C) ends either mode with "interrupted at offset N".
+ *
+ * TCP or Unix stream: full duplex until the input ends, then half-close and wait for the whole
  * echo. 0 when every byte came back identical; -1 with err naming the stream offset where the
  * echo differed or was cut (or the I/O error). */
 int echo_pipe_stream(int sock, const struct echo_pipe_opts *o, struct echo_pipe_result *res,
                      char err[NK_ERRLEN]);
 
 /* UDP: a datagram per input line (or per dgram_max bytes), each reply awaited (timeout_ms,
- * 0 = 5000) and checked. 0, or -1 with err. */
+ * 0 = NK_TIMEOUT_MS) and checked. 0, or -1 with err. */
 int echo_pipe_dgram(int sock, const struct echo_pipe_opts *o, struct echo_pipe_result *res,
                     char err[NK_ERRLEN]);
 

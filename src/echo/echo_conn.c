@@ -108,6 +108,12 @@ static int conn_echo(struct es_conn *c, const char *data, size_t n)
     return 1;
 }
 
+void es_conn_shutdown(struct es_conn *c)
+{
+    conn_flush(c);
+    es_conn_close(c, ES_END_SHUTDOWN);
+}
+
 static void conn_event(struct loop *l, struct loop_io *io, uint32_t events)
 {
     struct es_conn *c = (struct es_conn *)io;

@@ -15,13 +15,13 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <stdio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "lib/err.h"
+#include "lib/limits.h"
 #include "echo/echo_worker.h"
 
 /* Listen backlog: the kernel caps it at net.core.somaxconn. A burst waits here. */
@@ -42,13 +42,12 @@ int es_parse_bind(const char *s, struct net_addr *a, char err[NK_ERRLEN])
     if (n == 0)
         return nk_seterr(err, "'': empty address");
     if (s[0] == '[') {
-        if (n < 3 || s[n - 1] != ']' || n - 2 >= sizeof(host))
+        const char *h = net_unbracket(s, host, sizeof(host));
+        if (h == s || !*h)
             return nk_seterr(err, "'%.*s%s': not an IP address", 64, s, n > 64 ? "..." : "");
-        memcpy(host, s + 1, n - 2);
-        host[n - 2] = '\0';
-        if (!strchr(host, ':'))
+        if (!strchr(h, ':'))
             return nk_seterr(err, "'%s': not an IPv6 address", s);
-        s = host;
+        s = h;
     }
     return net_parse_ip(s, 0, a, err);
 }
@@ -186,21 +185,6 @@ static int open_inet(struct echo_server *s, char err[NK_ERRLEN])
     }
 }
 
-/* Raise the soft descriptor limit to the hard one; return what is allowed now. */
-static long raise_nofile(void)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-        return 1024;
-    if (rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl);
-        getrlimit(RLIMIT_NOFILE, &rl);
-    }
-    return rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > 0x7fffffff ? 0x7fffffff
-                                                                    : (long)rl.rlim_cur;
-}
-
 static int cpu_count(void)
 {
     cpu_set_t set;
@@ -227,7 +211,7 @@ int es_open(struct echo_server **out, const struct es_config *cfg, char err[NK_E
         s->cfg.threads = cpu_count();
     if (s->cfg.grace_ms <= 0)
         s->cfg.grace_ms = 1000;
-    long fds = raise_nofile();
+    long fds = nk_raise_nofile();
     long room = fds > 2 * ES_FD_RESERVE ? fds - ES_FD_RESERVE : fds / 2;
     s->max_conns = s->cfg.max_conns > 0 ? s->cfg.max_conns : (int)room;
     int st = s->cfg.unix_path ? open_unix(s, err) : open_inet(s, err);
@@ -409,10 +393,16 @@ static void *worker_main(void *arg)
         if (w->srv->lis[i].type == SOCK_DGRAM)
             loop_io_add(w->loop, &w->lio[i], EPOLLIN | EPOLLEXCLUSIVE);
     if (loop_run(w->loop) < 0) {
-        atomic_store(&w->srv->failed, true);
-        /* Let the caller notice; our connections go now (outside the loop, so it is safe). */
+        /* EINTR: a signal (SIGINT, SIGTERM) woke every loop through loop_interrupt_all, and the
+         * server stops. Anything else is this worker's failure: the others stop too. */
+        if (errno != EINTR) {
+            atomic_store(&w->srv->failed, true);
+            es_stop(w->srv);
+        }
+        /* Our connections go now (outside the loop, so it is safe), each with the echo it
+         * still owes if the socket takes it at once. */
         while (w->conns)
-            es_conn_close(w->conns, ES_END_SHUTDOWN);
+            es_conn_shutdown(w->conns);
     }
     return NULL;
 }

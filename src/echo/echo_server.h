@@ -10,9 +10,13 @@
  *     es_open(&srv, &cfg, err);        // bind and listen (nothing runs yet)
  *     es_listener(srv, i, ...);        // the bound addresses, for the readiness lines
  *     es_start(srv, err);              // start the workers
- *     es_stop(srv);                    // from any thread: stop accepting, drain, close
- *     es_join(srv, &stats);            // wait for the workers
+ *     es_join(srv, &stats);            // until a signal or a failure stops the workers
  *     es_free(srv);
+ *
+ * A signal caught with lib/sig.h wakes every worker's loop (loop_interrupt_all): each closes its
+ * connections at once, with the echo they owe if their sockets take it. es_stop is the gentle
+ * stop (used when one worker fails, and by es_free): no more accepting, pending echoes get a
+ * grace period to drain.
  *
  * Nothing here prints; per-connection logging goes through the caller's callback.
  */
@@ -94,9 +98,10 @@ int es_max_conns(const struct echo_server *s);
 int es_start(struct echo_server *s, char err[NK_ERRLEN]);
 /* Ask every worker to stop: thread-safe (not async-signal-safe). */
 void es_stop(struct echo_server *s);
-/* True once a worker has quit on its own (a loop failure); the caller should stop. */
+/* True once a worker's loop failed (the others were then stopped). */
 bool es_failed(const struct echo_server *s);
-/* Wait for the workers to finish and sum their counters. */
+/* Wait for the workers to finish (a signal, es_stop or a failure ends them) and sum their
+ * counters. */
 void es_join(struct echo_server *s, struct es_stats *st);
 /* Close the listeners (removing a Unix socket's file) and free. */
 void es_free(struct echo_server *s);

@@ -102,6 +102,8 @@ struct echo_server {
 /* echo_conn.c: take a freshly accepted socket; the data path; UDP. */
 void es_conn_accepted(struct es_worker *w, int fd, const struct sockaddr *peer, socklen_t plen);
 void es_conn_close(struct es_conn *c, enum es_end end);
+/* Close for a stop outside the loop: send what it owes if the socket takes it now, then close. */
+void es_conn_shutdown(struct es_conn *c);
 void es_udp_event(struct loop *l, struct loop_io *io, uint32_t events);
 int es_udp_init(struct es_worker *w);
 void es_udp_free(struct es_worker *w);

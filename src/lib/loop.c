@@ -15,13 +15,17 @@
 /* Events fetched per epoll_wait: enough to batch a busy server, small enough for the stack. */
 #define LOOP_BATCH 256
 
-/* Live loops, so that loop_interrupt_all (from a signal handler) can wake each one. */
-#define LOOP_REGISTRY 128
+/* Live loops, so that loop_interrupt_all (from a signal handler) can wake each one. A fixed
+ * array (a signal handler cannot follow a list that another thread is changing), larger than
+ * any thread count netkit allows (echo-serve --threads 1024): every loop can be interrupted. */
+#define LOOP_REGISTRY 4096
 static _Atomic(struct loop *) registry[LOOP_REGISTRY];
 static volatile sig_atomic_t interrupted;
+/* eventfd readable while interrupted, for code that polls descriptors itself; -1 until asked. */
+static _Atomic int intr_fd = -1;
 
 struct loop {
-    int slot;                 /* index in registry, -1 if it was full */
+    int slot;                 /* index in registry (-1 only while loop_new fails) */
     int epfd;                 /* the epoll instance */
     int wakefd;               /* eventfd written by loop_stop */
     volatile int stop;        /* set by loop_stop; cleared when loop_run returns */
@@ -68,6 +72,10 @@ struct loop *loop_new(void)
         struct loop *none = NULL;
         if (atomic_compare_exchange_strong(&registry[i], &none, l))
             l->slot = i;
+    }
+    if (l->slot < 0) { /* a loop that no interrupt could reach would hang its caller */
+        errno = EMFILE;
+        goto fail;
     }
     loop_update_time(l);
     return l;
@@ -207,6 +215,12 @@ void loop_stop(struct loop *l)
 void loop_interrupt_all(void)
 {
     interrupted = 1;
+    int fd = atomic_load(&intr_fd);
+    if (fd >= 0) {
+        uint64_t one = 1;
+        ssize_t r = write(fd, &one, sizeof(one)); /* only a full counter fails: still readable */
+        (void)r;
+    }
     for (int i = 0; i < LOOP_REGISTRY; i++) {
         struct loop *l = atomic_load(&registry[i]);
         if (l)
@@ -217,6 +231,33 @@ void loop_interrupt_all(void)
 void loop_interrupt_clear(void)
 {
     interrupted = 0;
+    int fd = atomic_load(&intr_fd);
+    if (fd >= 0) {
+        uint64_t v;
+        ssize_t r = read(fd, &v, sizeof(v)); /* EAGAIN when it was not readable: fine */
+        (void)r;
+    }
+}
+
+int loop_interrupt_fd(void)
+{
+    int fd = atomic_load(&intr_fd);
+    if (fd >= 0)
+        return fd;
+    int mine = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (mine < 0)
+        return -1;
+    int none = -1;
+    if (!atomic_compare_exchange_strong(&intr_fd, &none, mine)) {
+        close(mine); /* another thread was first */
+        return none;
+    }
+    if (interrupted) { /* an interrupt from before the descriptor existed */
+        uint64_t one = 1;
+        ssize_t r = write(mine, &one, sizeof(one));
+        (void)r;
+    }
+    return mine;
 }
 
 int loop_interrupted(void)

@@ -40,7 +40,8 @@ struct loop_timer {
     size_t slot;      /* heap position + 1; 0 when not armed (managed by the loop) */
 };
 
-/* NULL with errno set on failure. */
+/* NULL with errno set on failure (EMFILE: 4096 loops live at once, the most loop_interrupt_all
+ * can reach). */
 struct loop *loop_new(void);
 void loop_free(struct loop *l);
 
@@ -66,11 +67,17 @@ int loop_run(struct loop *l);
 /* Make loop_run return after the current iteration. Async-signal-safe and thread-safe. */
 void loop_stop(struct loop *l);
 /* Stop every live loop, in every thread, and make loop_run fail with EINTR until
- * loop_interrupt_clear: how the shell's Ctrl-C stops a running command. Async-signal-safe. */
+ * loop_interrupt_clear: how Ctrl-C stops a running command (lib/sig.h calls it from the signal
+ * handler). Async-signal-safe. */
 void loop_interrupt_all(void);
 void loop_interrupt_clear(void);
 /* True between loop_interrupt_all and loop_interrupt_clear. */
 int loop_interrupted(void);
+/* A descriptor that is readable between loop_interrupt_all and loop_interrupt_clear, for code
+ * that waits in poll() rather than in a loop: add it to the poll set and the interrupt wakes
+ * the wait, with no window between a flag check and the wait. Made on first use (call it before
+ * the wait, not from a signal handler); -1 with errno if it cannot be made. */
+int loop_interrupt_fd(void);
 
 /* Number of descriptors registered (excluding the loop's own). */
 size_t loop_io_count(const struct loop *l);

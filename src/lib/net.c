@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* net.c - address parsing and formatting, listen and connect helpers. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -94,6 +95,68 @@ int net_parse_hostport(const char *s, int default_port, struct net_addr *a, char
     return net_parse_ip(host, port, a, err);
 }
 
+const char *net_unbracket(const char *host, char *buf, size_t len)
+{
+    size_t n = strlen(host);
+    if (n < 2 || host[0] != '[' || host[n - 1] != ']' || n - 2 >= len)
+        return host;
+    memcpy(buf, host + 1, n - 2);
+    buf[n - 2] = '\0';
+    return buf;
+}
+
+int net_parse_port_range(const char *buf, size_t len, int *lo, int *hi, char err[NK_ERRLEN])
+{
+    static const char *const shape = "ephemeral port range: expected 'LOW HIGH'";
+    long long v[2];
+    size_t i = 0;
+    for (int k = 0; k < 3; k++) {
+        while (i < len && isspace((unsigned char)buf[i]))
+            i++;
+        size_t start = i;
+        while (i < len && buf[i] && !isspace((unsigned char)buf[i]))
+            i++;
+        if (i < len && !buf[i])
+            return nk_seterr(err, "%s", shape); /* a NUL inside the text */
+        char word[24];
+        size_t n = i - start;
+        if (k == 2) {
+            if (n > 0)
+                return nk_seterr(err, "%s", shape);
+            break;
+        }
+        if (n == 0 || n >= sizeof(word))
+            return n ? nk_seterr(err, "%.*s...: port out of range (1-65535)", 12, buf + start)
+                     : nk_seterr(err, "%s", shape);
+        memcpy(word, buf + start, n);
+        word[n] = '\0';
+        if (nk_parse_num(word, 1, 65535, "port", &v[k], err) < 0)
+            return -1;
+    }
+    if (v[0] > v[1])
+        return nk_seterr(err, "ephemeral port range: %lld > %lld", v[0], v[1]);
+    *lo = (int)v[0];
+    *hi = (int)v[1];
+    return 0;
+}
+
+int net_ephemeral_range(const char *path, int *lo, int *hi, char err[NK_ERRLEN])
+{
+    char buf[64];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return nk_seterr(err, "%s: %s", path, nk_strerror(errno));
+    ssize_t n = read(fd, buf, sizeof(buf));
+    int e = errno;
+    close(fd);
+    if (n < 0)
+        return nk_seterr(err, "%s: %s", path, nk_strerror(e));
+    char why[NK_ERRLEN];
+    if (net_parse_port_range(buf, (size_t)n, lo, hi, why) < 0)
+        return nk_seterr(err, "%s: %s", path, why);
+    return 0;
+}
+
 const char *net_ntop(const struct sockaddr *sa, char *buf, size_t len)
 {
     const void *p = NULL;
@@ -139,16 +202,24 @@ void net_set_port(struct sockaddr *sa, int port)
         ((struct sockaddr_in6 *)sa)->sin6_port = htons((uint16_t)port);
 }
 
+bool net_is_loopback_raw(int family, const void *addr)
+{
+    const uint8_t *a = addr;
+    static const uint8_t v6lo[16] = {[15] = 1};
+    static const uint8_t v4mapped[12] = {[10] = 0xff, [11] = 0xff};
+    if (family == AF_INET)
+        return a[0] == 127;
+    if (family == AF_INET6)
+        return memcmp(a, v6lo, 16) == 0 || (memcmp(a, v4mapped, 12) == 0 && a[12] == 127);
+    return false;
+}
+
 bool net_is_loopback(const struct sockaddr *sa)
 {
     if (sa->sa_family == AF_INET)
-        return (ntohl(((const struct sockaddr_in *)sa)->sin_addr.s_addr) >> 24) == 127;
-    if (sa->sa_family == AF_INET6) {
-        const struct in6_addr *a = &((const struct sockaddr_in6 *)sa)->sin6_addr;
-        if (IN6_IS_ADDR_LOOPBACK(a))
-            return true;
-        return IN6_IS_ADDR_V4MAPPED(a) && a->s6_addr[12] == 127;
-    }
+        return net_is_loopback_raw(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr);
+    if (sa->sa_family == AF_INET6)
+        return net_is_loopback_raw(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr);
     return false;
 }
 

@@ -12,6 +12,9 @@
 /* Longest "[ffff:...:ffff%ifname]:65535" we print, with NUL. */
 #define NET_ADDRSTRLEN 80
 
+/* Where the kernel keeps the ephemeral port range (per network namespace). */
+#define NET_RANGE_FILE "/proc/sys/net/ipv4/ip_local_port_range"
+
 /* A socket address with its length. */
 struct net_addr {
     struct sockaddr_storage ss; /* AF_INET or AF_INET6 (or AF_UNIX) */
@@ -29,6 +32,18 @@ int net_parse_ip(const char *s, int port, struct net_addr *a, char err[NK_ERRLEN
  * when none is given. Numeric addresses only. 0, or -1 with the reason. */
 int net_parse_hostport(const char *s, int default_port, struct net_addr *a, char err[NK_ERRLEN]);
 
+/* A host as typed, without the brackets of "[V6]" (the address inside, in buf); any other
+ * text as it is. Returns host or buf. Nothing is checked: the lookup or parser that follows
+ * says what is wrong. */
+const char *net_unbracket(const char *host, char *buf, size_t len);
+
+/* The ephemeral range as the kernel words it ("32768\t60999\n"): two ports, 1-65535, LOW <=
+ * HIGH, blanks around them. buf need not end in NUL (len counts). Pure. 0, or -1 with the
+ * reason; *lo and *hi are untouched on failure. */
+int net_parse_port_range(const char *buf, size_t len, int *lo, int *hi, char err[NK_ERRLEN]);
+/* Read the ephemeral range from path (NET_RANGE_FILE normally). 0, or -1 with "PATH: WHY". */
+int net_ephemeral_range(const char *path, int *lo, int *hi, char err[NK_ERRLEN]);
+
 /* "1.2.3.4" / "::1" (no port). Returns buf. */
 const char *net_ntop(const struct sockaddr *sa, char *buf, size_t len);
 /* "1.2.3.4:80" / "[::1]:80" / unix path. Returns buf. */
@@ -38,6 +53,8 @@ int net_port(const struct sockaddr *sa);
 void net_set_port(struct sockaddr *sa, int port);
 /* True for 127.0.0.0/8, ::1 and ::ffff:127.0.0.0/104. */
 bool net_is_loopback(const struct sockaddr *sa);
+/* The same for a raw address of family (4 or 16 bytes in network order, as sock_diag has them). */
+bool net_is_loopback_raw(int family, const void *addr);
 
 /* O_NONBLOCK on; 0 or -1 with errno. */
 int net_nonblock(int fd);

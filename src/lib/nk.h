@@ -17,6 +17,10 @@ enum nk_status {
 /* Modules never print: they fill a caller's buffer of this size with "WHAT: WHY". */
 #define NK_ERRLEN 256
 
+/* The default wait for a peer (connect, an echo, a name lookup) when none is given, in ms.
+ * The scan's per-port wait and resolve's per-try wait are shorter, and documented apart. */
+#define NK_TIMEOUT_MS 5000
+
 /* What a command receives besides argv: settings from global options and the shell's `set`. */
 struct nk_ctx {
     bool json;          /* --json given before or after the command, or `set json on` */
@@ -24,7 +28,6 @@ struct nk_ctx {
     int color_mode;     /* 0 auto, 1 always, 2 never: kept so a command's --color can change it */
     const char *server; /* shell `set server`: default DNS server spec, NULL if unset */
     int timeout_ms;     /* shell `set timeout`: default timeout, 0 if unset */
-    volatile int *interrupt; /* set non-zero by SIGINT in the shell; NULL outside it */
 };
 
 #endif

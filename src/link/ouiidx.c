@@ -10,6 +10,7 @@
 
 #include "link/oui.h"
 #include "link/ouiidx.h"
+#include "lib/paths.h"
 
 /* The cache file's header. All fields in host byte order: the cache never leaves this host. */
 struct header {
@@ -98,15 +99,7 @@ const char *ouiidx_cache_path(char *buf, size_t len)
     const char *env = getenv("NETKIT_OUI_CACHE");
     if (env)
         return *env && (size_t)snprintf(buf, len, "%s", env) < len ? buf : NULL;
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    int n;
-    if (xdg && *xdg == '/')
-        n = snprintf(buf, len, "%s/netkit/oui.idx", xdg);
-    else if (home && *home == '/')
-        n = snprintf(buf, len, "%s/.cache/netkit/oui.idx", home);
-    else
-        return NULL;
-    return n > 0 && (size_t)n < len ? buf : NULL;
+    return nk_cache_path("oui.idx", buf, len);
 }
 
 static void describe(const struct stat *st, struct header *h)
@@ -182,30 +175,12 @@ int ouiidx_build(int fd, const struct stat *st, struct ouiidx *idx)
     return 0;
 }
 
-/* mkdir -p of path's directory. */
-static void make_parent(const char *path)
-{
-    char dir[4096];
-    snprintf(dir, sizeof(dir), "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash || slash == dir)
-        return;
-    *slash = '\0';
-    for (char *p = dir + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            mkdir(dir, 0755);
-            *p = '/';
-        }
-    mkdir(dir, 0755);
-}
-
 int ouiidx_save(const char *path, const struct stat *st, const struct ouiidx *idx)
 {
     char tmp[4096];
     if ((size_t)snprintf(tmp, sizeof(tmp), "%s.%ld.tmp", path, (long)getpid()) >= sizeof(tmp))
         return -1;
-    make_parent(path);
+    nk_make_parent(path); /* a failure shows in the open below */
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return -1;

@@ -21,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "lib/err.h"
+#include "lib/limits.h"
 #include "lib/loop.h"
 #include "ports/scan.h"
 
@@ -32,7 +32,7 @@
 #define FD_RESERVE 32
 /* Tries of a port that keeps connecting to itself before it counts as closed. */
 #define SELF_TRIES 3
-/* Progress and interrupt check period. */
+/* Progress report period. */
 #define TICK_MS 100
 /* Threads for a large scan, and what counts as large. */
 #define SCAN_MAX_THREADS 4
@@ -69,28 +69,15 @@ struct scanner {
     struct probe *probes;    /* its slots */
     int nprobes;             /* how many */
     int active;              /* slots with a connect in flight */
-    struct loop_timer tick;  /* progress and interrupt checks */
+    struct loop_timer tick;  /* progress reports (the leader's, when asked for) */
     bool leader;             /* the calling thread: it reports progress */
     bool started;            /* its thread is running (and must be joined) */
-    bool interrupted;        /* it stopped on *req->interrupt or a loop interrupt */
+    bool interrupted;        /* it stopped on an interrupt (loop_interrupt_all) */
     struct scan_stats stats; /* its counts (atomic: the leader reads them for progress) */
     int fatal;               /* errno of an error that stops the scan, 0 if none */
     const char *fatal_what;  /* which call failed */
     pthread_t tid;           /* its thread */
 };
-
-long scan_raise_nofile(void)
-{
-    struct rlimit rl;
-    if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
-        return 1024;
-    if (rl.rlim_cur < rl.rlim_max) {
-        rl.rlim_cur = rl.rlim_max;
-        setrlimit(RLIMIT_NOFILE, &rl); /* on failure the old limit stays; read it back */
-        getrlimit(RLIMIT_NOFILE, &rl);
-    }
-    return rl.rlim_cur > 1 << 20 ? 1 << 20 : (long)rl.rlim_cur;
-}
 
 const char *scan_state_name(enum scan_state s)
 {
@@ -146,19 +133,29 @@ static void record(struct scanner *sc, int port, enum scan_state st)
     }
 }
 
+/* Stop the scan on every thread: the flag for the ports not yet handed out, a wake-up for the
+ * loops waiting on connects (each winds down when its loop_run returns). */
+static void stop_scan(struct shared *sh)
+{
+    __atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
+    for (int i = 0; i < sh->nthreads; i++)
+        loop_stop(sh->threads[i].loop);
+}
+
 static void set_fatal(struct scanner *sc, int e, const char *what)
 {
     if (!sc->fatal) {
         sc->fatal = e;
         sc->fatal_what = what;
     }
-    __atomic_store_n(&sc->sh->stop, 1, __ATOMIC_RELAXED);
+    stop_scan(sc->sh);
 }
 
 static int next_port(struct scanner *sc)
 {
     struct shared *sh = sc->sh;
-    if (sh->req->interrupt && *sh->req->interrupt) {
+    /* Loopback ports end inside connect, without the loop: an interrupt must stop these too. */
+    if (loop_interrupted()) {
         sc->interrupted = true;
         __atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
     }
@@ -242,7 +239,7 @@ static bool conclude(struct scanner *sc, struct probe *p, int e, bool watched)
     return true;
 }
 
-/* The last connect ended: end loop_run now rather than at the next tick. */
+/* The last connect ended: end loop_run now (the progress tick would keep it going). */
 static void finish_if_done(struct scanner *sc)
 {
     if (sc->active == 0) {
@@ -369,25 +366,14 @@ static void sum_stats(const struct shared *sh, struct scan_stats *out)
     out->elapsed_ms = (loop_clock_us() - sh->start_us) / 1000u;
 }
 
+/* The leader's progress report (armed only when the caller wants one). */
 static void on_tick(struct loop *l, struct loop_timer *t)
 {
     struct scanner *sc = t->arg;
     struct shared *sh = sc->sh;
-    if (sh->req->interrupt && *sh->req->interrupt) {
-        sc->interrupted = true;
-        __atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
-    }
-    if (__atomic_load_n(&sh->stop, __ATOMIC_RELAXED))
-        stop_all(sc); /* an interrupt, or another thread's fatal error */
-    if (sc->active == 0) {
-        loop_stop(l);
-        return;
-    }
-    if (sc->leader && sh->req->progress) {
-        struct scan_stats st = {.total = sh->nports};
-        sum_stats(sh, &st);
-        sh->req->progress(&st, sh->req->progress_arg);
-    }
+    struct scan_stats st = {.total = sh->nports};
+    sum_stats(sh, &st);
+    sh->req->progress(&st, sh->req->progress_arg);
     loop_timer_set(l, t, TICK_MS);
 }
 
@@ -395,20 +381,22 @@ static void on_tick(struct loop *l, struct loop_timer *t)
 static void *run_scanner(void *arg)
 {
     struct scanner *sc = arg;
+    struct shared *sh = sc->sh;
     for (int i = 0; i < sc->nprobes; i++)
         probe_fill(sc, &sc->probes[i]);
-    if (sc->active > 0) {
+    if (sc->active > 0 && sc->leader && sh->req->progress)
         loop_timer_set(sc->loop, &sc->tick, TICK_MS);
-        while (sc->active > 0) {
-            if (loop_run(sc->loop) < 0) {
-                if (errno == EINTR) { /* the shell's Ctrl-C stopped every loop */
-                    sc->interrupted = true;
-                    __atomic_store_n(&sc->sh->stop, 1, __ATOMIC_RELAXED);
-                } else {
-                    set_fatal(sc, errno, "epoll");
-                }
-                stop_all(sc);
+    while (sc->active > 0) {
+        if (loop_run(sc->loop) < 0) {
+            if (errno == EINTR) { /* Ctrl-C: loop_interrupt_all stopped every loop */
+                sc->interrupted = true;
+                __atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
+            } else {
+                set_fatal(sc, errno, "epoll");
             }
+            stop_all(sc);
+        } else if (__atomic_load_n(&sh->stop, __ATOMIC_RELAXED)) {
+            stop_all(sc); /* another thread's fatal error woke this loop */
         }
     }
     loop_timer_cancel(sc->loop, &sc->tick);
@@ -448,7 +436,7 @@ int scan_run(const struct scan_req *req, struct scan_result *res, char err[NK_ER
 {
     memset(res, 0, sizeof(*res));
     res->stats.total = req->ports->count;
-    long limit = scan_raise_nofile() - FD_RESERVE;
+    long limit = nk_raise_nofile() - FD_RESERVE;
     long c = req->concurrency;
     if (c > limit)
         c = limit;

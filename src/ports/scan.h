@@ -32,7 +32,7 @@ struct scan_stats {
     uint64_t elapsed_ms; /* wall time so far */
 };
 
-/* Called about every 100 ms while the scan runs. */
+/* Called about every 100 ms while the scan runs (by the calling thread). */
 typedef void (*scan_progress_fn)(const struct scan_stats *st, void *arg);
 
 /* A scan to run. */
@@ -41,7 +41,6 @@ struct scan_req {
     const struct portspec *ports; /* which ports */
     int timeout_ms;               /* per-port connect timeout */
     int concurrency;              /* connects in flight at most (clamped to the fd limit) */
-    volatile int *interrupt;      /* stop when this becomes non-zero; NULL: never */
     scan_progress_fn progress;    /* NULL for none */
     void *progress_arg;           /* passed to progress */
 };
@@ -50,16 +49,14 @@ struct scan_req {
 struct scan_result {
     uint8_t state[65536];    /* enum scan_state for each port */
     struct scan_stats stats; /* the counts at the end */
-    bool interrupted;        /* stopped early by *interrupt */
+    bool interrupted;        /* stopped early by an interrupt (lib/sig.h: Ctrl-C) */
     int concurrency;         /* the concurrency actually used */
     int threads;             /* threads (one event loop each) that ran it */
 };
 
-/* Raise the soft descriptor limit to the hard one; returns the soft limit now in force. */
-long scan_raise_nofile(void);
-
-/* Run the scan. 0 when it ran (even interrupted), -1 with the reason when it could not
- * (no event loop, no descriptors, no local ports). */
+/* Run the scan. 0 when it ran (even interrupted: loop_interrupt_all stops it, and the ports not
+ * yet tried stay SCAN_UNTRIED), -1 with the reason when it could not (no event loop, no
+ * descriptors, no local ports). */
 int scan_run(const struct scan_req *req, struct scan_result *res, char err[NK_ERRLEN]);
 
 /* The reason word of a state: "open", "refused", "timeout", "unreachable". */

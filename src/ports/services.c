@@ -1,17 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* services.c - service names, port classes and the ephemeral range. */
+/* services.c - service names and port classes. */
 #include <arpa/inet.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "lib/err.h"
-#include "lib/num.h"
 #include "ports/services.h"
 
 /* Scratch for the reentrant netdb calls: /etc/services lines are short. */
@@ -54,43 +49,6 @@ int services_by_name(const char *name, const char *proto, struct service *s)
         return 0;
     fill(s, res, proto);
     return 1;
-}
-
-int services_parse_range(const char *buf, int *lo, int *hi, char err[NK_ERRLEN])
-{
-    char a[16], b[16], extra;
-    long long x, y;
-    /* "%15s %15s %c": exactly two words (the kernel separates them with a tab). */
-    if (sscanf(buf, "%15s %15s %c", a, b, &extra) != 2)
-        return nk_seterr(err, "ephemeral port range: expected 'LOW HIGH'");
-    if (nk_parse_num(a, 0, 65535, "port", &x, err) < 0 ||
-        nk_parse_num(b, 0, 65535, "port", &y, err) < 0)
-        return -1;
-    if (x > y)
-        return nk_seterr(err, "ephemeral port range: %lld > %lld", x, y);
-    *lo = (int)x;
-    *hi = (int)y;
-    return 0;
-}
-
-int services_ephemeral_range(const char *path, int *lo, int *hi, char err[NK_ERRLEN])
-{
-    char buf[64];
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return nk_seterr(err, "%s: %s", path, nk_strerror(errno));
-    ssize_t n = read(fd, buf, sizeof(buf) - 1);
-    int e = errno;
-    close(fd);
-    if (n < 0)
-        return nk_seterr(err, "%s: %s", path, nk_strerror(e));
-    buf[n] = '\0';
-    if (services_parse_range(buf, lo, hi, err) < 0) {
-        char why[NK_ERRLEN];
-        snprintf(why, sizeof(why), "%s", err);
-        return nk_seterr(err, "%s: %s", path, why);
-    }
-    return 0;
 }
 
 static int add_name(struct services_table *t, uint16_t *slot, const char *name)

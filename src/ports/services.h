@@ -1,15 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* services.h - service names (/etc/services through getservent/getservbyname, as netbase ships
- * them), the IANA class of a port and this host's ephemeral port range. Nothing here prints. */
+ * them) and the IANA class of a port. Nothing here prints. (The ephemeral range: lib/net.h.) */
 #ifndef NK_SERVICES_H
 #define NK_SERVICES_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include "lib/nk.h"
-
-/* Where the kernel keeps the ephemeral range (per network namespace). */
-#define SERVICES_RANGE_FILE "/proc/sys/net/ipv4/ip_local_port_range"
 
 /* Most aliases we keep per service. */
 #define SERVICES_MAX_ALIASES 8
@@ -30,11 +27,6 @@ const char *services_class(int port);
 int services_by_port(int port, const char *proto, struct service *s);
 /* Look up (name or alias, "tcp"|"udp"). 1 found, 0 not found. */
 int services_by_name(const char *name, const char *proto, struct service *s);
-
-/* Parse "32768\t60999\n". Pure. 0, or -1 with the reason. */
-int services_parse_range(const char *buf, int *lo, int *hi, char err[NK_ERRLEN]);
-/* Read the ephemeral range from path (SERVICES_RANGE_FILE normally). 0, or -1 with the reason. */
-int services_ephemeral_range(const char *path, int *lo, int *hi, char err[NK_ERRLEN]);
 
 /* Every service name by port for tcp and udp, loaded once with one pass over the database, for
  * naming thousands of sockets without one file scan each. */

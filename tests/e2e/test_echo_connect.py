@@ -260,14 +260,15 @@ def test_tty_session(server, tmp_path):
     assert prompt not in c.before.decode()
     c.close()
     assert c.exitstatus == 0
-    hist = (tmp_path / "state" / "netkit" / "history").read_text()
+    hist = (tmp_path / "state" / "netkit" / "echo-history").read_text()
     assert hist.split("\n")[:3] == ["hello world", "abcdef", "after"]
+    assert not (tmp_path / "state" / "netkit" / "history").exists()  # the shell's stays apart
 
 
 def test_tty_history_recalled(server, tmp_path):
     _, port, _ = start(server, "tcp")
     (tmp_path / "state" / "netkit").mkdir(parents=True)
-    (tmp_path / "state" / "netkit" / "history").write_text("from last time\n")
+    (tmp_path / "state" / "netkit" / "echo-history").write_text("from last time\n")
     c = spawn(tmp_path, "127.0.0.1", port)
     c.expect_exact("> ")
     c.send("\x1b[A\r")  # up arrow, enter
@@ -359,6 +360,24 @@ def test_bench_text_and_duration(server):
     m = re.search(r"^messages\s+(\d+)", r.stdout, re.M)
     assert m and int(m.group(1)) > 0
     assert re.search(r"^latency us\s+min [\d.]+\s+p50 [\d.]+", r.stdout, re.M)
+
+
+def test_bench_ctrl_c_reports_what_was_measured(server, tmp_path):
+    """Outside the shell, Ctrl-C ends an hour-long bench at once: the report, then exit 1."""
+    _, port, _ = start(server, "tcp")
+    env = dict(os.environ, NO_COLOR="1")
+    c = pexpect.spawn(NETKIT, ["echo-connect", "--bench", "--connections", "2", "--duration",
+                               "3600", "127.0.0.1", str(port)], env=env, timeout=20,
+                      encoding="utf-8", dimensions=(24, 200))
+    c.expect(r" [1-9]\d* messages ")  # the progress line: echoes are being measured
+    t0 = time.monotonic()
+    c.sendintr()
+    c.expect(r"connections  2")
+    c.expect(r"messages     [1-9]\d*")
+    c.expect(pexpect.EOF)
+    c.close()
+    assert time.monotonic() - t0 < 5
+    assert c.exitstatus == 1 and c.signalstatus is None
 
 
 def test_bench_unix(server, tmp_path):

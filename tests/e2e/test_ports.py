@@ -452,6 +452,24 @@ def test_ctrl_c_in_the_shell_stops_a_scan(netns):
     child.expect(pexpect.EOF)
 
 
+def test_ctrl_c_outside_the_shell_shows_what_it_has(netns):
+    """Outside the shell, Ctrl-C ends a scan with its report so far, and exit status 1."""
+    pexpect = pytest.importorskip("pexpect")
+    ns = veth_pair(netns)
+    child = pexpect.spawn("ip", ["netns", "exec", ns, NETKIT, "ports", "--scan", "10.66.0.2",
+                                 "--ports", "1-5000", "--timeout", "10000", "-c", "8"],
+                          timeout=20, encoding="utf-8")
+    child.expect(r"scanning 10\.66\.0\.2: 0/5000 ports")  # would take over an hour
+    t0 = time.monotonic()
+    child.sendintr()
+    child.expect(r"scanned 0 ports in [0-9.]+ s: 0 open, 0 closed, 0 filtered")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert time.monotonic() - t0 < 5
+    assert child.exitstatus == 1 and child.signalstatus is None
+    assert "interrupted" not in child.before  # the report and the status say it
+
+
 @pytest.mark.parametrize("kind", ["blackhole", "unreachable", "prohibit"])
 def test_unreachable_routes_are_filtered(netns, kind):
     ns = netns()

@@ -187,6 +187,23 @@ def test_text_plain_colour_and_json_agree(knot, name, qtype):
     assert sorted(re.sub(r"\x1b\[[0-9;]*m", "", colour.stdout).splitlines()) == want
 
 
+def test_ctrl_c_ends_a_batch_with_what_it_has(knot):
+    """Outside the shell, Ctrl-C ends a batch that reads names from a terminal: the answers
+    already printed stay, and the exit status is 1."""
+    pexpect = pytest.importorskip("pexpect")
+    c = pexpect.spawn(NETKIT, ["resolve", "-s", knot.server, "-t", "A", "-f", "-"],
+                      env=dict(os.environ, NO_COLOR="1"), timeout=20, encoding="utf-8")
+    c.sendline("www.example.test")
+    c.expect(r"www\.example\.test\.?\s+A\s+\d+\s+192\.0\.2\.\d+")
+    t0 = time.monotonic()
+    c.sendintr()
+    c.expect(pexpect.EOF)
+    c.close()
+    assert time.monotonic() - t0 < 5
+    assert c.exitstatus == 1 and c.signalstatus is None
+    assert "interrupted" not in c.before and "event loop" not in c.before
+
+
 def test_several_types_in_order(knot):
     r, objs = jres(knot, "-t", "MX,SOA", "-t", "ns", "example.test")
     assert r.returncode == 0

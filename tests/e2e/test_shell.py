@@ -2,6 +2,7 @@
 """The interactive shell on a real terminal (a pty through pexpect): prompt, help, set,
 history file, tab completion, Ctrl-C at the prompt, failing commands, Ctrl-D."""
 import os
+import re
 
 import pexpect
 import pytest
@@ -74,6 +75,29 @@ def test_history_file(shell):
     assert child.exitstatus == 0
     hist = (tmp / "state" / "netkit" / "history").read_text().splitlines()
     assert hist[-2:] == ["help", "set json off"]
+
+
+def test_echo_session_keeps_its_own_history(shell, server):
+    """A payload line typed in echo-connect's session goes to echo-history, never into the
+    shell's history file or under the shell's up-arrow."""
+    child, tmp = shell
+    srv = server("echo-serve", "-b", "127.0.0.1", 0)
+    port = re.search(r"127\.0\.0\.1:(\d+)", srv.lines[-1]).group(1)
+    child.sendline(f"echo-connect 127.0.0.1 {port}")
+    child.expect_exact(f"127.0.0.1:{port}> ")
+    child.sendline("secret payload line")
+    child.expect(r"secret payload line  \(\d+\.\d{3} ms\)")
+    child.sendeof()
+    child.expect_exact(PROMPT)
+    child.send("\x1b[A")  # up arrow: the shell's last line, not the payload
+    child.expect_exact(f"echo-connect 127.0.0.1 {port}")
+    child.send("\x15")  # Ctrl-U
+    child.sendline("exit")
+    child.expect(pexpect.EOF)
+    state = tmp / "state" / "netkit"
+    shell_hist = (state / "history").read_text().splitlines()
+    assert shell_hist == [f"echo-connect 127.0.0.1 {port}", "exit"]
+    assert (state / "echo-history").read_text().splitlines() == ["secret payload line"]
 
 
 def test_tab_completes_command(shell):

@@ -1,15 +1,21 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The event loop: timer order, cancel and re-arm, descriptor callbacks, loop_stop. */
+/* The event loop: timer order, cancel and re-arm, descriptor callbacks, loop_stop, and the one
+ * interrupt path (lib/sig.h): a real SIGINT wakes loops in every thread and poll() users. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "lib/loop.h"
+#include "lib/sig.h"
 
 /* Each timer appends its index to the order log. */
 struct log {
@@ -110,12 +116,71 @@ static void stop(void **state)
     loop_free(l);
 }
 
+/* A loop with an hour-long timer, run on its own thread: only an interrupt ends it early. */
+static void *run_long(void *arg)
+{
+    int *rc = arg;
+    struct loop *l = loop_new();
+    struct loop_timer t = {.fn = never};
+    loop_timer_set(l, &t, 3600000);
+    *rc = loop_run(l) < 0 ? errno : 0;
+    loop_free(l);
+    return NULL;
+}
+
+static bool readable(int fd)
+{
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    return poll(&p, 1, 0) == 1;
+}
+
+static void sigint_wakes_every_loop(void **state)
+{
+    (void)state;
+    struct nk_sig_saved saved;
+    int fd = loop_interrupt_fd();
+    assert_true(fd >= 0);
+    assert_int_equal(loop_interrupt_fd(), fd); /* one for the process */
+    assert_false(readable(fd));
+    nk_sig_install(true, &saved);
+    int rc[2] = {-1, -1};
+    pthread_t th[2];
+    assert_int_equal(pthread_create(&th[0], NULL, run_long, &rc[0]), 0);
+    assert_int_equal(raise(SIGINT), 0); /* the handler runs before raise returns */
+    assert_int_equal(nk_sig_caught(), SIGINT);
+    assert_true(loop_interrupted());
+    assert_true(readable(fd));
+    /* The thread's loop was woken (or will fail at once if it had not started yet), and a
+     * loop started after the signal fails too, until the interrupt is dealt with. */
+    assert_int_equal(pthread_create(&th[1], NULL, run_long, &rc[1]), 0);
+    for (int i = 0; i < 2; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(rc[i], EINTR);
+    }
+    nk_sig_clear();
+    assert_int_equal(nk_sig_caught(), 0);
+    assert_false(loop_interrupted());
+    assert_false(readable(fd));
+    /* SIGTERM takes the same path when asked for; afterwards the old dispositions are back. */
+    assert_int_equal(raise(SIGTERM), 0);
+    assert_int_equal(nk_sig_caught(), SIGTERM);
+    assert_true(readable(fd));
+    nk_sig_clear();
+    nk_sig_restore(&saved);
+    struct sigaction now;
+    sigaction(SIGINT, NULL, &now);
+    assert_true(now.sa_handler == saved.intr.sa_handler);
+    sigaction(SIGTERM, NULL, &now);
+    assert_true(now.sa_handler == saved.term.sa_handler);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(timers_in_order),
         cmocka_unit_test(io_callback),
         cmocka_unit_test(stop),
+        cmocka_unit_test(sigint_wakes_every_loop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

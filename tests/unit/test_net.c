@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Address parsing and formatting, and the listen/connect helpers on loopback. */
+/* Address parsing and formatting, the ephemeral range, and the listen/connect helpers on
+ * loopback. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -59,8 +61,89 @@ static void loopback(void **state)
                  {"10.0.0.1", false}};
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         assert_int_equal(net_parse_ip(cases[i].s, 0, &a, err), 0);
-        assert_int_equal(net_is_loopback((const struct sockaddr *)&a.ss), cases[i].lo);
+        const struct sockaddr *sa = (const struct sockaddr *)&a.ss;
+        assert_int_equal(net_is_loopback(sa), cases[i].lo);
+        const void *raw = sa->sa_family == AF_INET
+                              ? (const void *)&((const struct sockaddr_in *)sa)->sin_addr
+                              : (const void *)&((const struct sockaddr_in6 *)sa)->sin6_addr;
+        assert_int_equal(net_is_loopback_raw(sa->sa_family, raw), cases[i].lo);
     }
+}
+
+static void unbracket(void **state)
+{
+    char buf[NET_ADDRSTRLEN], tiny[4];
+    (void)state;
+    assert_string_equal(net_unbracket("[::1]", buf, sizeof(buf)), "::1");
+    assert_string_equal(net_unbracket("[fe80::1%lo]", buf, sizeof(buf)), "fe80::1%lo");
+    assert_string_equal(net_unbracket("[]", buf, sizeof(buf)), "");
+    /* Anything else comes back as it is. */
+    const char *same[] = {"::1", "host.example", "[::1", "::1]", "[::1]:80", "[", ""};
+    for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
+        assert_ptr_equal(net_unbracket(same[i], buf, sizeof(buf)), same[i]);
+    const char *big = "[2001:db8::1]";
+    assert_ptr_equal(net_unbracket(big, tiny, sizeof(tiny)), big); /* it would not fit */
+}
+
+static int range(const char *s, int *lo, int *hi, char *err)
+{
+    return net_parse_port_range(s, strlen(s), lo, hi, err);
+}
+
+static void port_range_ok(void **state)
+{
+    char err[NK_ERRLEN];
+    int lo = 0, hi = 0;
+    (void)state;
+    assert_int_equal(range("32768\t60999\n", &lo, &hi, err), 0);
+    assert_int_equal(lo, 32768);
+    assert_int_equal(hi, 60999);
+    assert_int_equal(range("1 65535", &lo, &hi, err), 0);
+    assert_int_equal(hi - lo + 1, 65535);
+    assert_int_equal(range("  1024   1024  \n", &lo, &hi, err), 0);
+    assert_int_equal(lo, hi);
+    /* Not NUL-terminated: the length is what counts. */
+    assert_int_equal(net_parse_port_range("1000 2000XYZ", 9, &lo, &hi, err), 0);
+    assert_int_equal(hi, 2000);
+}
+
+static void port_range_bad(void **state)
+{
+    char err[NK_ERRLEN];
+    int lo = 7, hi = 7;
+    (void)state;
+    const char *bad[] = {"",      "\n",  "32768", "32768\t", "0 100", "100 65536",
+                         "1 2 3", "a b", "-1 5",  "1\t2x",   "x 2",   "99999999999999999999 1"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+        assert_int_equal(range(bad[i], &lo, &hi, err), -1);
+    assert_int_equal(lo, 7); /* untouched on failure */
+    assert_int_equal(hi, 7);
+    assert_int_equal(range("70000 70001", &lo, &hi, err), -1);
+    assert_string_equal(err, "70000: port out of range (1-65535)");
+    assert_int_equal(range("60999 32768", &lo, &hi, err), -1);
+    assert_string_equal(err, "ephemeral port range: 60999 > 32768");
+    assert_int_equal(range("1 2 3", &lo, &hi, err), -1);
+    assert_string_equal(err, "ephemeral port range: expected 'LOW HIGH'");
+    assert_int_equal(net_parse_port_range("1\0 2", 5, &lo, &hi, err), -1); /* a NUL inside */
+}
+
+static void port_range_file(void **state)
+{
+    char path[] = "/tmp/nk-range-XXXXXX", err[NK_ERRLEN];
+    int fd = mkstemp(path), lo, hi;
+    (void)state;
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "1024\t2048\n", 10), 10);
+    close(fd);
+    assert_int_equal(net_ephemeral_range(path, &lo, &hi, err), 0);
+    assert_int_equal(lo, 1024);
+    assert_int_equal(hi, 2048);
+    unlink(path);
+    assert_int_equal(net_ephemeral_range(path, &lo, &hi, err), -1);
+    assert_non_null(strstr(err, "no such file"));
+    /* This host's own range parses too. */
+    assert_int_equal(net_ephemeral_range(NET_RANGE_FILE, &lo, &hi, err), 0);
+    assert_true(1 <= lo && lo <= hi && hi <= 65535);
 }
 
 static void listen_connect(void **state)
@@ -88,10 +171,10 @@ static void listen_connect(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(hostport),
-        cmocka_unit_test(hostport_bad),
-        cmocka_unit_test(loopback),
-        cmocka_unit_test(listen_connect),
+        cmocka_unit_test(hostport),        cmocka_unit_test(hostport_bad),
+        cmocka_unit_test(loopback),        cmocka_unit_test(unbracket),
+        cmocka_unit_test(port_range_ok),   cmocka_unit_test(port_range_bad),
+        cmocka_unit_test(port_range_file), cmocka_unit_test(listen_connect),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
