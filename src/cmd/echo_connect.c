@@ -55,7 +55,7 @@ static const struct nk_opt opts[] = {
     NK_OPT_FLAG(OPT_V4, '4', "ipv4", "only IPv4 addresses"),
     NK_OPT_FLAG(OPT_V6, '6', "ipv6", "only IPv6 addresses"),
     NK_OPT_INT(OPT_TIMEOUT, 0, "timeout", "MS", 1, 3600000,
-               "connect timeout and longest wait for an echo (default 5000)"),
+               "connect timeout and longest wait for an echo (default " NK_STR(NK_TIMEOUT_MS) ")"),
     NK_OPT_FLAG(OPT_BENCH, 0, "bench", "load generator: verify every echo, report rate and latency",
                 .excludes = {OPT_UDP}, .why = "UDP is not supported (TCP and --unix are)"),
     NK_OPT_INT(OPT_CONNECTIONS, 0, "connections", "N", 1, 1000000,

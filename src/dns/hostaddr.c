@@ -17,8 +17,6 @@
 #include "lib/err.h"
 #include "lib/loop.h"
 
-/* The overall deadline when the caller gives none. */
-#define HOSTADDR_TIMEOUT_MS 5000
 /* Tries per server: the first try gets a quarter of the deadline and c-ares doubles it for the
  * second, so both fit in the deadline with room for the answer. */
 #define HOSTADDR_TRIES 2
@@ -51,13 +49,7 @@ static void on_deadline(struct loop *l, struct loop_timer *t)
 static int numeric(const struct hostaddr_req *req, struct net_addr **addrs, size_t *n)
 {
     char buf[NET_ADDRSTRLEN], e[NK_ERRLEN];
-    const char *h = req->host;
-    size_t len = strlen(h);
-    if (h[0] == '[' && len > 2 && h[len - 1] == ']' && len - 2 < sizeof(buf)) {
-        memcpy(buf, h + 1, len - 2);
-        buf[len - 2] = '\0';
-        h = buf;
-    }
+    const char *h = net_unbracket(req->host, buf, sizeof(buf));
     struct net_addr a;
     if (net_parse_ip(h, req->port, &a, e) < 0)
         return 1; /* not numeric: a name */
@@ -119,7 +111,7 @@ static int lookup(const struct hostaddr_req *req, const char *ascii, struct dns_
     char e[NK_ERRLEN];
     if (req->server && dns_servers_parse(req->server, srv, DNS_MAX_SERVERS, &nsrv, e) < 0)
         return nk_seterr(err, "server: %s", e);
-    int total = req->timeout_ms > 0 ? req->timeout_ms : HOSTADDR_TIMEOUT_MS;
+    int total = req->timeout_ms > 0 ? req->timeout_ms : NK_TIMEOUT_MS;
     struct dns_opts o = {.servers = srv,
                          .nservers = nsrv,
                          .timeout_ms = total / 4 > 0 ? total / 4 : 1,

@@ -15,7 +15,7 @@ struct hostaddr_req {
     const char *host;   /* a name, an IPv4 address or an IPv6 address (optionally [bracketed]) */
     int port;           /* stored into every address returned */
     int family;         /* AF_UNSPEC (both, IPv6 first as RFC 6724 would), AF_INET or AF_INET6 */
-    int timeout_ms;     /* overall deadline for the lookup; 0 means 5000 */
+    int timeout_ms;     /* overall deadline for the lookup; 0 means NK_TIMEOUT_MS */
     const char *server; /* DNS servers "ADDR[:PORT],..." (dns_servers_parse), or NULL for
                            resolv.conf's */
 };

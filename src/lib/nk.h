@@ -21,6 +21,10 @@ enum nk_status {
  * The scan's per-port wait and resolve's per-try wait are shorter, and documented apart. */
 #define NK_TIMEOUT_MS 5000
 
+/* A macro's value as a string literal, for help texts: NK_STR(NK_TIMEOUT_MS) is "5000". */
+#define NK_STR_(x) #x
+#define NK_STR(x)  NK_STR_(x)
+
 /* What a command receives besides argv: settings from global options and the shell's `set`. */
 struct nk_ctx {
     bool json;          /* --json given before or after the command, or `set json on` */
