@@ -20,7 +20,7 @@
  * any thread count netkit allows (echo-serve --threads 1024): every loop can be interrupted. */
 #define LOOP_REGISTRY 4096
 static _Atomic(struct loop *) registry[LOOP_REGISTRY];
-static volatile sig_atomic_t interrupted;
+static atomic_int interrupted; /* lock-free, so a signal handler may set it; threads read it */
 /* eventfd readable while interrupted, for code that polls descriptors itself; -1 until asked. */
 static _Atomic int intr_fd = -1;
 
@@ -28,7 +28,7 @@ struct loop {
     int slot;                 /* index in registry (-1 only while loop_new fails) */
     int epfd;                 /* the epoll instance */
     int wakefd;               /* eventfd written by loop_stop */
-    volatile int stop;        /* set by loop_stop; cleared when loop_run returns */
+    atomic_int stop;          /* set by loop_stop (any thread); cleared when loop_run returns */
     size_t nio;               /* descriptors registered by callers */
     uint64_t now_ms;          /* cached monotonic time */
     struct loop_timer **heap; /* min-heap on when_ms */
