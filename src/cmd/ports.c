@@ -281,12 +281,12 @@ static void endpoint_text(int family, const char *addr, int port, char *buf, siz
 
 /* What show_sockets prints for one socket. */
 struct sock_row {
-    char laddr[NET_ADDRSTRLEN]; /* local address */
-    char paddr[NET_ADDRSTRLEN]; /* peer address */
-    char local[NET_ADDRSTRLEN]; /* local endpoint text */
-    char peer[NET_ADDRSTRLEN];  /* peer endpoint text */
-    const char *service;        /* service name or NULL */
-    bool exposed;               /* listening beyond loopback */
+    char laddr[NET_ADDRSTRLEN];      /* local address */
+    char paddr[NET_ADDRSTRLEN];      /* peer address */
+    char local[NET_ADDRSTRLEN + 16]; /* local endpoint text: "[ADDR]:PORT" */
+    char peer[NET_ADDRSTRLEN + 16];  /* peer endpoint text */
+    const char *service;             /* service name or NULL */
+    bool exposed;                    /* listening beyond loopback */
 };
 
 /* The port that names a socket's service: a listener's own; for a connection, the end that
