@@ -202,6 +202,7 @@ int es_open(struct echo_server **out, const struct es_config *cfg, char err[NK_E
     if (!s)
         return nk_seterr(err, "out of memory"), NK_FAIL;
     s->cfg = *cfg;
+    s->donefd = -1; /* es_start makes it */
     if (s->cfg.nbinds > ES_MAX_BINDS) {
         free(s);
         nk_seterr(err, "at most %d addresses", ES_MAX_BINDS);
@@ -404,6 +405,7 @@ static void *worker_main(void *arg)
         while (w->conns)
             es_conn_shutdown(w->conns);
     }
+    eventfd_write(w->srv->donefd, 1); /* es_join counts the workers that ended */
     return NULL;
 }
 
@@ -438,6 +440,9 @@ int es_start(struct echo_server *s, char err[NK_ERRLEN])
     s->nw = s->cfg.threads;
     for (int i = 0; i < s->nw; i++)
         s->w[i].wakefd = -1; /* so that es_free closes only what was opened */
+    s->donefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (s->donefd < 0)
+        return nk_seterr(err, "worker: %s", nk_strerror(errno)), NK_FAIL;
     for (int i = 0; i < s->nw; i++)
         if (worker_init(s, &s->w[i], err) < 0)
             return NK_FAIL;
@@ -472,8 +477,36 @@ bool es_failed(const struct echo_server *s)
     return atomic_load(&s->failed);
 }
 
+/* The joining thread's loop: counts the workers that ended; all of them stops it. */
+struct join_wait {
+    struct loop_io io; /* the server's donefd */
+    int left;          /* workers still running */
+};
+
+static void done_event(struct loop *l, struct loop_io *io, uint32_t events)
+{
+    (void)events;
+    struct join_wait *jw = (struct join_wait *)io;
+    eventfd_t n = 0;
+    if (eventfd_read(io->fd, &n) == 0)
+        jw->left -= (int)n;
+    if (jw->left <= 0)
+        loop_stop(l);
+}
+
 void es_join(struct echo_server *s, struct es_stats *st)
 {
+    /* Wait in an event loop of this thread rather than in pthread_join: a signal then finds
+     * this thread in epoll_wait, and the one interrupt path (lib/sig.h) wakes this loop with
+     * the workers'. (ThreadSanitizer's runtime can deadlock on a signal that lands inside
+     * pthread_join.) The joins below then return at once. */
+    struct join_wait jw = {.io = {.fd = s->donefd, .fn = done_event}};
+    for (int i = 0; i < s->nw; i++)
+        jw.left += s->w[i].started;
+    struct loop *ml = jw.left > 0 && s->donefd >= 0 ? loop_new() : NULL;
+    if (ml && loop_io_add(ml, &jw.io, EPOLLIN) == 0)
+        loop_run(ml); /* until every worker ended, or an interrupt (they end too) */
+    loop_free(ml);
     memset(st, 0, sizeof(*st));
     for (int i = 0; i < s->nw; i++) {
         struct es_worker *w = &s->w[i];
@@ -506,6 +539,8 @@ void es_free(struct echo_server *s)
         es_udp_free(w);
     }
     free(s->w);
+    if (s->donefd >= 0)
+        close(s->donefd);
     close_listeners(s);
     if (s->unix_path[0])
         unlink(s->unix_path);

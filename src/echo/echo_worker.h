@@ -97,6 +97,7 @@ struct echo_server {
     atomic_int nconns;                   /* connections open now, over all workers */
     atomic_bool stop;                    /* es_stop was called */
     atomic_bool failed;                  /* a worker's loop failed */
+    int donefd;                          /* eventfd: each worker adds 1 as it ends (es_join) */
 };
 
 /* echo_conn.c: take a freshly accepted socket; the data path; UDP. */
