@@ -193,11 +193,11 @@ static void log_event(void *arg, const struct es_event *e)
             why[0] = (char)tolower((unsigned char)why[0]);
             out_str(o, OUT_C_NONE, "error", ": %s", why);
         } else {
-            out_str(o, OUT_C_NONE, "closed_first", ": %s",
-                    e->client_first ? "client" : "server");
-            out_str(o, OUT_C_NONE, "reason", NULL, e->end == ES_END_EOF   ? "eof"
-                                                   : e->end == ES_END_IDLE ? "idle"
-                                                                           : "shutdown");
+            out_str(o, OUT_C_NONE, "closed_first", ": %s", e->client_first ? "client" : "server");
+            out_str(o, OUT_C_NONE, "reason", NULL,
+                    e->end == ES_END_EOF    ? "eof"
+                    : e->end == ES_END_IDLE ? "idle"
+                                            : "shutdown");
             if (!e->client_first)
                 out_text(o, "%s", strchr(end_names[e->end], ' '));
             else
@@ -277,8 +277,7 @@ static void status_loop(struct echo_server *srv)
         char in[32], out[32];
         rate_str(dt > 0 ? (double)(now.bytes_in - prev.bytes_in) / dt : 0, in, sizeof(in));
         rate_str(dt > 0 ? (double)(now.bytes_out - prev.bytes_out) / dt : 0, out, sizeof(out));
-        fprintf(stderr,
-                "\r%" PRIu64 " connections now, %" PRIu64 " accepted, in %s, out %s\033[K",
+        fprintf(stderr, "\r%" PRIu64 " connections now, %" PRIu64 " accepted, in %s, out %s\033[K",
                 now.open, now.accepted, in, out);
         fflush(stderr);
         prev = now;
