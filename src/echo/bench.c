@@ -747,6 +747,12 @@ static int worker_init(struct worker *w, struct bench *b, unsigned idx, char err
         c->w = w;
         c->io.fd = -1;
         c->quota = o->count ? share / w->nconns + (i < share % w->nconns) : UINT64_MAX;
+        if (o->count && o->rate) { /* open loop: every connection sends at the same rate, so
+                                      each gets the same share of the count */
+            uint64_t g = (uint64_t)idx * (o->connections / b->nw) +
+                         (idx < o->connections % b->nw ? idx : o->connections % b->nw) + i;
+            c->quota = o->count / o->connections + (g < o->count % o->connections);
+        }
         c->q = w->slots + (size_t)i * o->pipeline;
     }
     return 0;
