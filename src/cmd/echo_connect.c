@@ -146,6 +146,24 @@ static void make_prompt(const struct req *r, char *buf, size_t len)
         snprintf(buf, len, "%s:%d> ", r->host, r->port);
 }
 
+/* The socket pair it connected with (after any address that failed): stderr, like them. */
+static void say_pair(const struct req *r, int fd)
+{
+    struct net_addr local = {0}, peer = {0};
+    char l[NET_ADDRSTRLEN], p[NET_ADDRSTRLEN];
+    peer.len = sizeof(peer.ss);
+    if (r->unix_path) {
+        nk_err(CMD, "connected to %s", r->unix_path);
+        return;
+    }
+    if (net_local_addr(fd, &local) < 0 ||
+        getpeername(fd, (struct sockaddr *)&peer.ss, &peer.len) < 0)
+        return;
+    nk_err(CMD, "%s %s from %s", r->udp ? "sending to" : "connected to",
+           net_ntop_port((struct sockaddr *)&peer.ss, p, sizeof(p)),
+           net_ntop_port((struct sockaddr *)&local.ss, l, sizeof(l)));
+}
+
 static int run_client(const struct req *r, struct nk_ctx *ctx)
 {
     struct net_addr *addrs;
@@ -163,6 +181,7 @@ static int run_client(const struct req *r, struct nk_ctx *ctx)
             nk_err(CMD, "%s: no address accepted the connection", r->host);
         return NK_FAIL;
     }
+    say_pair(r, fd);
     if (isatty(STDIN_FILENO)) {
         char prompt[512], hist[4096];
         make_prompt(r, prompt, sizeof(prompt));

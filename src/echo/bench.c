@@ -460,8 +460,10 @@ static void udp_fill(struct conn *c, uint64_t t)
                 loop_io_mod(w->loop, &c->io, EPOLLIN | EPOLLOUT);
                 return;
             }
-            if (errno == ECONNREFUSED) /* an ICMP error from an earlier datagram: try again */
-                continue;
+            if (errno == ECONNREFUSED) {
+                conn_fail(c, BENCH_E_REFUSED, "port unreachable (no UDP echo server there)");
+                return;
+            }
             sock_fail(c, errno, "send");
             return;
         }
@@ -491,8 +493,10 @@ static void on_udp(struct loop *l, struct loop_io *io, uint32_t ev)
         if (n < 0) {
             if (errno == EAGAIN || errno == EINTR)
                 break;
-            if (errno == ECONNREFUSED) /* the port answered an earlier datagram with ICMP */
-                continue;
+            if (errno == ECONNREFUSED) {
+                conn_fail(c, BENCH_E_REFUSED, "port unreachable (no UDP echo server there)");
+                return;
+            }
             sock_fail(c, errno, "receive");
             return;
         }

@@ -190,3 +190,11 @@ def test_histogram_and_time_left_on_a_terminal(server):
         assert re.search(rf"#+ *\d+( p[\d.]+)* {mark}\b", text), text
     p.wait()
     assert p.exitstatus == 0
+
+
+def test_udp_bench_nobody_there():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as held:
+        held.bind(("127.0.0.1", 0))  # a port that was free; closed again, it refuses
+        port = held.getsockname()[1]
+    st, res, err = bench("-u", "--count", 100, "127.0.0.1", port, timeout=60)
+    assert st == 1 and res["errors"] >= 1 and "no UDP echo server there" in err
