@@ -231,3 +231,20 @@ def test_no_events_without_v(server):
     session(port)
     status, err = s.stop()
     assert status == 0 and len(s.lines) == 1 and "\r" not in err  # no status line off a tty
+
+
+def test_status_line_on_a_terminal():
+    """Without -v, on a terminal: a live status line (connections now, accepted, rates)."""
+    p, port = spawn_server("-t", "1")
+    try:
+        c = socket.create_connection(("127.0.0.1", port), timeout=10)
+        c.sendall(b"x" * 1000)
+        assert recv_exact(c, 1000) == b"x" * 1000
+        p.expect(r"\r1 connections now, 1 accepted, in [\d.]+ [KMG]?B/s, out [\d.]+ [KMG]?B/s")
+        c.close()
+        p.expect(r"\r0 connections now, 1 accepted")
+    finally:
+        p.kill(15)
+        p.expect(pexpect.EOF)
+        p.wait()
+    assert p.exitstatus == 0 and "1 connections, 1000 bytes echoed" in p.before
