@@ -314,6 +314,17 @@ def test_tty_server_closes(server, tmp_path):
     assert c.exitstatus == 1
 
 
+def test_tty_server_resets(server, tmp_path):
+    _, port, _ = start(server, "reset-after", 3)
+    c = spawn(tmp_path, "127.0.0.1", port)
+    c.expect_exact("> ")
+    c.sendline("12345")
+    c.expect_exact("netkit echo-connect: connection reset by server (1 line unanswered)")
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 1
+
+
 def test_tty_udp(server, tmp_path):
     _, port, _ = start(server, "udp")
     c = spawn(tmp_path, "-u", "127.0.0.1", port)
