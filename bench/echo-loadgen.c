@@ -5,7 +5,12 @@
  * every echo verified, and every round trip stored and sorted for the percentiles.
  *
  *   cc -O2 -o echo-loadgen echo-loadgen.c
- *   ./echo-loadgen HOST PORT CONNECTIONS SECONDS SIZE PIPELINE
+ *   ./echo-loadgen HOST PORT CONNECTIONS SECONDS SIZE PIPELINE [RATE [tcp|udp]]
+ *
+ * RATE > 0: open loop, RATE messages a second in all, each connection on its own fixed
+ * schedule; a message's latency counts from when it was due (coordinated omission corrected).
+ * udp: connected UDP sockets, a datagram (8-byte sequence number, then a pattern) per message,
+ * each echo verified, a datagram unanswered 1 s after the end counted in "lost".
  *
  * Prints one JSON object: messages, errors, msgs_per_s and latency_us {min p50 p90 p99 max}.
  * The clock runs from before the first connect to the last echo, as netkit's does. */
@@ -62,10 +67,153 @@ static void keep(uint64_t v)
     lat[nlat++] = v;
 }
 
+#define PCT(p) (nlat ? (double)lat[(size_t)((double)(nlat - 1) * (p))] / 1000.0 : 0.0)
+
+/* ---- open loop and UDP (RATE > 0 or udp): a schedule per connection ---- */
+
+struct oconn {
+    int fd;            /* socket */
+    uint64_t next_due; /* open loop: next message's due time */
+    uint64_t *due;     /* ring of the in-flight messages' due (or send) times */
+    uint64_t *seqs;    /* udp: their sequence numbers (0: free) */
+    unsigned head, n;  /* tcp: oldest entry, entries in use */
+    size_t got;        /* tcp: bytes of the oldest message received */
+    uint64_t seq;      /* udp: next sequence number */
+};
+
+static int sched_main(const struct sockaddr_in *a, int nc, int secs, size_t size, unsigned k,
+                      double rate, int udp)
+{
+    unsigned char *msg = malloc(size * k + 8), *rx = malloc(65536);
+    for (size_t i = 0; i < size * k + 8; i++)
+        msg[i] = (unsigned char)(i * 131 + 7);
+    struct oconn *cs = calloc((size_t)nc, sizeof(*cs));
+    int ep = epoll_create1(0), one = 1;
+    uint64_t start = ns(), interval = rate > 0 ? (uint64_t)(1e9 * nc / rate) : 0;
+    uint64_t errors = 0, messages = 0, lost = 0, sent = 0, behind = 0;
+    for (int i = 0; i < nc; i++) {
+        struct oconn *c = &cs[i];
+        c->fd = socket(AF_INET, udp ? SOCK_DGRAM : SOCK_STREAM, 0);
+        if (connect(c->fd, (const struct sockaddr *)a, sizeof(*a)) < 0) {
+            perror("echo-loadgen: connect");
+            return 1;
+        }
+        if (!udp)
+            setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+        fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
+        c->due = calloc(k, sizeof(uint64_t));
+        c->seqs = calloc(k, sizeof(uint64_t));
+        c->seq = 1;
+        c->next_due = start;
+        struct epoll_event e = {.events = EPOLLIN, .data.ptr = c};
+        epoll_ctl(ep, EPOLL_CTL_ADD, c->fd, &e);
+    }
+    uint64_t stop_at = start + (uint64_t)secs * 1000000000u, drain_until = 0;
+    struct epoll_event evs[512];
+    for (;;) {
+        uint64_t now = ns();
+        int sending = now < stop_at;
+        if (!sending && !drain_until)
+            drain_until = now + 1000000000u;
+        unsigned inflight = 0;
+        for (int i = 0; i < nc; i++) {
+            struct oconn *c = &cs[i];
+            /* send what is due (closed loop: whenever there is room) */
+            while (sending && c->n < k && (!interval || c->next_due <= now)) {
+                uint64_t due = interval ? c->next_due : now;
+                if (udp) {
+                    unsigned s = (unsigned)(c->seq % k);
+                    if (c->seqs[s])
+                        break;
+                    memcpy(msg, &c->seq, 8);
+                    if (send(c->fd, msg, size, 0) != (ssize_t)size)
+                        break;
+                    c->seqs[s] = c->seq++;
+                    c->due[s] = due;
+                } else {
+                    unsigned s = (c->head + c->n) % k;
+                    if (send(c->fd, msg + (size_t)s * size, size, MSG_NOSIGNAL) != (ssize_t)size) {
+                        errors++;
+                        break;
+                    }
+                    c->due[s] = due;
+                }
+                if (now - due > behind)
+                    behind = now - due;
+                c->n++;
+                sent++;
+                if (interval)
+                    c->next_due += interval;
+            }
+            inflight += c->n;
+        }
+        if (!sending && (inflight == 0 || now >= drain_until))
+            break;
+        int n = epoll_wait(ep, evs, 512, interval ? 1 : 100);
+        now = ns();
+        for (int i = 0; i < n; i++) {
+            struct oconn *c = evs[i].data.ptr;
+            for (;;) {
+                ssize_t got = recv(c->fd, rx, 65536, MSG_DONTWAIT);
+                if (got <= 0)
+                    break;
+                if (udp) {
+                    uint64_t seq;
+                    memcpy(&seq, rx, 8);
+                    unsigned s = (unsigned)(seq % k);
+                    if ((size_t)got != size || c->seqs[s] != seq ||
+                        memcmp(rx + 8, msg + 8, size - 8) != 0) {
+                        errors++;
+                        continue;
+                    }
+                    keep(now - c->due[s]);
+                    c->seqs[s] = 0;
+                    c->n--;
+                    messages++;
+                    continue;
+                }
+                for (size_t off = 0; off < (size_t)got;) {
+                    size_t want = size - c->got,
+                           take = (size_t)got - off < want ? (size_t)got - off : want;
+                    if (c->n == 0 ||
+                        memcmp(rx + off, msg + (size_t)c->head * size + c->got, take) != 0) {
+                        errors++;
+                        break;
+                    }
+                    c->got += take;
+                    off += take;
+                    if (c->got == size) {
+                        keep(now - c->due[c->head]);
+                        messages++;
+                        c->got = 0;
+                        c->head = (c->head + 1) % k;
+                        c->n--;
+                    }
+                }
+            }
+        }
+    }
+    for (int i = 0; i < nc; i++)
+        if (udp)
+            lost += cs[i].n;
+    uint64_t end = ns();
+    double el = (double)(end - start) / 1e9;
+    qsort(lat, nlat, sizeof(*lat), cmp_u64);
+    printf("{\"connections\":%d,\"messages\":%llu,\"errors\":%llu,\"lost\":%llu,"
+           "\"msgs_per_s\":%.1f,\"rate\":%.0f,\"achieved_rate\":%.1f,\"behind_max_ms\":%.3f,"
+           "\"latency_us\":{\"min\":%.1f,\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"max\":%.1f}}\n",
+           nc, (unsigned long long)messages, (unsigned long long)errors, (unsigned long long)lost,
+           (double)messages / el, rate, (double)messages / ((double)(end - start) / 1e9),
+           (double)behind / 1e6, PCT(0), PCT(0.5), PCT(0.9), PCT(0.99), PCT(1.0));
+    (void)sent;
+    return errors ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
-    if (argc != 7) {
-        fprintf(stderr, "usage: echo-loadgen HOST PORT CONNECTIONS SECONDS SIZE PIPELINE\n");
+    if (argc < 7 || argc > 9) {
+        fprintf(stderr, "usage: echo-loadgen HOST PORT CONNECTIONS SECONDS SIZE PIPELINE "
+                        "[RATE [tcp|udp]]\n");
         return 2;
     }
     int nc = atoi(argv[3]), secs = atoi(argv[4]), one = 1;
@@ -78,6 +226,14 @@ int main(int argc, char **argv)
     }
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)atoi(argv[2]))};
     inet_pton(AF_INET, argv[1], &a.sin_addr);
+    double rate = argc > 7 ? atof(argv[7]) : 0;
+    int udp = argc > 8 && strcmp(argv[8], "udp") == 0;
+    if (udp && size < 8) {
+        fprintf(stderr, "echo-loadgen: udp needs SIZE >= 8\n");
+        return 2;
+    }
+    if (rate > 0 || udp)
+        return sched_main(&a, nc, secs, size, k, rate, udp);
     unsigned char *msg = malloc(size * k), *rx = malloc(65536);
     srand((unsigned)ns());
     for (size_t i = 0; i < size * k; i++)
@@ -165,7 +321,6 @@ int main(int argc, char **argv)
     }
     double el = (double)(ns() - start) / 1e9;
     qsort(lat, nlat, sizeof(*lat), cmp_u64);
-#define PCT(p) (nlat ? (double)lat[(size_t)((double)(nlat - 1) * (p))] / 1000.0 : 0.0)
     printf("{\"connections\":%d,\"messages\":%llu,\"errors\":%llu,\"msgs_per_s\":%.1f,"
            "\"latency_us\":{\"min\":%.1f,\"p50\":%.1f,\"p90\":%.1f,\"p99\":%.1f,\"max\":%.1f}}\n",
            nc, (unsigned long long)messages, (unsigned long long)errors, (double)messages / el,

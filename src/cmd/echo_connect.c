@@ -46,6 +46,7 @@ enum {
     OPT_PIPELINE,
     OPT_THREADS,
     OPT_RATE,
+    OPT_MSGRATE,
 };
 
 static const struct nk_opt opts[] = {
@@ -56,8 +57,9 @@ static const struct nk_opt opts[] = {
     NK_OPT_FLAG(OPT_V6, '6', "ipv6", "only IPv6 addresses"),
     NK_OPT_INT(OPT_TIMEOUT, 0, "timeout", "MS", 1, 3600000,
                "connect timeout and longest wait for an echo (default " NK_STR(NK_TIMEOUT_MS) ")"),
-    NK_OPT_FLAG(OPT_BENCH, 0, "bench", "load generator: verify every echo, report rate and latency",
-                .excludes = {OPT_UDP}, .why = "UDP is not supported (TCP and --unix are)"),
+    NK_OPT_FLAG(OPT_BENCH, 0, "bench",
+                "load generator: verify every echo, report rate and latency (with -u: UDP, "
+                "losses counted)"),
     NK_OPT_INT(OPT_CONNECTIONS, 0, "connections", "N", 1, 1000000,
                "bench: connections held open (default 1)", .requires = OPT_BENCH),
     NK_OPT_INT(OPT_COUNT, 0, "count", "N", 1, 1000000000000LL,
@@ -75,6 +77,10 @@ static const struct nk_opt opts[] = {
     NK_OPT_INT(OPT_RATE, 0, "connect-rate", "N", 1, 10000000,
                "bench: new connections per second (default 10000)", .what = "connect rate",
                .requires = OPT_BENCH),
+    NK_OPT_INT(OPT_MSGRATE, 0, "rate", "N", 1, 100000000,
+               "bench: open loop, N messages per second in all; latency from each message's "
+               "due time (default: closed loop)",
+               .what = "message rate", .requires = OPT_BENCH),
     NK_OPT_END,
 };
 
@@ -140,6 +146,24 @@ static void make_prompt(const struct req *r, char *buf, size_t len)
         snprintf(buf, len, "%s:%d> ", r->host, r->port);
 }
 
+/* The socket pair it connected with (after any address that failed): stderr, like them. */
+static void say_pair(const struct req *r, int fd)
+{
+    struct net_addr local = {0}, peer = {0};
+    char l[NET_ADDRSTRLEN], p[NET_ADDRSTRLEN];
+    peer.len = sizeof(peer.ss);
+    if (r->unix_path) {
+        nk_err(CMD, "connected to %s", r->unix_path);
+        return;
+    }
+    if (net_local_addr(fd, &local) < 0 ||
+        getpeername(fd, (struct sockaddr *)&peer.ss, &peer.len) < 0)
+        return;
+    nk_err(CMD, "%s %s from %s", r->udp ? "sending to" : "connected to",
+           net_ntop_port((struct sockaddr *)&peer.ss, p, sizeof(p)),
+           net_ntop_port((struct sockaddr *)&local.ss, l, sizeof(l)));
+}
+
 static int run_client(const struct req *r, struct nk_ctx *ctx)
 {
     struct net_addr *addrs;
@@ -157,6 +181,7 @@ static int run_client(const struct req *r, struct nk_ctx *ctx)
             nk_err(CMD, "%s: no address accepted the connection", r->host);
         return NK_FAIL;
     }
+    say_pair(r, fd);
     if (isatty(STDIN_FILENO)) {
         char prompt[512], hist[4096];
         make_prompt(r, prompt, sizeof(prompt));
@@ -184,19 +209,94 @@ static int run_client(const struct req *r, struct nk_ctx *ctx)
     return NK_OK;
 }
 
-/* Live progress on stderr while the bench runs (only on a terminal). */
-static void progress_line(struct bench *b, uint64_t start_us)
+/* Live progress on stderr while the bench runs (only on a terminal); with --duration, the
+ * time left. */
+static void progress_line(struct bench *b, uint64_t start_us, uint64_t duration_ms)
 {
     struct bench_progress p;
     bench_progress(b, &p);
     double s = (double)(loop_clock_us() - start_us) / 1e6;
+    char left[32] = "";
+    if (duration_ms) {
+        double l = (double)duration_ms / 1000.0 - s;
+        snprintf(left, sizeof(left), "  %.0fs left", l > 0 ? l : 0.0);
+    }
     fprintf(stderr,
-            "\r%6.1fs  %" PRIu64 " messages  %.0f msgs/s  %u connected  %" PRIu64 " errors\033[K",
-            s, p.messages, s > 0 ? (double)p.messages / s : 0.0, p.connected, p.errors);
+            "\r%6.1fs%s  %" PRIu64 " messages  %.0f msgs/s  %u connected  %" PRIu64 " errors\033[K",
+            s, left, p.messages, s > 0 ? (double)p.messages / s : 0.0, p.connected, p.errors);
     fflush(stderr);
 }
 
-static void print_bench(struct out *o, const struct req *r, const struct bench_result *res)
+/* The latency distribution in bands of a 1-2-5 series of microseconds: upper bounds and
+ * counts, from the first band with values to the last. Returns the number of bands. */
+#define BANDS 40
+static int hist_bands(const struct hist *h, double le_us[BANDS], uint64_t count[BANDS])
+{
+    static const double steps[3] = {1, 2, 5};
+    for (int i = 0; i < BANDS; i++) {
+        double p10 = 1;
+        for (int j = 0; j < i / 3; j++)
+            p10 *= 10;
+        le_us[i] = steps[i % 3] * p10 / 10; /* 0.1 us upwards */
+        count[i] = 0;
+    }
+    if (!h || !h->count)
+        return 0;
+    int lo = BANDS, hi = -1;
+    for (unsigned idx = 0; idx < HIST_BUCKETS; idx++) {
+        if (!h->counts[idx])
+            continue;
+        double us = (double)hist_highest(idx) / 1000.0;
+        int band = 0;
+        while (band < BANDS - 1 && le_us[band] < us)
+            band++;
+        count[band] += h->counts[idx];
+        lo = band < lo ? band : lo;
+        hi = band > hi ? band : hi;
+    }
+    if (hi < 0)
+        return 0;
+    for (int i = 0; i <= hi - lo; i++) {
+        le_us[i] = le_us[lo + i];
+        count[i] = count[lo + i];
+    }
+    return hi - lo + 1;
+}
+
+/* JSON: "histogram":[{"le_us","count"}]; on a terminal, bars with the percentile markers. */
+static void print_histogram(struct out *o, const struct hist *h, const double pct_us[4], bool bars)
+{
+    double le[BANDS];
+    uint64_t cnt[BANDS], max = 0;
+    int n = hist_bands(h, le, cnt);
+    for (int i = 0; i < n; i++)
+        max = cnt[i] > max ? cnt[i] : max;
+    static const char *const marks[4] = {"p50", "p90", "p99", "p99.9"};
+    if (bars && n)
+        out_text(o, "\nlatency distribution (us)\n");
+    out_arr_begin(o, "histogram");
+    for (int i = 0; i < n; i++) {
+        out_obj_begin(o, NULL);
+        out_dbl(o, "le_us", NULL, le[i]);
+        out_u64(o, "count", NULL, cnt[i]);
+        out_obj_end(o);
+        if (!bars)
+            continue;
+        int w = max ? (int)((cnt[i] * 40 + max - 1) / max) : 0;
+        char bar[41];
+        memset(bar, '#', (size_t)w);
+        bar[w] = 0;
+        out_text(o, "  <= %-8g |%-40s %" PRIu64, le[i], bar, cnt[i]);
+        for (int m = 0; m < 4; m++)
+            if (pct_us[m] <= le[i] && (i == 0 || pct_us[m] > le[i - 1]))
+                out_text(o, " %s", marks[m]);
+        out_text(o, "\n");
+    }
+    out_arr_end(o);
+}
+
+static void print_bench(struct out *o, const struct req *r, const struct bench_result *res,
+                        bool bars)
 {
     const struct hist *h = res->latency;
     double us[6] = {0};
@@ -224,6 +324,15 @@ static void print_bench(struct out *o, const struct req *r, const struct bench_r
     out_dbl(o, "msgs_per_s", "msgs/s       %.0f\n", rate);
     out_dbl(o, "mb_per_s", "MB/s         %.2f\n", mbps);
     out_dbl(o, "elapsed_s", "elapsed      %.3f s\n", res->elapsed_s);
+    if (r->b.rate) {
+        out_u64(o, "rate", "rate         %" PRIu64 " msgs/s offered", r->b.rate);
+        out_dbl(o, "achieved_rate", ", %.1f achieved\n", res->achieved_rate);
+        out_dbl(o, "behind_max_ms", "behind       at most %.1f ms behind schedule",
+                (double)res->behind_max_us / 1000.0);
+        out_u64(o, "late", ", %" PRIu64 " messages sent over 1 ms late\n", res->late);
+    }
+    if (r->b.udp)
+        out_u64(o, "lost", "lost         %" PRIu64 " datagrams\n", res->lost);
     out_u64(o, "size", NULL, r->b.size);
     out_u64(o, "pipeline", NULL, r->b.pipeline);
     out_u64(o, "threads", NULL, r->b.threads);
@@ -237,6 +346,7 @@ static void print_bench(struct out *o, const struct req *r, const struct bench_r
     out_dbl(o, "max", "  max %.1f", us[5]);
     out_dbl(o, "mean", "  mean %.1f\n", hist_mean(h) / 1000.0);
     out_obj_end(o);
+    print_histogram(o, h, us + 1, bars);
     out_obj_end(o);
 }
 
@@ -275,18 +385,21 @@ static int run_bench(struct req *r, struct nk_ctx *ctx)
     bool live = isatty(STDERR_FILENO);
     uint64_t start = loop_clock_us();
     while (!bench_wait(b, live ? 250 : -1)) /* a terminal gets a progress line 4 times a second */
-        progress_line(b, start);
+        progress_line(b, start, r->b.duration_ms);
     if (live)
         fprintf(stderr, "\r\033[K");
     struct bench_result res;
     bench_finish(b, &res);
     nk_sig_restore(&sig);
     struct out *o = out_new(stdout, ctx->json, ctx->color);
-    print_bench(o, r, &res);
+    print_bench(o, r, &res, !ctx->json && isatty(STDOUT_FILENO));
     rc = out_close(o) < 0 ? NK_FAIL : NK_OK;
     if (res.errors) {
         nk_err(CMD, "%" PRIu64 " error%s; the first: %s", res.errors, res.errors == 1 ? "" : "s",
                res.first_error);
+        rc = NK_FAIL;
+    } else if (res.lost) {
+        nk_err(CMD, "%" PRIu64 " of %" PRIu64 " datagrams lost", res.lost, res.lost + res.messages);
         rc = NK_FAIL;
     } else if (res.interrupted) {
         rc = NK_FAIL; /* the shell says "interrupted"; a script has the status */
@@ -320,11 +433,18 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         case OPT_PIPELINE: r.b.pipeline = (unsigned)p.num; break;
         case OPT_THREADS: r.b.threads = (unsigned)p.num; break;
         case OPT_RATE: r.b.connect_rate = (unsigned)p.num; break;
+        case OPT_MSGRATE: r.b.rate = (uint64_t)p.num; break;
         }
     }
     if (id < 0)
         return p.status;
     r.family = nk_opt_family(&p, OPT_V4, OPT_V6);
+    r.b.udp = r.udp;
+    /* Open loop: messages must be able to go out on schedule while earlier ones are in flight. */
+    if (r.b.rate && !nk_opt_seen(&p, OPT_PIPELINE))
+        r.b.pipeline = 64;
+    if (r.bench && r.udp && (r.b.size < 8 || r.b.size > 65507))
+        return nk_usage(CMD, "--size %zu: a UDP bench sends 8-65507 bytes a datagram", r.b.size);
     /* The option table rules out --udp with --unix or --bench, --count with --duration, and
      * the bench settings without --bench. */
     if (r.unix_path) {

@@ -6,7 +6,9 @@
  * clears the visible line, prints, and lets readline redraw prompt and line (rl_line_buffer is
  * untouched), so the user's half-typed text survives every message. */
 #include <errno.h>
+#include <linux/sockios.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -202,6 +204,14 @@ static void take_stream(struct session *s, const char *buf, size_t n)
     s->rx_len -= start;
 }
 
+static unsigned unanswered(const struct session *s)
+{
+    unsigned n = 0;
+    for (const struct pending *p = s->head; p; p = p->next)
+        n++;
+    return n;
+}
+
 /* Read the socket; false once the server has gone. */
 static bool receive(struct session *s)
 {
@@ -211,7 +221,8 @@ static bool receive(struct session *s)
         if (errno == EAGAIN || errno == EINTR)
             return true;
         if (errno == ECONNRESET)
-            fail(s, "connection reset by server");
+            fail(s, "connection reset by server (%u line%s unanswered)", unanswered(s),
+                 unanswered(s) == 1 ? "" : "s");
         else if (errno == ECONNREFUSED)
             fail(s, "connection refused (no UDP echo server there)");
         else
@@ -230,7 +241,8 @@ static bool receive(struct session *s)
             got_line(s, s->rx, s->rx_len);
         s->rx_len = 0;
         if (!s->eof || s->head)
-            fail(s, "connection closed by server");
+            fail(s, "the server closed its side (half-close) with %u line%s unanswered",
+                 unanswered(s), unanswered(s) == 1 ? "" : "s");
         return false;
     }
     take_stream(s, buf, (size_t)r);
@@ -327,22 +339,36 @@ static bool round_editing(struct session *s, int sfd)
     return !s->failed && !s->eof;
 }
 
+/* Ctrl-D on a stream: half-close, and say what the server's kernel has not acknowledged yet
+ * and which lines are unanswered. Returns true. */
+static bool half_close(struct session *s)
+{
+    shutdown(s->o->sock, SHUT_WR); /* the server learns we are done */
+    int unacked = 0;
+    unsigned lines = unanswered(s);
+    if (ioctl(s->o->sock, SIOCOUTQ, &unacked) < 0)
+        unacked = 0;
+    say("half-closed: %d bytes not yet acknowledged, %u line%s awaiting echo", unacked, lines,
+        lines == 1 ? "" : "s");
+    return true;
+}
+
 /* After Ctrl-D: half-close and wait (bounded) for the echo of every line still in flight. */
 static void drain(struct session *s)
 {
     int timeout = s->o->timeout_ms > 0 ? s->o->timeout_ms : NK_TIMEOUT_MS;
     uint64_t deadline = loop_clock_us() / 1000 + (uint64_t)timeout;
     bool shut = false;
+    if (!s->o->dgram && !s->tx_len)
+        shut = half_close(s);
     while (!s->failed && (s->head || s->tx_len)) {
         uint64_t now = loop_clock_us() / 1000;
         if (now >= deadline) {
             fail(s, "no echo within %d ms after the end of input", timeout);
             break;
         }
-        if (!s->o->dgram && !s->tx_len && !shut) {
-            shutdown(s->o->sock, SHUT_WR); /* the server learns we are done */
-            shut = true;
-        }
+        if (!s->o->dgram && !s->tx_len && !shut)
+            shut = half_close(s);
         struct pollfd p = {.fd = s->o->sock, .events = POLLIN | (s->tx_len ? POLLOUT : 0)};
         if (poll(&p, 1, (int)(deadline - now)) <= 0)
             continue;

@@ -56,8 +56,9 @@ struct worker;
 
 /* A message in flight. */
 struct slot {
-    uint64_t sent_ns; /* when it was queued */
+    uint64_t sent_ns; /* when it was queued (open loop: when it was due) */
     uint32_t off;     /* its bytes: pool[off, off + size) */
+    uint32_t seq;     /* UDP: its sequence number; 0 when the slot is free */
 };
 
 /* One connection. */
@@ -72,6 +73,8 @@ struct conn {
     uint64_t since_ms;       /* connect start, or last progress while messages are in flight */
     uint64_t quota;          /* messages it may still start (UINT64_MAX with a duration) */
     enum conn_state state;   /* where it is */
+    uint64_t next_due;       /* open loop: when its next message is due (ns) */
+    uint32_t next_seq;       /* UDP: the next datagram's sequence number */
 };
 
 /* One thread's share of the work. */
@@ -97,6 +100,12 @@ struct worker {
     struct loop_timer watch_tm; /* watchdog */
     struct loop_timer end_tm;   /* end of --duration */
     struct hist *hist;          /* round-trip times in ns */
+    struct loop_timer sched_tm; /* open loop: sends what is due */
+    uint64_t interval_ns;       /* open loop: between one connection's messages */
+    uint64_t sched_start_ns;    /* open loop: the first message's due time */
+    uint64_t behind_max_ns;     /* open loop: furthest behind schedule */
+    uint64_t late;              /* open loop: messages sent over 1 ms late */
+    uint64_t lost;              /* UDP: datagrams never echoed */
     uint64_t messages;          /* verified messages */
     uint64_t bytes;             /* their payload bytes */
     uint64_t established;       /* connections that connected */
@@ -206,7 +215,7 @@ static void sock_fail(struct conn *c, int e, const char *what)
 
 /* Queue up to n new messages, sent at t, as adjacent slices of the pool starting at a random
  * offset: together they are one contiguous run of bytes for send. */
-static void conn_queue(struct conn *c, unsigned n, uint64_t t)
+static void conn_queue(struct conn *c, unsigned n, uint64_t t, uint64_t step)
 {
     struct worker *w = c->w;
     size_t size = w->o->size;
@@ -223,12 +232,12 @@ static void conn_queue(struct conn *c, unsigned n, uint64_t t)
     if (slot >= k)
         slot -= k;
     for (unsigned j = 0; j < n; j++) {
-        c->q[slot] = (struct slot){.sent_ns = t, .off = off + (uint32_t)(j * size)};
+        c->q[slot] = (struct slot){.sent_ns = t + j * step, .off = off + (uint32_t)(j * size)};
         if (++slot == k)
             slot = 0;
     }
     if (c->q_len == 0)
-        c->since_ms = t / 1000000u;
+        c->since_ms = (step ? now_ns() : t) / 1000000u;
     c->q_len += n;
     if (c->quota != UINT64_MAX)
         c->quota -= n;
@@ -238,6 +247,28 @@ static void conn_queue(struct conn *c, unsigned n, uint64_t t)
 
 /* Push queued bytes to the socket, queueing new messages (sent at t) as the pipeline allows
  * whenever the socket has taken everything. */
+/* Open loop: how many messages are due by t (at most max), and their first due time. Counts
+ * how far behind schedule they are sent. */
+static unsigned due_now(struct conn *c, uint64_t t, unsigned max, uint64_t *first)
+{
+    struct worker *w = c->w;
+    if (c->next_due > t || max == 0)
+        return 0;
+    uint64_t n = (t - c->next_due) / w->interval_ns + 1;
+    if (n > max)
+        n = max;
+    *first = c->next_due;
+    for (uint64_t j = 0; j < n; j++) {
+        uint64_t lag = t - (c->next_due + j * w->interval_ns);
+        if (lag > w->behind_max_ns)
+            w->behind_max_ns = lag;
+        if (lag > 1000000u)
+            w->late++;
+    }
+    c->next_due += n * w->interval_ns;
+    return (unsigned)n;
+}
+
 static void conn_fill_and_send(struct conn *c, uint64_t t)
 {
     struct worker *w = c->w;
@@ -246,7 +277,20 @@ static void conn_fill_and_send(struct conn *c, uint64_t t)
         if (c->tx_left == 0) {
             if (c->q_len >= k || w->sending_done || c->quota == 0)
                 break;
-            conn_queue(c, k - c->q_len, t);
+            if (w->interval_ns) {
+                unsigned room = k - c->q_len, n;
+                uint64_t first;
+                if (room > w->batch_max)
+                    room = w->batch_max;
+                if (c->quota < room)
+                    room = (unsigned)c->quota;
+                n = due_now(c, t, room, &first);
+                if (n == 0)
+                    break;
+                conn_queue(c, n, first, w->interval_ns);
+            } else {
+                conn_queue(c, k - c->q_len, t, 0);
+            }
         }
         ssize_t n = send(c->io.fd, c->tx, c->tx_left, MSG_NOSIGNAL);
         if (n < 0) {
@@ -261,7 +305,9 @@ static void conn_fill_and_send(struct conn *c, uint64_t t)
         if (c->tx_left > 0 || c->q_len >= k)
             break; /* the socket is full, or the pipeline is */
     }
-    if (c->q_len == 0) { /* nothing in flight and nothing more to send: this one is done */
+    /* Nothing in flight and nothing more to send: this one is done. (Open loop: nothing in
+     * flight may only mean the next message is not due yet.) */
+    if (c->q_len == 0 && (!w->interval_ns || w->sending_done || c->quota == 0)) {
         conn_close(c);
         return;
     }
@@ -327,6 +373,9 @@ static void on_conn(struct loop *l, struct loop_io *io, uint32_t ev)
         c->state = C_OPEN;
         w->connected++;
         w->established++;
+        c->next_due = now_ns();
+        if (!w->sched_start_ns || c->next_due < w->sched_start_ns)
+            w->sched_start_ns = c->next_due;
         if (w->o->addr.ss.ss_family != AF_UNIX) {
             int one = 1; /* small messages go out now, not after an ACK (Nagle) */
             setsockopt(io->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
@@ -363,8 +412,167 @@ static void on_conn(struct loop *l, struct loop_io *io, uint32_t ev)
     conn_fill_and_send(c, t ? t : now_ns());
 }
 
+/* ---- UDP: a connected datagram socket per connection ----
+ *
+ * A datagram is a 4-byte sequence number then size - 4 bytes of the pool. Its slot is
+ * seq % pipeline; an echo must match that slot's sequence number and bytes. A slot unanswered
+ * for timeout_ms is a lost datagram (counted, not an error); a late echo of one is ignored. */
+
+static void udp_record(struct conn *c, struct slot *sl, uint64_t t)
+{
+    struct worker *w = c->w;
+    hist_record(w->hist, t > sl->sent_ns ? t - sl->sent_ns : 0);
+    w->messages++;
+    w->bytes += w->o->size;
+    sl->seq = 0;
+    c->q_len--;
+}
+
+static void udp_done_check(struct conn *c)
+{
+    if (c->state == C_OPEN && c->q_len == 0 && (c->quota == 0 || c->w->sending_done))
+        conn_close(c);
+}
+
+/* Send the datagrams the pipeline (and, open loop, the schedule) allows. */
+static void udp_fill(struct conn *c, uint64_t t)
+{
+    struct worker *w = c->w;
+    unsigned k = w->o->pipeline;
+    size_t size = w->o->size;
+    while (c->state == C_OPEN && !w->sending_done && c->quota > 0 && c->q_len < k) {
+        uint32_t seq = c->next_seq ? c->next_seq : 1;
+        struct slot *sl = &c->q[seq % k];
+        if (sl->seq)
+            break; /* an older datagram still holds this slot: wait for its echo or its loss */
+        uint64_t due = t;
+        if (w->interval_ns && due_now(c, t, 1, &due) == 0)
+            break;
+        uint32_t off = (uint32_t)(((xorshift(&w->rng) >> 32) * (w->pool_size - size + 1)) >> 32);
+        unsigned char hdr[4];
+        memcpy(hdr, &seq, 4);
+        struct iovec iov[2] = {{hdr, 4}, {w->pool + off, size - 4}};
+        struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2};
+        if (sendmsg(c->io.fd, &mh, MSG_DONTWAIT) < 0) {
+            if (w->interval_ns)
+                c->next_due -= w->interval_ns; /* not sent: still due */
+            if (errno == EAGAIN || errno == ENOBUFS) {
+                loop_io_mod(w->loop, &c->io, EPOLLIN | EPOLLOUT);
+                return;
+            }
+            if (errno == ECONNREFUSED) {
+                conn_fail(c, BENCH_E_REFUSED, "port unreachable (no UDP echo server there)");
+                return;
+            }
+            sock_fail(c, errno, "send");
+            return;
+        }
+        *sl = (struct slot){.sent_ns = due, .off = off, .seq = seq};
+        c->next_seq = seq + 1 ? seq + 1 : 1;
+        c->q_len++;
+        if (c->quota != UINT64_MAX)
+            c->quota--;
+    }
+    if (c->state == C_OPEN)
+        loop_io_mod(w->loop, &c->io, EPOLLIN);
+    udp_done_check(c);
+}
+
+static void on_udp(struct loop *l, struct loop_io *io, uint32_t ev)
+{
+    struct conn *c = io->arg;
+    struct worker *w = c->w;
+    size_t size = w->o->size;
+    (void)l;
+    (void)ev;
+    if (c->state != C_OPEN)
+        return;
+    uint64_t t = 0;
+    for (int i = 0; i < 64; i++) {
+        ssize_t n = recv(io->fd, w->rx, RX_BUF, MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EINTR)
+                break;
+            if (errno == ECONNREFUSED) {
+                conn_fail(c, BENCH_E_REFUSED, "port unreachable (no UDP echo server there)");
+                return;
+            }
+            sock_fail(c, errno, "receive");
+            return;
+        }
+        if (!t)
+            t = now_ns();
+        uint32_t seq;
+        if ((size_t)n < 4)
+            goto bad;
+        memcpy(&seq, w->rx, 4);
+        struct slot *sl = &c->q[seq % w->o->pipeline];
+        if (!seq || sl->seq != seq)
+            continue; /* the echo of a datagram already counted lost, or a duplicate */
+        if ((size_t)n != size || memcmp(w->pool + sl->off, w->rx + 4, size - 4) != 0)
+            goto bad;
+        udp_record(c, sl, t);
+        c->since_ms = t / 1000000u;
+    }
+    udp_fill(c, t ? t : now_ns());
+    return;
+bad:
+    conn_fail(c, BENCH_E_MISMATCH, "an echoed datagram differs from the one sent");
+}
+
+/* Datagrams unanswered for timeout_ms are lost: count them and free their slots. */
+static void udp_expire(struct conn *c, uint64_t now)
+{
+    struct worker *w = c->w;
+    uint64_t limit = (uint64_t)w->o->timeout_ms * 1000000u;
+    bool freed = false;
+    for (unsigned i = 0; i < w->o->pipeline && c->q_len; i++) {
+        struct slot *sl = &c->q[i];
+        if (sl->seq && sl->sent_ns + limit <= now) {
+            sl->seq = 0;
+            c->q_len--;
+            w->lost++;
+            freed = true;
+        }
+    }
+    if (freed)
+        udp_fill(c, now);
+    else
+        udp_done_check(c);
+}
+
+static void udp_open(struct worker *w, struct conn *c)
+{
+    char err[NK_ERRLEN];
+    w->live++;
+    int fd = net_connect_nb(&w->o->addr, SOCK_DGRAM, err);
+    c->io = (struct loop_io){.fd = fd, .fn = on_udp, .arg = c};
+    if (fd < 0 || loop_io_add(w->loop, &c->io, EPOLLIN) < 0) {
+        int e = errno;
+        if (fd >= 0)
+            close(fd);
+        c->state = C_DONE;
+        w->live--;
+        w->err_by_kind[errno_kind(e)]++;
+        if (!w->first_error[0]) {
+            snprintf(w->first_error, sizeof(w->first_error), "socket: %s", nk_strerror(e));
+            w->first_error_ns = now_ns();
+        }
+        return;
+    }
+    c->state = C_OPEN;
+    w->connected++;
+    w->established++;
+    c->next_due = now_ns();
+    if (!w->sched_start_ns || c->next_due < w->sched_start_ns)
+        w->sched_start_ns = c->next_due;
+    udp_fill(c, c->next_due);
+}
+
 static void conn_open(struct worker *w, struct conn *c)
 {
+    if (w->o->udp)
+        return udp_open(w, c);
     char err[NK_ERRLEN];
     w->live++;
     c->since_ms = loop_now_ms(w->loop);
@@ -420,6 +628,8 @@ static void on_watch_timer(struct loop *l, struct loop_timer *t)
         bool overdue = c->since_ms + (uint64_t)timeout <= now;
         if (c->state == C_CONNECTING && overdue)
             conn_fail(c, BENCH_E_TIMEOUT, "connect: no answer within %d ms", timeout);
+        else if (c->state == C_OPEN && w->o->udp)
+            udp_expire(c, now_ns());
         else if (c->state == C_OPEN && c->q_len > 0 && overdue)
             conn_fail(c, BENCH_E_TIMEOUT, "no echo within %d ms", timeout);
         else if (c->state == C_OPEN && c->q_len == 0 && w->sending_done)
@@ -428,6 +638,35 @@ static void on_watch_timer(struct loop *l, struct loop_timer *t)
     publish(w);
     maybe_finish(w);
     loop_timer_set(l, t, WATCH_MS);
+}
+
+/* Open loop: send what is due on every connection that waits for its schedule, then sleep
+ * until the next due time (the timer's millisecond granularity makes a message up to a
+ * millisecond late at worst; its latency counts that). */
+static void on_sched_timer(struct loop *l, struct loop_timer *t)
+{
+    struct worker *w = t->arg;
+    if (w->sending_done)
+        return;
+    uint64_t now = now_ns(), next = UINT64_MAX;
+    for (unsigned i = 0; i < w->opened; i++) {
+        struct conn *c = &w->conns[i];
+        if (c->state != C_OPEN || c->quota == 0)
+            continue;
+        if (c->tx_left == 0 && c->q_len < w->o->pipeline && c->next_due <= now) {
+            if (w->o->udp)
+                udp_fill(c, now);
+            else
+                conn_fill_and_send(c, now);
+        }
+        if (c->state == C_OPEN && c->quota && c->next_due < next)
+            next = c->next_due;
+    }
+    uint64_t ms = 1;
+    if (next != UINT64_MAX && next > now)
+        ms = (next - now + 999999u) / 1000000u;
+    if (w->opened < w->nconns || w->live > 0) /* connecting ones will need it too */
+        loop_timer_set(l, t, ms);
 }
 
 /* --duration is over: no new messages; in-flight ones still count. */
@@ -450,6 +689,9 @@ static void *worker_main(void *arg)
     w->open_tm = (struct loop_timer){.fn = on_open_timer, .arg = w};
     w->watch_tm = (struct loop_timer){.fn = on_watch_timer, .arg = w};
     w->end_tm = (struct loop_timer){.fn = on_end_timer, .arg = w};
+    w->sched_tm = (struct loop_timer){.fn = on_sched_timer, .arg = w};
+    if (w->interval_ns)
+        loop_timer_set(w->loop, &w->sched_tm, 1);
     loop_timer_set(w->loop, &w->open_tm, 0);
     loop_timer_set(w->loop, &w->watch_tm, WATCH_MS);
     if (w->o->duration_ms)
@@ -480,6 +722,10 @@ static int worker_init(struct worker *w, struct bench *b, unsigned idx, char err
     w->o = o;
     w->nconns = o->connections / b->nw + (idx < o->connections % b->nw);
     w->rate = (double)o->connect_rate / 1000.0 / b->nw;
+    if (o->rate) /* every connection sends rate / connections messages a second */
+        w->interval_ns = (uint64_t)((double)o->connections * 1e9 / (double)o->rate);
+    if (o->rate && w->interval_ns == 0)
+        w->interval_ns = 1;
     /* --count is shared out: each worker, then each of its connections, gets an equal part. */
     uint64_t share = o->count / b->nw + (idx < o->count % b->nw);
     w->pool_size = o->size * 2 > POOL_MIN ? o->size * 2 : POOL_MIN;
@@ -505,6 +751,12 @@ static int worker_init(struct worker *w, struct bench *b, unsigned idx, char err
         c->w = w;
         c->io.fd = -1;
         c->quota = o->count ? share / w->nconns + (i < share % w->nconns) : UINT64_MAX;
+        if (o->count && o->rate) { /* open loop: every connection sends at the same rate, so
+                                      each gets the same share of the count */
+            uint64_t g = (uint64_t)idx * (o->connections / b->nw) +
+                         (idx < o->connections % b->nw ? idx : o->connections % b->nw) + i;
+            c->quota = o->count / o->connections + (g < o->count % o->connections);
+        }
         c->q = w->slots + (size_t)i * o->pipeline;
     }
     return 0;
@@ -633,7 +885,7 @@ void bench_finish(struct bench *b, struct bench_result *r)
     r->latency = malloc(sizeof(*r->latency));
     if (r->latency)
         hist_init(r->latency);
-    uint64_t end = b->start_ns, first_ns = UINT64_MAX;
+    uint64_t end = b->start_ns, first_ns = UINT64_MAX, sched = 0;
     for (unsigned i = 0; i < b->nw; i++) {
         struct worker *w = &b->w[i];
         pthread_join(w->th, NULL);
@@ -648,12 +900,20 @@ void bench_finish(struct bench *b, struct bench_result *r)
             hist_merge(r->latency, w->hist);
         if (w->end_ns > end)
             end = w->end_ns;
+        if (w->sched_start_ns && (!sched || w->sched_start_ns < sched))
+            sched = w->sched_start_ns;
+        if (w->behind_max_ns / 1000u > r->behind_max_us)
+            r->behind_max_us = w->behind_max_ns / 1000u;
+        r->late += w->late;
+        r->lost += w->lost;
         if (w->first_error[0] && w->first_error_ns < first_ns) {
             first_ns = w->first_error_ns;
             snprintf(r->first_error, sizeof(r->first_error), "%s", w->first_error);
         }
     }
     r->elapsed_s = (double)(end - b->start_ns) / 1e9;
+    uint64_t from = sched ? sched : b->start_ns;
+    r->achieved_rate = end > from ? (double)r->messages / ((double)(end - from) / 1e9) : 0;
     r->interrupted = __atomic_load_n(&b->interrupted, __ATOMIC_RELAXED) != 0;
     bench_free(b);
 }

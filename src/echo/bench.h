@@ -33,6 +33,8 @@ struct bench_opts {
     unsigned connect_rate; /* connections opened per second, over all threads */
     int timeout_ms;        /* connect timeout and longest wait for an echo */
     uint64_t seed;         /* payload randomness (0: from the clock) */
+    uint64_t rate;         /* open loop: messages per second in all; 0: closed loop */
+    bool udp;              /* UDP: a datagram per message, losses counted (size >= 8) */
 };
 
 /* Error kinds, counted separately. */
@@ -60,6 +62,12 @@ struct bench_result {
     struct hist *latency;                /* round trips in nanoseconds (malloc'd; bench_free) */
     char first_error[NK_ERRLEN];         /* the first error seen, for the message */
     bool interrupted;                    /* an interrupt (Ctrl-C) stopped the run early */
+    /* open loop (rate): latency counts from each message's due time, not its send time */
+    double achieved_rate;   /* messages verified per second, from the first due time */
+    uint64_t behind_max_us; /* the furthest behind schedule a message was sent */
+    uint64_t late;          /* messages sent more than 1 ms after they were due */
+    /* UDP */
+    uint64_t lost; /* datagrams sent whose echo never came (within timeout_ms) */
 };
 
 /* A snapshot for the progress line. */

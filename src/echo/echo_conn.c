@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "echo/echo_worker.h"
@@ -24,19 +26,101 @@ bool es_udp_drop(const struct sockaddr *src)
     return port == 7 || port == 19 || port == 0;
 }
 
-static void conn_log(struct es_conn *c, enum es_end end)
+/* ---- -v events (none of this runs unless w->log) ---- */
+
+static void ev_init(struct es_conn *c, struct es_event *e, enum es_ev kind)
 {
-    const struct es_config *cfg = &c->w->srv->cfg;
-    if (!cfg->log)
-        return;
-    struct es_conn_log e = {
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    *e = (struct es_event){
+        .kind = kind,
+        .time_us = (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u,
+        .fd = c->io.fd,
+        .listen_fd = -1,
+        .worker = c->w->idx,
         .peer = &c->peer.sa,
         .bytes_in = c->bytes_in,
         .bytes_out = c->bytes_in - c->pend_len,
-        .duration_ms = loop_now_ms(c->w->loop) - c->start_ms,
-        .end = end,
     };
-    cfg->log(cfg->log_arg, &e);
+}
+
+static void ev_emit(const struct es_conn *c, const struct es_event *e)
+{
+    const struct es_config *cfg = &c->w->srv->cfg;
+    cfg->event(cfg->event_arg, e);
+}
+
+/* A data event for what moved since the last one (data: the bytes just read, for -vv). */
+static void log_data(struct es_conn *c, const unsigned char *data, size_t len)
+{
+    struct es_event e;
+    ev_init(c, &e, ES_EV_DATA);
+    if (e.bytes_in == c->log_in && e.bytes_out == c->log_out)
+        return;
+    e.new_in = e.bytes_in - c->log_in;
+    e.new_out = e.bytes_out - c->log_out;
+    e.data = data;
+    e.len = len;
+    c->log_in = e.bytes_in;
+    c->log_out = e.bytes_out;
+    c->log_ms = loop_now_ms(c->w->loop);
+    ev_emit(c, &e);
+}
+
+void es_conn_log_tick(struct es_worker *w)
+{
+    for (struct es_conn *c = w->conns; c; c = c->next)
+        log_data(c, NULL, 0);
+}
+
+/* After a read of n bytes at buf: -vv logs it at once with its bytes; -v at most once a second
+ * per connection (the first at once; the worker's tick reports the rest). */
+static void log_read(struct es_conn *c, const char *buf, size_t n)
+{
+    if (c->w->srv->cfg.verbose >= 2)
+        log_data(c, (const unsigned char *)buf, n);
+    else if (c->log_ms == 0 || loop_now_ms(c->w->loop) - c->log_ms >= 1000)
+        log_data(c, NULL, 0);
+}
+
+/* The client half-closed: say so once, with what of its data was not echoed yet. */
+static void log_eof(struct es_conn *c)
+{
+    if (c->eof)
+        return;
+    c->eof = true;
+    log_data(c, NULL, 0);
+    struct es_event e;
+    ev_init(c, &e, ES_EV_EOF);
+    int unread = 0;
+    if (ioctl(c->io.fd, FIONREAD, &unread) < 0)
+        unread = 0;
+    e.in_flight = c->pend_len + (uint64_t)unread;
+    ev_emit(c, &e);
+}
+
+static void conn_log(struct es_conn *c, enum es_end end)
+{
+    int error = errno; /* a reset's cause, from the call that failed */
+    if (!c->w->log)
+        return;
+    log_data(c, NULL, 0);
+    if (end == ES_END_EOF)
+        log_eof(c);
+    struct es_event e;
+    ev_init(c, &e, end == ES_END_RESET ? ES_EV_RESET : ES_EV_CLOSE);
+    e.end = end;
+    e.client_first = end == ES_END_EOF;
+    e.error = end == ES_END_RESET ? error : 0;
+    e.duration_ms = loop_now_ms(c->w->loop) - c->start_ms;
+    ev_emit(c, &e);
+}
+
+/* The events a connection waits for: EPOLLIN or EPOLLOUT, and with -v the peer's half-close
+ * until it is seen (so that it is logged when it happens, even while an echo is blocked). */
+static uint32_t conn_mask(const struct es_conn *c, uint32_t base)
+{
+    return c->w->log && !c->eof ? base | EPOLLRDHUP : base;
 }
 
 void es_conn_close(struct es_conn *c, enum es_end end)
@@ -89,8 +173,10 @@ static int conn_echo(struct es_conn *c, const char *data, size_t n)
         if (m < 0) {
             if (errno == EINTR)
                 continue;
-            if (errno != EAGAIN && errno != EWOULDBLOCK)
+            if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                c->w->n_bytes += done;
                 return -1;
+            }
             break;
         }
         done += (size_t)m;
@@ -118,7 +204,12 @@ static void conn_event(struct loop *l, struct loop_io *io, uint32_t events)
 {
     struct es_conn *c = (struct es_conn *)io;
     struct es_worker *w = c->w;
-    (void)events; /* errors and hang-ups surface as the result of the read or write below */
+    /* errors and hang-ups surface as the result of the read or write below */
+    if ((events & EPOLLRDHUP) && w->log) {
+        log_eof(c);
+        if (loop_io_mod(l, io, conn_mask(c, c->pend_len ? EPOLLOUT : EPOLLIN)) < 0)
+            return es_conn_close(c, ES_END_RESET);
+    }
 
     if (c->pend_len > 0) {
         if (conn_flush(c) < 0)
@@ -127,7 +218,7 @@ static void conn_event(struct loop *l, struct loop_io *io, uint32_t events)
             return; /* still blocked: stay on EPOLLOUT */
         if (w->stopping)
             return es_conn_close(c, ES_END_SHUTDOWN);
-        if (loop_io_mod(l, io, EPOLLIN) < 0)
+        if (loop_io_mod(l, io, conn_mask(c, EPOLLIN)) < 0)
             return es_conn_close(c, ES_END_RESET);
         /* Drained: read now rather than wait for another epoll round. */
     }
@@ -135,13 +226,19 @@ static void conn_event(struct loop *l, struct loop_io *io, uint32_t events)
         ssize_t n = recv(io->fd, w->buf, ES_PEND_MAX, 0);
         if (n > 0) {
             c->bytes_in += (uint64_t)n;
+            w->n_in += (uint64_t)n;
             c->last_ms = loop_now_ms(l);
             int r = conn_echo(c, w->buf, (size_t)n);
+            if (w->log) {
+                int e = errno;
+                log_read(c, w->buf, (size_t)n);
+                errno = e;
+            }
             if (r < 0)
                 return es_conn_close(c, ES_END_RESET);
             if (r > 0) {
                 /* Backpressure: stop reading until the peer takes its echo. */
-                if (loop_io_mod(l, io, EPOLLOUT) < 0)
+                if (loop_io_mod(l, io, conn_mask(c, EPOLLOUT)) < 0)
                     return es_conn_close(c, ES_END_RESET);
                 return;
             }
@@ -172,7 +269,8 @@ static void idle_fire(struct loop *l, struct loop_timer *t)
     loop_timer_set(l, t, limit - quiet);
 }
 
-void es_conn_accepted(struct es_worker *w, int fd, const struct sockaddr *peer, socklen_t plen)
+void es_conn_accepted(struct es_worker *w, int fd, int listen_fd, const struct sockaddr *peer,
+                      socklen_t plen)
 {
     struct es_conn *c = calloc(1, sizeof(*c));
     if (!c) {
@@ -194,7 +292,7 @@ void es_conn_accepted(struct es_worker *w, int fd, const struct sockaddr *peer, 
     } else {
         c->peer.sa.sa_family = AF_UNIX;
     }
-    if (loop_io_add(w->loop, &c->io, EPOLLIN) < 0) {
+    if (loop_io_add(w->loop, &c->io, conn_mask(c, EPOLLIN)) < 0) {
         close(fd);
         free(c);
         es_conn_released(w);
@@ -208,6 +306,16 @@ void es_conn_accepted(struct es_worker *w, int fd, const struct sockaddr *peer, 
     w->n_conns++;
     if (w->srv->cfg.idle_timeout_s > 0)
         loop_timer_set(w->loop, &c->idle, (uint64_t)w->srv->cfg.idle_timeout_s * 1000u);
+    if (w->log) {
+        struct es_event e;
+        struct sockaddr_storage local;
+        socklen_t llen = sizeof(local);
+        ev_init(c, &e, ES_EV_ACCEPT);
+        e.listen_fd = listen_fd;
+        if (getsockname(fd, (struct sockaddr *)&local, &llen) == 0)
+            e.local = (struct sockaddr *)&local;
+        ev_emit(c, &e);
+    }
 }
 
 /* ---- UDP ---- */

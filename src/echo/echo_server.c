@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <stdio.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/err.h"
@@ -220,6 +221,12 @@ int es_open(struct echo_server **out, const struct es_config *cfg, char err[NK_E
         free(s);
         return st;
     }
+    pthread_mutex_init(&s->mu, NULL);
+    pthread_condattr_t ca;
+    pthread_condattr_init(&ca);
+    pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+    pthread_cond_init(&s->cv, &ca);
+    pthread_condattr_destroy(&ca);
     *out = s;
     return NK_OK;
 }
@@ -317,7 +324,7 @@ static void accept_event(struct loop *l, struct loop_io *io, uint32_t events)
         socklen_t plen = sizeof(peer);
         int fd = accept4(io->fd, (struct sockaddr *)&peer, &plen, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (fd >= 0) {
-            es_conn_accepted(w, fd, (struct sockaddr *)&peer, plen);
+            es_conn_accepted(w, fd, io->fd, (struct sockaddr *)&peer, plen);
             continue;
         }
         int e = errno;
@@ -386,6 +393,63 @@ static void wake_event(struct loop *l, struct loop_io *io, uint32_t events)
 
 /* ---- workers ---- */
 
+static void log_fire(struct loop *l, struct loop_timer *t)
+{
+    struct es_worker *w = t->arg;
+    es_conn_log_tick(w);
+    loop_timer_set(l, t, 1000);
+}
+
+static void publish(struct es_worker *w)
+{
+    atomic_store_explicit(&w->pub_open, w->nconns, memory_order_relaxed);
+    atomic_store_explicit(&w->pub_accepted, w->n_conns, memory_order_relaxed);
+    atomic_store_explicit(&w->pub_in, w->n_in, memory_order_relaxed);
+    atomic_store_explicit(&w->pub_out, w->n_bytes, memory_order_relaxed);
+}
+
+static void pub_fire(struct loop *l, struct loop_timer *t)
+{
+    publish(t->arg);
+    loop_timer_set(l, t, 250);
+}
+
+void es_publish(struct echo_server *s, bool on)
+{
+    s->publish = on;
+}
+
+void es_counters(const struct echo_server *s, struct es_live *l)
+{
+    memset(l, 0, sizeof(*l));
+    for (int i = 0; i < s->nw; i++) {
+        struct es_worker *w = &s->w[i];
+        l->open += atomic_load_explicit(&w->pub_open, memory_order_relaxed);
+        l->accepted += atomic_load_explicit(&w->pub_accepted, memory_order_relaxed);
+        l->bytes_in += atomic_load_explicit(&w->pub_in, memory_order_relaxed);
+        l->bytes_out += atomic_load_explicit(&w->pub_out, memory_order_relaxed);
+    }
+}
+
+bool es_wait(struct echo_server *s, int ms)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    ts.tv_sec += ms / 1000;
+    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
+    if (ts.tv_nsec >= 1000000000L) {
+        ts.tv_sec++;
+        ts.tv_nsec -= 1000000000L;
+    }
+    pthread_mutex_lock(&s->mu);
+    while (s->running > 0)
+        if (pthread_cond_timedwait(&s->cv, &s->mu, &ts) == ETIMEDOUT)
+            break;
+    bool done = s->running == 0;
+    pthread_mutex_unlock(&s->mu);
+    return done;
+}
+
 static void *worker_main(void *arg)
 {
     struct es_worker *w = arg;
@@ -393,6 +457,10 @@ static void *worker_main(void *arg)
     for (int i = 0; i < w->srv->nlis; i++)
         if (w->srv->lis[i].type == SOCK_DGRAM)
             loop_io_add(w->loop, &w->lio[i], EPOLLIN | EPOLLEXCLUSIVE);
+    if (w->log)
+        loop_timer_set(w->loop, &w->log_tm, 1000);
+    if (w->srv->publish)
+        loop_timer_set(w->loop, &w->pub_tm, 250);
     if (loop_run(w->loop) < 0) {
         /* EINTR: a signal (SIGINT, SIGTERM) woke every loop through loop_interrupt_all, and the
          * server stops. Anything else is this worker's failure: the others stop too. */
@@ -406,12 +474,22 @@ static void *worker_main(void *arg)
             es_conn_shutdown(w->conns);
     }
     eventfd_write(w->srv->donefd, 1); /* es_join counts the workers that ended */
+    publish(w);
+    struct echo_server *s = w->srv;
+    pthread_mutex_lock(&s->mu);
+    s->running--;
+    pthread_cond_signal(&s->cv);
+    pthread_mutex_unlock(&s->mu);
     return NULL;
 }
 
 static int worker_init(struct echo_server *s, struct es_worker *w, char err[NK_ERRLEN])
 {
     w->srv = s;
+    w->idx = (int)(w - s->w);
+    w->log = s->cfg.event != NULL;
+    w->log_tm = (struct loop_timer){.fn = log_fire, .arg = w};
+    w->pub_tm = (struct loop_timer){.fn = pub_fire, .arg = w};
     w->loop = loop_new();
     w->buf = malloc(ES_PEND_MAX);
     w->wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
@@ -452,8 +530,14 @@ int es_start(struct echo_server *s, char err[NK_ERRLEN])
     pthread_sigmask(SIG_SETMASK, &all, &old);
     int rc = NK_OK;
     for (int i = 0; i < s->nw; i++) {
+        pthread_mutex_lock(&s->mu);
+        s->running++;
+        pthread_mutex_unlock(&s->mu);
         int e = pthread_create(&s->w[i].thread, NULL, worker_main, &s->w[i]);
         if (e) {
+            pthread_mutex_lock(&s->mu);
+            s->running--;
+            pthread_mutex_unlock(&s->mu);
             nk_seterr(err, "worker thread: %s", nk_strerror(e));
             rc = NK_FAIL;
             break;
@@ -544,5 +628,7 @@ void es_free(struct echo_server *s)
     close_listeners(s);
     if (s->unix_path[0])
         unlink(s->unix_path);
+    pthread_mutex_destroy(&s->mu);
+    pthread_cond_destroy(&s->cv);
     free(s);
 }

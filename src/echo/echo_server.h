@@ -18,7 +18,9 @@
  * stop (used when one worker fails, and by es_free): no more accepting, pending echoes get a
  * grace period to drain.
  *
- * Nothing here prints; per-connection logging goes through the caller's callback.
+ * Nothing here prints; per-connection events go through the caller's callback, and cost the
+ * data path one predictable branch when there is none. es_counters reads live totals for a
+ * status line.
  */
 #ifndef NK_ECHO_SERVER_H
 #define NK_ECHO_SERVER_H
@@ -43,17 +45,40 @@ enum es_end {
     ES_END_SHUTDOWN, /* closed because the server stopped */
 };
 
-/* One finished connection, passed to the log callback. */
-struct es_conn_log {
-    const struct sockaddr *peer; /* the client's address (AF_UNIX for --unix) */
-    uint64_t bytes_in;           /* bytes received */
-    uint64_t bytes_out;          /* bytes echoed back */
-    uint64_t duration_ms;        /* from accept to close */
-    enum es_end end;             /* how it ended */
+/* What happened to a connection, for -v. */
+enum es_ev {
+    ES_EV_ACCEPT, /* accepted: fd, listen_fd, worker, local, peer */
+    ES_EV_DATA,   /* bytes moved: new_in/new_out since the previous data event (at most one a
+                     second per connection; with verbose 2, one per read, with the bytes) */
+    ES_EV_EOF,    /* the client half-closed; in_flight: its bytes not echoed yet */
+    ES_EV_CLOSE,  /* closed; client_first says who closed first */
+    ES_EV_RESET,  /* reset or another socket error (error); the connection is gone */
 };
 
-/* Called on a worker thread when a connection closes (only when set). */
-typedef void (*es_log_fn)(void *arg, const struct es_conn_log *c);
+/* One event, passed to the event callback on the worker thread that saw it. */
+struct es_event {
+    enum es_ev kind;
+    uint64_t time_us;             /* wall clock, microseconds since the epoch */
+    int fd;                       /* the connected socket */
+    int listen_fd;                /* accept: the listening socket it came from */
+    int worker;                   /* the worker that owns the connection (0-based) */
+    const struct sockaddr *local; /* accept: the server's end of the socket pair, or NULL */
+    const struct sockaddr *peer;  /* the client's address (family AF_UNIX for --unix) */
+    uint64_t bytes_in;            /* received so far */
+    uint64_t bytes_out;           /* echoed so far */
+    uint64_t new_in, new_out;     /* data: since the previous data event */
+    uint64_t in_flight;           /* eof: received or queued in the socket, not echoed yet */
+    const unsigned char *data;    /* data with verbose 2: the bytes just read, else NULL */
+    size_t len;                   /* their count */
+    enum es_end end;              /* close, reset: why */
+    bool client_first;            /* close: the client closed (half-closed) first */
+    int error;                    /* reset: the errno */
+    uint64_t duration_ms;         /* close, reset: since the accept */
+};
+
+/* Called on a worker thread for each event (only when set). Events of one connection come in
+ * order, from one thread; different connections' events come from different threads. */
+typedef void (*es_event_fn)(void *arg, const struct es_event *e);
 
 /* What to serve. Zeroed fields take the defaults. */
 struct es_config {
@@ -66,8 +91,9 @@ struct es_config {
     int max_conns;                       /* connections held at once; 0: the descriptor limit */
     int idle_timeout_s;                  /* close connections idle this long; 0: never */
     int grace_ms;                        /* on stop, how long pending echoes may drain */
-    es_log_fn log;                       /* per-connection log, or NULL */
-    void *log_arg;                       /* its argument */
+    es_event_fn event;                   /* -v: per-connection events, or NULL */
+    void *event_arg;                     /* its argument */
+    int verbose;                         /* 2: data events carry the bytes (-vv) */
 };
 
 /* Totals, summed over the workers after es_join. */
@@ -100,6 +126,15 @@ int es_start(struct echo_server *s, char err[NK_ERRLEN]);
 void es_stop(struct echo_server *s);
 /* True once a worker's loop failed (the others were then stopped). */
 bool es_failed(const struct echo_server *s);
+/* Live totals (connections open now, accepted, bytes in and out), published by each worker
+ * about four times a second (only after es_publish(s, true) before es_start). */
+struct es_live {
+    uint64_t open, accepted, bytes_in, bytes_out;
+};
+void es_publish(struct echo_server *s, bool on);
+void es_counters(const struct echo_server *s, struct es_live *l);
+/* Wait up to ms for the workers to finish; true once they all have (then call es_join). */
+bool es_wait(struct echo_server *s, int ms);
 /* Wait for the workers to finish (a signal, es_stop or a failure ends them) and sum their
  * counters. */
 void es_join(struct echo_server *s, struct es_stats *st);

@@ -46,6 +46,9 @@ struct es_conn {
     uint64_t start_ms;           /* accept time (loop clock) */
     struct loop_timer idle;      /* --idle-timeout check (armed only when a timeout is set) */
     union es_peer peer;          /* client address (family AF_UNIX for --unix) */
+    /* -v only (cold): what the last data event reported, and when */
+    uint64_t log_in, log_out, log_ms;
+    bool eof; /* the client's half-close was seen (and logged) */
 };
 
 /* A listening or bound socket. */
@@ -59,6 +62,10 @@ struct es_listen {
 /* One worker thread and its loop. Fields are the worker's own unless marked atomic. */
 struct es_worker {
     struct echo_server *srv;           /* the server */
+    int idx;                           /* its index in srv->w */
+    bool log;                          /* events wanted (cfg.event set) */
+    struct loop_timer log_tm;          /* -v: reports data not yet logged, once a second */
+    struct loop_timer pub_tm;          /* publishes the live counters */
     struct loop *loop;                 /* this thread's event loop */
     pthread_t thread;                  /* the thread */
     bool started;                      /* thread was created (so join it) */
@@ -84,6 +91,8 @@ struct es_worker {
     uint64_t n_dgrams;              /* counter: datagrams echoed */
     uint64_t n_dropped;             /* counter: datagrams dropped by the loop guard */
     uint64_t n_pause;               /* counter: accept pauses on descriptor shortage */
+    uint64_t n_in;                  /* counter: bytes received (TCP, Unix) */
+    _Atomic uint64_t pub_open, pub_accepted, pub_in, pub_out; /* published copies */
 };
 
 struct echo_server {
@@ -98,10 +107,17 @@ struct echo_server {
     atomic_bool stop;                    /* es_stop was called */
     atomic_bool failed;                  /* a worker's loop failed */
     int donefd;                          /* eventfd: each worker adds 1 as it ends (es_join) */
+    bool publish;                        /* workers publish live counters */
+    pthread_mutex_t mu;                  /* guards running */
+    pthread_cond_t cv;                   /* signalled when a worker ends */
+    int running;                         /* workers still running */
 };
 
 /* echo_conn.c: take a freshly accepted socket; the data path; UDP. */
-void es_conn_accepted(struct es_worker *w, int fd, const struct sockaddr *peer, socklen_t plen);
+void es_conn_accepted(struct es_worker *w, int fd, int listen_fd, const struct sockaddr *peer,
+                      socklen_t plen);
+/* -v: report every connection's data not yet logged (the once-a-second timer). */
+void es_conn_log_tick(struct es_worker *w);
 void es_conn_close(struct es_conn *c, enum es_end end);
 /* Close for a stop outside the loop: send what it owes if the socket takes it now, then close. */
 void es_conn_shutdown(struct es_conn *c);

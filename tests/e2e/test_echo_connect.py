@@ -44,7 +44,8 @@ def test_pipe_5mib_binary_exact(server, blob):
     r = run("echo-connect", "127.0.0.1", port, input=blob, binary=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert r.stdout == blob
-    assert r.stderr == b""
+    assert re.fullmatch(rb"netkit echo-connect: connected to 127\.0\.0\.1:%d from "
+                        rb"127\.0\.0\.1:\d+\n" % port, r.stderr), r.stderr
 
 
 def test_pipe_lines_and_empty_input(server):
@@ -153,9 +154,13 @@ def test_name_tries_each_address(server, tmp_path):
     r = run("echo-connect", "echo.test", port, input="by name\n", env=env)
     assert r.returncode == 0, r.stderr
     assert r.stdout == "by name\n"
-    assert f"[::1]:{port}: connection refused" in r.stderr
+    # Which address failed and why, then the socket pair it connected with.
+    assert re.fullmatch(rf"netkit echo-connect: \[::1\]:{port}: connection refused\n"
+                        rf"netkit echo-connect: connected to 127\.0\.0\.1:{port} from "
+                        rf"127\.0\.0\.1:\d+\n", r.stderr), r.stderr
     r = run("echo-connect", "-4", "echo.test", port, input="v4\n", env=env)
-    assert (r.returncode, r.stdout, r.stderr) == (0, "v4\n", "")
+    assert (r.returncode, r.stdout) == (0, "v4\n")
+    assert r.stderr.startswith(f"netkit echo-connect: connected to 127.0.0.1:{port} from ")
     r = run("echo-connect", "nosuch.test", port, input="x", env=env)
     assert r.returncode == 1
     assert "nosuch.test" in r.stderr
@@ -193,7 +198,7 @@ def test_unix(server, tmp_path, blob):
     (["--pipeline", "4", "127.0.0.1", "7"], "need --bench"),
     (["--bench", "--count", "5", "--duration", "1", "127.0.0.1", "7"], "choose one"),
     (["--bench", "--size", "0", "127.0.0.1", "7"], "0: size out of range"),
-    (["-u", "--bench", "127.0.0.1", "7"], "UDP is not supported"),
+    (["-u", "--bench", "--size", "70000", "127.0.0.1", "7"], "8-65507 bytes a datagram"),
     (["--bench", "--pipeline", "4096", "--size", "1048576", "127.0.0.1", "7"],
      "bytes in flight per connection"),
     (["--bench", "--connections", "1000", "--pipeline", "64", "--size", "65536", "127.0.0.1",
@@ -287,6 +292,9 @@ def test_tty_ctrl_d_waits_for_the_echo(server, tmp_path):
     c.sendline("late line")
     c.expect_exact("> ")
     c.sendeof()
+    # Ctrl-D says what is still unacknowledged by the server's kernel and unanswered.
+    c.expect(r"half-closed: (\d+) bytes not yet acknowledged, 1 line awaiting echo\r\n")
+    assert int(c.match.group(1)) <= len("late line\n")
     c.expect("late line" + RTT)
     c.expect(pexpect.EOF)
     c.close()
@@ -299,7 +307,19 @@ def test_tty_server_closes(server, tmp_path):
     c.expect_exact("> ")
     c.sendline("12345")
     c.expect("12345" + RTT)
-    c.expect_exact("netkit echo-connect: connection closed by server")
+    c.expect_exact("netkit echo-connect: the server closed its side (half-close) with 0 lines "
+                   "unanswered")
+    c.expect(pexpect.EOF)
+    c.close()
+    assert c.exitstatus == 1
+
+
+def test_tty_server_resets(server, tmp_path):
+    _, port, _ = start(server, "reset-after", 3)
+    c = spawn(tmp_path, "127.0.0.1", port)
+    c.expect_exact("> ")
+    c.sendline("12345")
+    c.expect_exact("netkit echo-connect: connection reset by server (1 line unanswered)")
     c.expect(pexpect.EOF)
     c.close()
     assert c.exitstatus == 1
