@@ -473,13 +473,13 @@ static void *worker_main(void *arg)
         while (w->conns)
             es_conn_shutdown(w->conns);
     }
-    eventfd_write(w->srv->donefd, 1); /* es_join counts the workers that ended */
     publish(w);
     struct echo_server *s = w->srv;
     pthread_mutex_lock(&s->mu);
     s->running--;
     pthread_cond_signal(&s->cv);
     pthread_mutex_unlock(&s->mu);
+    eventfd_write(s->donefd, 1); /* es_join counts the workers that ended */
     return NULL;
 }
 
