@@ -3,8 +3,10 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/msg.h"
+#include "cli/out.h"
 #include "lib/err.h"
 #include "lib/nk.h"
 
@@ -17,7 +19,10 @@ __attribute__((format(printf, 2, 0))) static void vmsg(const char *cmd, const ch
     if (n < 0 || (size_t)n >= sizeof(line))
         n = 0;
     vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-    fprintf(stderr, "%s\n", line);
+    /* A value from the user or the network never reaches the terminal raw (out_escape). */
+    char shown[4 * sizeof(line)];
+    out_escape(shown, sizeof(shown), line, strlen(line), true);
+    fprintf(stderr, "%s\n", shown);
 }
 
 void nk_err(const char *cmd, const char *fmt, ...)

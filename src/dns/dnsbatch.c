@@ -18,8 +18,6 @@
 #define WIN_MIN 4
 /* Results held for reordering, at most: lookups behind a slow one wait here, not in memory. */
 #define REORDER_MIN 4096
-/* A line longer than this is not a name. */
-#define LINE_MAX_LEN 4096
 /* How often the hedging timer looks for late answers, and the shortest retry wait. */
 #define HEDGE_TICK_MS 2
 #define RTO_MIN_MS    30
@@ -37,15 +35,11 @@ struct dnsb_att {
 
 /* Names read from a descriptor, one per line. */
 struct reader {
-    int fd;            /* the input */
-    char *buf;         /* bytes read and not yet consumed */
-    size_t start, len; /* consumed up to start; valid up to len */
-    size_t cap;        /* size of buf */
-    uint64_t lineno;   /* lines returned so far */
-    bool eof;          /* read returned 0 */
-    bool unpollable;   /* a regular file: epoll refuses it, reads never wait */
-    bool waiting;      /* io is registered for EPOLLIN */
-    struct loop_io io; /* readiness of fd */
+    int fd;                /* the input */
+    struct dnsb_lines *ln; /* its lines */
+    bool unpollable;       /* a regular file: epoll refuses it, reads never wait */
+    bool waiting;          /* io is registered for EPOLLIN */
+    struct loop_io io;     /* readiness of fd */
 };
 
 struct batch {
@@ -68,7 +62,7 @@ struct batch {
     uint64_t stale;                /* attempts whose item finished first */
     int argi;                      /* next positional name */
     struct reader rd;              /* or the input descriptor */
-    char name[LINE_MAX_LEN + 1];   /* the current input name */
+    char name[DNSB_LINE_MAX + 1];   /* the current input name */
     char ascii[DNS_NAME_BUF + 80]; /* what is asked for it */
     char name_err[NK_ERRLEN];      /* why it is bad, "" if it is not */
     bool name_reverse;             /* it is an address: PTR */
@@ -169,52 +163,89 @@ static void reader_io(struct loop *l, struct loop_io *io, uint32_t ev)
     pump(b);
 }
 
-/* Read once into the buffer. 0, or -1 with b->err. */
-static int reader_fill(struct batch *b)
+/* ---- the line splitter ---- */
+
+char *dnsb_lines_space(struct dnsb_lines *r, size_t *room)
 {
-    struct reader *r = &b->rd;
     if (r->start > 0) {
         memmove(r->buf, r->buf + r->start, r->len - r->start);
         r->len -= r->start;
         r->start = 0;
     }
-    if (r->len >= r->cap) {
-        nk_seterr(b->err, "line %llu: longer than %d bytes", (unsigned long long)r->lineno + 1,
-                  LINE_MAX_LEN);
-        return -1;
+    if (r->len == DNSB_LINE_MAX) { /* no newline in a whole buffer: an overlong line */
+        if (!r->skipping) {
+            size_t h = sizeof(r->head) - 4;
+            memcpy(r->head, r->buf, h);
+            memcpy(r->head + h, "\xe2\x80\xa6", 4); /* "…" and its NUL */
+            r->skipping = true;
+        }
+        r->len = 0;
     }
+    *room = DNSB_LINE_MAX - r->len;
+    return r->buf + r->len;
+}
+
+void dnsb_lines_added(struct dnsb_lines *r, size_t n)
+{
+    if (n == 0)
+        r->eof = true;
+    r->len += n;
+}
+
+int dnsb_lines_next(struct dnsb_lines *r, char **line, char err[NK_ERRLEN])
+{
+    char *s = r->buf + r->start;
+    char *nl = memchr(s, '\n', r->len - r->start);
+    if (!nl && !(r->eof && (r->start < r->len || r->skipping)))
+        return r->eof ? -1 : 0;
+    size_t l = nl ? (size_t)(nl - s) : r->len - r->start;
+    s[l] = '\0'; /* buf has one spare byte beyond DNSB_LINE_MAX for this */
+    r->start += l + (nl ? 1 : 0);
+    r->lineno++;
+    *line = s;
+    if (r->skipping) {
+        r->skipping = false;
+        *line = r->head;
+        nk_seterr(err, "line %llu: longer than %d bytes", (unsigned long long)r->lineno,
+                  DNSB_LINE_MAX);
+        return 2;
+    }
+    if (strlen(s) != l) {
+        nk_seterr(err, "line %llu: contains a NUL byte", (unsigned long long)r->lineno);
+        return 2;
+    }
+    return 1;
+}
+
+/* ---- input ---- */
+
+/* Read once into the splitter. 0, or -1 with b->err. */
+static int reader_fill(struct batch *b)
+{
+    struct reader *r = &b->rd;
+    size_t room;
+    char *p = dnsb_lines_space(r->ln, &room);
     ssize_t n;
     do
-        n = read(r->fd, r->buf + r->len, r->cap - r->len);
+        n = read(r->fd, p, room);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
         nk_seterr(b->err, "reading names: %s", nk_strerror(errno));
         return -1;
     }
-    if (n == 0)
-        r->eof = true;
-    r->len += (size_t)n;
+    dnsb_lines_added(r->ln, (size_t)n);
     return 0;
 }
 
-/* The next raw line: 1 (in *line, valid until the next call), 0 (wait for input), -1 (end),
- * -2 (error). */
+/* The next raw line: 1 (in *line, valid until the next call), 2 (a bad line, b->name_err says
+ * why), 0 (wait for input), -1 (end), -2 (error). */
 static int reader_line(struct batch *b, char **line)
 {
     struct reader *r = &b->rd;
     for (;;) {
-        char *nl = memchr(r->buf + r->start, '\n', r->len - r->start);
-        if (nl || (r->eof && r->start < r->len)) {
-            char *s = r->buf + r->start;
-            size_t l = nl ? (size_t)(nl - s) : r->len - r->start;
-            s[l] = '\0'; /* cap has one spare byte beyond LINE_MAX_LEN for this */
-            r->start += l + (nl ? 1 : 0);
-            r->lineno++;
-            *line = s;
-            return 1;
-        }
-        if (r->eof)
-            return -1;
+        int rc = dnsb_lines_next(r->ln, line, b->name_err);
+        if (rc != 0)
+            return rc;
         if (!r->unpollable) {
             if (r->waiting)
                 return 0;
@@ -248,7 +279,13 @@ static int next_name(struct batch *b)
     } else {
         for (;;) {
             int rc = reader_line(b, &line);
-            if (rc <= 0 || rc == -2)
+            if (rc == 2) { /* reported as a bad item of its own; the lines after it go on */
+                snprintf(b->name, sizeof(b->name), "%s", line);
+                b->name_reverse = false;
+                b->ascii[0] = '\0';
+                return 1;
+            }
+            if (rc <= 0)
                 return rc;
             while (isspace((unsigned char)*line))
                 line++;
@@ -603,11 +640,10 @@ int dnsb_run(const struct dnsb_cfg *cfg, struct dnsb_stats *st, char err[NK_ERRL
         b->rsize *= 2;
     b->ring = calloc(b->rsize, sizeof(*b->ring));
     b->rd.fd = cfg->fd;
-    b->rd.cap = LINE_MAX_LEN;
-    b->rd.buf = cfg->names ? NULL : malloc(b->rd.cap + 1);
-    if (!b->ring || (!cfg->names && !b->rd.buf)) {
+    b->rd.ln = cfg->names ? NULL : calloc(1, sizeof(*b->rd.ln));
+    if (!b->ring || (!cfg->names && !b->rd.ln)) {
         free(b->ring);
-        free(b->rd.buf);
+        free(b->rd.ln);
         free(b);
         return nk_seterr(err, "out of memory");
     }
@@ -659,7 +695,7 @@ int dnsb_run(const struct dnsb_cfg *cfg, struct dnsb_stats *st, char err[NK_ERRL
     loop_timer_cancel(cfg->loop, &b->deadline);
     loop_timer_cancel(cfg->loop, &b->fin);
     free(b->ring);
-    free(b->rd.buf);
+    free(b->rd.ln);
     free(b);
     return rc;
 }

@@ -53,6 +53,26 @@ struct dnsb_stats {
     bool interrupted;  /* an interrupt (loop_interrupt_all: Ctrl-C) ended the run early */
 };
 
+/* The line splitter of `resolve -f` (no I/O: the batch reads into it; unit tests and the
+ * fuzzer feed it directly). A line too long to be a name (DNSB_LINE_MAX) or holding a NUL byte
+ * is reported as a bad line naming its number, and the lines after it are still read. */
+#define DNSB_LINE_MAX 4096
+struct dnsb_lines {
+    char buf[DNSB_LINE_MAX + 1]; /* bytes not yet returned (and a NUL's room) */
+    size_t start, len;           /* returned up to start; valid up to len */
+    uint64_t lineno;             /* lines returned so far */
+    bool eof;                    /* no more bytes will come */
+    bool skipping;               /* inside an overlong line: dropping bytes up to its end */
+    char head[64];               /* an overlong line's first bytes, for its report */
+};
+/* Where the next bytes go: at most *room of them (never 0 while a line is incomplete); then
+ * dnsb_lines_added(n), or dnsb_lines_added(0) at the end of input. */
+char *dnsb_lines_space(struct dnsb_lines *r, size_t *room);
+void dnsb_lines_added(struct dnsb_lines *r, size_t n);
+/* The next line: 1 (in *line, NUL-terminated, valid until the next call), 2 (a bad line:
+ * *line holds what can be shown of it, err says why), 0 (more bytes needed), -1 (the end). */
+int dnsb_lines_next(struct dnsb_lines *r, char **line, char err[NK_ERRLEN]);
+
 typedef void (*dnsb_emit_fn)(void *arg, const struct dnsb_item *it);
 typedef void (*dnsb_progress_fn)(void *arg, const struct dnsb_stats *st, bool last);
 
