@@ -14,8 +14,10 @@
 
 /* The window starts here (or at -c if smaller): about where one server on loopback peaks. */
 #define WIN_INIT 64
-/* ... and never shrinks below this. */
-#define WIN_MIN 4
+/* ... and never shrinks below this (or -c): random loss cuts the window again and again, and a
+ * floor of a few round trips' worth keeps the pipe full while lost queries are asked again on
+ * their own timers (outside the window). */
+#define WIN_MIN 32
 /* Results held for reordering, at most: lookups behind a slow one wait here, not in memory. */
 #define REORDER_MIN 4096
 /* How often the hedging timer looks for late answers, and the shortest retry wait. */
@@ -58,6 +60,8 @@ struct batch {
     uint64_t last_cut_sseq;        /* send number when the window was last halved */
     uint64_t sseq;                 /* attempts sent so far */
     double srtt, rttvar;           /* smoothed round trip and its variation (ms) */
+    unsigned retrying;             /* items in flight asked again: outside the window */
+    uint64_t expire_ms;            /* when lookups past cfg->lookup_ms were last looked for */
     bool have_rtt;                 /* srtt holds a measurement */
     uint64_t stale;                /* attempts whose item finished first */
     int argi;                      /* next positional name */
@@ -322,6 +326,8 @@ static int send_att(struct batch *b, struct dnsb_item *it)
     it->att[it->natt++] = a;
     it->sent++;
     it->sent_ms = now_ms(b);
+    if (it->sent == 1)
+        it->first_ms = it->sent_ms;
     a->sseq = it->sseq = ++b->sseq;
     list_add_tail(b, it);
     char err[NK_ERRLEN];
@@ -333,13 +339,26 @@ static int send_att(struct batch *b, struct dnsb_item *it)
     return 0;
 }
 
+/* Ask again for an item whose last attempt was lost. From then on it waits on its own timer,
+ * outside the window: the window is for new names, and random loss does not starve them. */
+static int resend(struct batch *b, struct dnsb_item *it)
+{
+    if (!it->retrying) {
+        it->retrying = true;
+        b->retrying++;
+    }
+    b->st.resent++;
+    return send_att(b, it);
+}
+
 /* Halve the window once per round of loss (losses of queries sent before the last cut are
  * the same event). */
 static void on_loss(struct batch *b, uint64_t sseq)
 {
+    double floor = b->c->max_inflight < WIN_MIN ? b->c->max_inflight : WIN_MIN;
     if (sseq <= b->last_cut_sseq)
         return;
-    b->ssthresh = b->cwnd / 2 > WIN_MIN ? b->cwnd / 2 : WIN_MIN;
+    b->ssthresh = b->cwnd / 2 > floor ? b->cwnd / 2 : floor;
     b->cwnd = b->ssthresh;
     b->last_cut_sseq = b->sseq;
 }
@@ -355,6 +374,10 @@ static void complete(struct batch *b, struct dnsb_item *it, struct dns_result *r
     }
     it->natt = 0;
     b->st.inflight--;
+    if (it->retrying) {
+        it->retrying = false;
+        b->retrying--;
+    }
     if (res->status != DNS_S_NOERROR)
         b->st.failed++;
 }
@@ -372,8 +395,7 @@ static void detect_loss(struct batch *b, uint64_t answered_sseq)
             continue;
         }
         on_loss(b, h->sseq);
-        b->st.resent++;
-        if (send_att(b, h) < 0)
+        if (resend(b, h) < 0)
             b->fail = 1;
     }
     b->in_pump = false;
@@ -463,6 +485,27 @@ static uint64_t rto_ms(struct batch *b)
     return rto > (double)cap ? cap : (uint64_t)rto;
 }
 
+/* A lookup asked again ends, as TIMEOUT, when its first attempt is cfg->lookup_ms old: hedged
+ * attempts never make a name wait longer than tries x timeout (a server that stopped
+ * answering ends the batch as a dead one does). Looked for every few ticks, over the reorder
+ * window (bounded), since the in-flight list is ordered by the last attempt. */
+static void expire(struct batch *b, uint64_t now)
+{
+    uint64_t lim = b->c->lookup_ms;
+    if (!lim || now - b->expire_ms < 20)
+        return;
+    b->expire_ms = now;
+    for (uint64_t q = b->next_emit; q < b->next_seq && !b->fail; q++) {
+        struct dnsb_item *it = b->ring[q & (b->rsize - 1)];
+        if (!it || it->done || it->natt == 0 || now - it->first_ms < lim)
+            continue;
+        struct dns_result r = {0};
+        r.status = DNS_S_TIMEOUT;
+        r.time_ms = (double)(now - it->first_ms);
+        complete(b, it, &r);
+    }
+}
+
 /* Ask again what is overdue. Only once the server has answered something (a silent server is
  * c-ares' timeout's business, not a reason to multiply queries), and with the wait doubling
  * for each attempt already made. */
@@ -477,14 +520,17 @@ static void hedge_fn(struct loop *l, struct loop_timer *t)
         struct dnsb_item *next = it->next;
         if (it->sent >= DNSB_MAX_ATT || it->natt == 0) {
             list_del(b, it); /* c-ares' own timeout ends it now */
-        } else if (now - it->sent_ms >= rto << (it->sent - 1)) {
+        } else if (now - it->sent_ms >= rto << (it->sent > 1 ? 1 : 0)) {
+            /* The wait doubles once, not per attempt: under steady random loss a backoff
+             * per attempt would hold lost names for seconds (the window, not the timers,
+             * answers congestion). */
             on_loss(b, it->sseq);
-            b->st.resent++;
-            if (send_att(b, it) < 0) /* moves it to the tail */
+            if (resend(b, it) < 0) /* moves it to the tail */
                 b->fail = 1;
         }
         it = next;
     }
+    expire(b, now);
     b->in_pump = false;
     if (b->st.inflight > 0)
         loop_timer_set(l, t, HEDGE_TICK_MS);
@@ -595,7 +641,8 @@ static void pump(struct batch *b)
         emit_ready(b);
         if (b->fail)
             break;
-        bool room = b->st.inflight < (unsigned)b->cwnd && b->next_seq - b->next_emit < b->rsize;
+        bool room = b->st.inflight - b->retrying < (unsigned)b->cwnd &&
+                    b->next_seq - b->next_emit < b->rsize;
         if (!room || b->input_done)
             break;
         if (b->type_idx < 0) {

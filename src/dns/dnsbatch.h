@@ -33,6 +33,8 @@ struct dnsb_item {
     int natt;         /* attempts in flight (internal) */
     int sent;         /* attempts made (internal) */
     uint64_t sent_ms; /* last attempt's start (internal) */
+    uint64_t first_ms; /* first attempt's start (internal) */
+    bool retrying;     /* asked again: waits outside the window (internal) */
     uint64_t sseq;    /* last attempt's send number (internal) */
     struct dnsb_item *prev, *next;      /* in-flight list, oldest first (internal) */
     bool listed;                        /* on that list (internal) */
@@ -88,6 +90,8 @@ struct dnsb_cfg {
     unsigned max_inflight;     /* -c: the window never exceeds it */
     uint64_t deadline_ms;      /* 0, or the whole run's limit: pending lookups end as TIMEOUT */
     uint64_t retry_ms;         /* hedged retries never wait longer than this (timeout / 2) */
+    uint64_t lookup_ms;        /* 0, or a name asked again ends as TIMEOUT this long after its
+                                  first attempt (tries x timeout x servers) */
     dnsb_emit_fn emit;         /* each result, in input order */
     dnsb_progress_fn progress; /* NULL, or called a few times a second and at the end */
     void *arg;                 /* for emit and progress */

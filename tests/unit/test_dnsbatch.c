@@ -24,7 +24,7 @@
 
 /* The window's start and floor, as dnsbatch.c sets them. */
 #define WIN_INIT 64
-#define WIN_MIN  4
+#define WIN_MIN  32
 /* Names per run. */
 #define NNAMES 2000
 
