@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/msg.h"
@@ -13,12 +14,17 @@
 __attribute__((format(printf, 2, 0))) static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
     /* One buffer, one write: lines from threads or a progress line never interleave mid-line. */
-    char line[1024];
+    char line[1024], *what = NULL;
     int n = cmd ? snprintf(line, sizeof(line), "netkit %s: ", cmd)
                 : snprintf(line, sizeof(line), "netkit: ");
     if (n < 0 || (size_t)n >= sizeof(line))
         n = 0;
-    vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+    if (vasprintf(&what, fmt, ap) >= 0) {
+        nk_fit(line + n, sizeof(line) - (size_t)n, what); /* a long value, not the reason, is cut */
+        free(what);
+    } else {
+        line[n] = '\0';
+    }
     /* A value from the user or the network never reaches the terminal raw (out_escape). */
     char shown[4 * sizeof(line)];
     out_escape(shown, sizeof(shown), line, strlen(line), true);

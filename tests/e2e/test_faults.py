@@ -126,3 +126,19 @@ def test_control_bytes_never_reach_the_terminal():
     assert r.returncode != 0 and "\x1b" not in r.stderr and "\\x1b[31mRED" in r.stderr
     r = run("resolve", "-s", "127.0.0.1:1", "ex\x01ample.test")
     assert r.returncode == 2 and "\x01" not in r.stderr and "ex\\x01ample.test" in r.stderr
+
+
+# ---- 3: a long value is shortened, the reason stays ----
+
+@pytest.mark.parametrize("args,reason", [
+    (["echo-serve", "9" * 10000], "port out of range (0-65535)"),
+    (["echo-serve", "--unix", "/tmp/" + "d" * 300], "socket path must be 1-107 bytes"),
+    (["resolve", "-s", ",".join(f"[fd00::{i:x}]:5353" for i in range(1, 18)), "x.test"],
+     "too many servers (at most 16)"),
+])
+def test_long_values_keep_the_reason(args, reason):
+    r = run(*args)
+    assert r.returncode == 2
+    first = r.stderr.splitlines()[0]
+    assert first.endswith(reason) and "\u2026" in first, first
+    assert len(first.encode()) < 300
