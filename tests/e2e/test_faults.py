@@ -25,7 +25,7 @@ def knot(tmp_path_factory):
     with open(zone, "w") as f:
         f.write("$ORIGIN loss.test.\n$TTL 300\n")
         f.write("@ IN SOA ns1.loss.test. h.loss.test. 1 3600 900 604800 300\n@ IN NS ns1\n")
-        f.write("ns1 IN A 192.0.2.1\n")
+        f.write("ns1 IN A 192.0.2.1\nweird\\.dot IN A 192.0.2.7\n")
         for i in range(NAMES):
             f.write(f"h{i} IN A 10.0.{i // 256}.{i % 256}\n")
     k = Knot(str(work), {"loss.test": str(zone)})
@@ -142,3 +142,37 @@ def test_long_values_keep_the_reason(args, reason):
     first = r.stderr.splitlines()[0]
     assert first.endswith(reason) and "\u2026" in first, first
     assert len(first.encode()) < 300
+
+
+# ---- 4: malformed addresses are bad input, never names ----
+
+@pytest.mark.parametrize("args", [
+    ["resolve", "-s", "127.0.0.1:1", "1::2::3"],
+    ["ports", "--scan", "[::1"],
+    ["ports", "--scan", "127.0.0.1:22"],
+    ["echo-connect", "fe80::1%nonexist", "7"],
+])
+def test_broken_addresses_are_bad_input(args):
+    r = run(*args, timeout=30)
+    assert r.returncode == 2, r.stderr
+    assert "REFUSED" not in r.stderr and "NXDOMAIN" not in r.stderr
+    assert args[-1 if args[0] != "echo-connect" else 1] in r.stderr
+
+
+@pytest.mark.parametrize("addr,ptr", [
+    ("[::1]", "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa"),
+    ("fe80::1%lo", "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.e.f.ip6.arpa"),
+])
+def test_bracketed_and_scoped_addresses_are_reverse_lookups(knot, addr, ptr):
+    r = run("--json", "resolve", "-s", knot.server, addr)
+    rec = json.loads(r.stdout)
+    assert rec["type"] == "PTR" and rec["status"] == "NXDOMAIN" or rec["status"] == "REFUSED"
+    assert rec["query"] == addr
+
+
+def test_name_characters(knot):
+    r = run("resolve", "-s", knot.server, "-t", "A", "weird\\.dot.loss.test")
+    assert r.returncode == 0 and "192.0.2.7" in r.stdout, r.stderr
+    for bad in ("@", "%", "a/b"):
+        r = run("resolve", "-s", knot.server, bad)
+        assert r.returncode == 2 and "invalid character in name" in r.stderr

@@ -21,6 +21,7 @@ static void name_check_ok(void **state)
                           "xn--bcher-kva.example",
                           "*.wild.example",
                           "1.2.3.4",
+                          "weird\\.dot.example.test",
                           NULL};
     for (int i = 0; good[i]; i++)
         assert_int_equal(dns_name_check(good[i], err), 0);
@@ -51,7 +52,23 @@ static void name_check_bad(void **state)
     assert_int_equal(dns_name_check("a..", err), -1);
     assert_int_equal(dns_name_check("a b", err), -1);
     assert_non_null(strstr(err, "invalid character"));
-    assert_int_equal(dns_name_check("a\\.b", err), -1);
+    /* Issue 14: what no name holds. */
+    const char *bad[] = {"@", "%", "a/b", "a\\065b", NULL};
+    for (int i = 0; bad[i]; i++) {
+        assert_int_equal(dns_name_check(bad[i], err), -1);
+        assert_non_null(strstr(err, "invalid character"));
+    }
+    const char *addr[] = {"1::2::3", "[::1]", "[::1", "127.0.0.1:22", NULL};
+    for (int i = 0; addr[i]; i++) {
+        assert_int_equal(dns_name_check(addr[i], err), -1);
+        assert_non_null(strstr(err, "not an IP address"));
+    }
+    char rev[128];
+    assert_int_equal(dns_reverse_name("[::1]", rev, sizeof(rev)), 1);
+    assert_int_equal(dns_reverse_name("fe80::1%lo", rev, sizeof(rev)), 1);
+    assert_string_equal(rev, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.e.f.ip6.arpa");
+    assert_int_equal(dns_reverse_name("1.2.3.4%lo", rev, sizeof(rev)), 0);
+    assert_int_equal(dns_name_check("a\\.b", err), 0); /* an escaped dot, as dig takes it */
     char l64[80];
     memset(l64, 'a', 64);
     strcpy(l64 + 64, ".x");
