@@ -54,7 +54,10 @@ int nk_usage(const char *cmd, const char *fmt, ...)
 
 int nk_finish(const char *cmd, int status)
 {
-    if (fflush(stdout) == 0 && !ferror(stdout))
+    int rc;
+    while ((rc = fflush(stdout)) != 0 && errno == EINTR) /* Ctrl-C mid-write: not a failure */
+        clearerr(stdout);
+    if (rc == 0 && !ferror(stdout))
         return status;
     if (errno != EPIPE) /* a reader that left (| head) needs no message */
         nk_err(cmd, "write error on standard output: %s", nk_strerror(errno));

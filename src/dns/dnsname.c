@@ -195,8 +195,12 @@ int dns_servers_parse(const char *spec, struct net_addr *out, int max, int *n, c
         item[l] = '\0';
         if (*n >= max)
             return nk_seterr(err, "'%s': too many servers (at most %d)", spec, max);
-        if (net_parse_hostport(item, 53, &out[*n], err) < 0)
+        if (net_parse_hostport(item, 53, &out[*n], err) < 0) {
+            char *r = strstr(err, "(0-65535)");
+            if (r)
+                r[1] = '1'; /* a server's port is never 0: the range said for ':0' too */
             return -1;
+        }
         if (net_port((struct sockaddr *)&out[*n].ss) == 0)
             return nk_seterr(err, "%s: port out of range (1-65535)", item);
         (*n)++;

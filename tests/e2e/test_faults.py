@@ -176,3 +176,84 @@ def test_name_characters(knot):
     for bad in ("@", "%", "a/b"):
         r = run("resolve", "-s", knot.server, bad)
         assert r.returncode == 2 and "invalid character in name" in r.stderr
+
+
+# ---- 5: messages that say what happened ----
+
+@pytest.fixture
+def fault(server):
+    def start(mode):
+        s = server(os.path.join(HERE, "dnsfault.py"), mode, binary=sys.executable)
+        return s.lines[0].split()[-1]
+    return start
+
+
+def test_tcp_server_that_hangs_up(fault):
+    r = run("resolve", "--tcp", "-s", fault("hangup"), "--tries", "1", "--timeout", "2000",
+            "-t", "A", "x.test")
+    assert r.returncode == 1
+    assert "closed the connection without an answer" in r.stderr
+    assert "refused" not in r.stderr
+
+
+def test_reserved_rcode_is_not_nodata(fault):
+    r = run("--json", "resolve", "-s", fault("rcode15"), "-t", "A", "x.test")
+    rec = json.loads(r.stdout)
+    assert r.returncode == 1 and rec["status"] == "ERROR"
+    assert "rcode" in rec["error"] and "15" in rec["error"], rec
+
+
+def test_scan_of_a_name_with_servfail(fault):
+    import pexpect
+    from conftest import NETKIT
+    srv = fault("servfail")
+    c = pexpect.spawn(NETKIT, timeout=20, encoding="utf-8")
+    c.expect("netkit> ")
+    c.sendline(f"set server {srv}")
+    c.expect("netkit> ")
+    c.sendline("ports --scan x.test --ports 80")
+    c.expect("netkit> ")
+    assert "server failure (SERVFAIL)" in c.before
+    assert "Could not contact" not in c.before
+    c.sendline("exit")
+    c.expect(pexpect.EOF)
+
+
+def test_server_port_ranges_agree():
+    a = run("resolve", "-s", "127.0.0.1:65536", "x.test")
+    b = run("resolve", "-s", "127.0.0.1:0", "x.test")
+    assert a.returncode == b.returncode == 2
+    assert "(1-65535)" in a.stderr and "(1-65535)" in b.stderr
+
+
+@pytest.mark.parametrize("kind,what", [
+    ("file", "a regular file"), ("dir", "a directory"), ("fifo", "a FIFO"),
+    ("null", "a character device"),
+])
+def test_unix_path_taken_by_something_else(tmp_path, kind, what):
+    p = tmp_path / "thing"
+    if kind == "file":
+        p.write_text("keep me\n")
+    elif kind == "dir":
+        p.mkdir()
+    elif kind == "fifo":
+        os.mkfifo(p)
+    else:
+        p = "/dev/null"
+    r = run("echo-serve", "--unix", str(p), timeout=20)
+    assert r.returncode == 1
+    assert f"{what} is there (left alone)" in r.stderr
+    assert "address already in use" not in r.stderr
+    if kind == "file":
+        assert p.read_text() == "keep me\n"
+
+
+def test_link_local_listening_line_has_its_scope(netns, server):
+    ns = netns()
+    from conftest import sh
+    sh(["ip", "-n", ns, "link", "add", "d0", "type", "veth", "peer", "name", "d1"])
+    sh(["ip", "-n", ns, "link", "set", "d0", "up"])
+    sh(["ip", "-n", ns, "link", "set", "d1", "up"])
+    sh(["ip", "-n", ns, "addr", "add", "fe80::7/64", "dev", "d0", "nodad"])
+    s = server("echo-serve", "-b", "fe80::7%d0", "0", netns=ns)
+    assert "[fe80::7%d0]:" in s.lines[0], s.lines
