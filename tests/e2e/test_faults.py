@@ -257,3 +257,65 @@ def test_link_local_listening_line_has_its_scope(netns, server):
     sh(["ip", "-n", ns, "addr", "add", "fe80::7/64", "dev", "d0", "nodad"])
     s = server("echo-serve", "-b", "fe80::7%d0", "0", netns=ns)
     assert "[fe80::7%d0]:" in s.lines[0], s.lines
+
+
+# ---- 7: an echo server that sends terminal sequences ----
+
+def test_echo_connect_escapes_what_the_server_sends(tmp_path):
+    import pexpect
+    import socket
+    import threading
+    from conftest import NETKIT
+    ls = socket.socket()
+    ls.bind(("127.0.0.1", 0))
+    ls.listen(1)
+    ls.settimeout(20)
+    port = ls.getsockname()[1]
+
+    def serve():
+        c, _ = ls.accept()
+        c.sendall(b"\x1b]0;pwned\x07\x1b[31mRED\xff\n")
+        c.recv(100)  # until the client goes
+        c.close()
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    env = {"XDG_STATE_HOME": str(tmp_path / "state"), "TERM": "xterm", "NO_COLOR": "1",
+           "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path)}
+    for k in ("ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS"):
+        if k in os.environ:
+            env[k] = os.environ[k]
+    c = pexpect.spawn(NETKIT, ["echo-connect", "127.0.0.1", str(port)], env=env, timeout=10,
+                      dimensions=(24, 200))
+    c.expect_exact("\\x1b]0;pwned\\x07\\x1b[31mRED\\xff")
+    assert b"\x1b]0;" not in c.before and b"\x1b[31m" not in c.before
+    c.sendeof()
+    c.expect(pexpect.EOF)
+    c.close()
+    t.join(10)
+    ls.close()
+
+
+def test_ctrl_c_during_resolve_in_the_shell(fault):
+    import pexpect
+    from conftest import NETKIT
+    c = pexpect.spawn(NETKIT, timeout=20, encoding="utf-8")
+    c.expect("netkit> ")
+    c.sendline(f"resolve -s {fault('silent')} --timeout 5000 -t A a.test b.test")
+    c.expect("resolve")  # the line echoed; the lookup is on its way
+    c.sendintr()
+    c.expect("netkit> ")
+    assert "interrupted" in c.before
+    assert "event loop" not in c.before and "nterrupted system call" not in c.before
+    c.sendline("exit")
+    c.expect(pexpect.EOF)
+
+
+def test_echo_serve_with_its_ready_line_unwritable():
+    import subprocess
+    from conftest import NETKIT
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([NETKIT, "echo-serve", "-b", "127.0.0.1", "0"], stdout=full,
+                           stderr=subprocess.PIPE, text=True, timeout=30)
+    assert r.returncode == 1
+    assert "no space left on device" in r.stderr
+    assert "temporarily unavailable" not in r.stderr
