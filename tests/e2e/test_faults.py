@@ -319,3 +319,59 @@ def test_echo_serve_with_its_ready_line_unwritable():
     assert r.returncode == 1
     assert "no space left on device" in r.stderr
     assert "temporarily unavailable" not in r.stderr
+
+
+# ---- 2: fields that are not UTF-8 are kept, escaped ----
+
+def test_ifname_not_utf8(netns):
+    from conftest import sh
+    import subprocess
+    ns = netns()
+    name = b"\xff\xfe"
+    subprocess.run([b"ip", b"-n", ns.encode(), b"link", b"add", name, b"type", b"veth", b"peer",
+                    b"name", b"p1"], check=True, timeout=30)
+    r = run("--json", "ifaces", netns=ns, binary=True)
+    assert r.returncode == 0, r.stderr
+    names = [x.get("ifname") for x in json.loads(r.stdout)]
+    assert "\\xff\\xfe" in names, names
+    r = run("ifaces", netns=ns, binary=True)
+    assert b"\\xff\\xfe" in r.stdout and b"\xff" not in r.stdout
+
+
+def test_process_name_not_utf8_nor_printable(server):
+    import socket
+    import subprocess
+    # A process of our own, named with ESC and a byte that is not UTF-8, listening on a port.
+    code = ("import socket,sys\n"
+            "open('/proc/self/comm','wb').write(b'\\x1b[31m\\xffx')\n"
+            "s=socket.socket(); s.bind(('127.0.0.1',0)); s.listen(1)\n"
+            "print('listening on', s.getsockname()[1], flush=True)\n"
+            "sys.stdin.read()\n")
+    p = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE,
+                         stdout=subprocess.PIPE)
+    try:
+        port = int(p.stdout.readline().split()[-1])
+        r = run("--json", "ports", "-t", "-p", binary=True)
+        recs = json.loads(r.stdout)
+        mine = [x for x in recs if x["local"]["port"] == port]
+        # JSON escapes ESC its own way (\u001b); the byte that is not UTF-8 is \xff.
+        assert mine and mine[0].get("process") == "\x1b[31m\\xffx", mine
+        r = run("ports", "-t", "-p", binary=True)
+        assert b"\\x1b[31m\\xffx" in r.stdout and b"\x1b" not in r.stdout
+    finally:
+        p.kill()
+        p.wait(10)
+
+
+def test_unix_path_not_utf8(server, tmp_path):
+    path = str(tmp_path).encode() + b"/s\xff"
+    import subprocess
+    from conftest import NETKIT
+    p = subprocess.Popen([NETKIT.encode(), b"--json", b"echo-serve", b"--unix", path],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        rec = json.loads(p.stdout.readline())
+        assert rec["path"] == str(tmp_path) + "/s\\xff", rec
+    finally:
+        p.kill()
+        p.wait(10)
