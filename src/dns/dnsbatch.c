@@ -66,7 +66,7 @@ struct batch {
     uint64_t stale;                /* attempts whose item finished first */
     int argi;                      /* next positional name */
     struct reader rd;              /* or the input descriptor */
-    char name[DNSB_LINE_MAX + 1];   /* the current input name */
+    char name[DNSB_LINE_MAX + 1];  /* the current input name */
     char ascii[DNS_NAME_BUF + 80]; /* what is asked for it */
     char name_err[NK_ERRLEN];      /* why it is bad, "" if it is not */
     bool name_reverse;             /* it is an address: PTR */

@@ -4,11 +4,13 @@
  * Names come from argv or are streamed from a descriptor (never read whole: memory stays flat
  * for any input size). Up to `window` lookups are in flight, where the window adapts to loss
  * like TCP's: it grows while answers come back and we wait for them (not while answers queue
- * unread in our socket: more in flight would only add delay) and halves when one is lost. A
- * lookup whose answer is much later than the measured round trip is asked again at once (a
- * hedged retry), so a datagram dropped by a full receive buffer costs a few round trips, not
- * a c-ares timeout. Finished lookups wait in a bounded reorder window and are handed to the
- * caller in input order.
+ * unread in our socket: more in flight would only add delay) and halves when one is lost,
+ * never below a floor (steady random loss must not starve it). A lookup whose answer is later
+ * than the RTO computed from the measured round trip (TCP's 2*srtt + 4*rttvar) is asked again,
+ * and from then on waits on its own timer outside the window, so a dropped datagram costs a
+ * few round trips, not a c-ares timeout, and loss costs retries, not throughput. A lookup
+ * still unanswered cfg->lookup_ms after its first attempt ends as TIMEOUT. Finished lookups wait in
+ * a bounded reorder window and are handed to the caller in input order.
  */
 #ifndef NK_DNSBATCH_H
 #define NK_DNSBATCH_H
@@ -24,19 +26,19 @@
 
 /* One lookup as handed to the caller. */
 struct dnsb_item {
-    uint64_t seq;     /* position in the input (0-based) */
-    char *query;      /* the name or address as given */
-    char *ascii;      /* what is asked: punycode or reverse name (internal; in query's block) */
-    int type;         /* record type asked; 0 = address mode */
-    bool reverse;     /* an address given in address mode: a PTR lookup */
-    bool bad;         /* bad input (res.error says why); nothing was asked */
-    bool done;        /* finished (internal) */
-    int natt;         /* attempts in flight (internal) */
-    int sent;         /* attempts made (internal) */
-    uint64_t sent_ms; /* last attempt's start (internal) */
+    uint64_t seq;      /* position in the input (0-based) */
+    char *query;       /* the name or address as given */
+    char *ascii;       /* what is asked: punycode or reverse name (internal; in query's block) */
+    int type;          /* record type asked; 0 = address mode */
+    bool reverse;      /* an address given in address mode: a PTR lookup */
+    bool bad;          /* bad input (res.error says why); nothing was asked */
+    bool done;         /* finished (internal) */
+    int natt;          /* attempts in flight (internal) */
+    int sent;          /* attempts made (internal) */
+    uint64_t sent_ms;  /* last attempt's start (internal) */
     uint64_t first_ms; /* first attempt's start (internal) */
     bool retrying;     /* asked again: waits outside the window (internal) */
-    uint64_t sseq;    /* last attempt's send number (internal) */
+    uint64_t sseq;     /* last attempt's send number (internal) */
     struct dnsb_item *prev, *next;      /* in-flight list, oldest first (internal) */
     bool listed;                        /* on that list (internal) */
     struct dnsb_att *att[DNSB_MAX_ATT]; /* attempts in flight (internal) */

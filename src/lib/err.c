@@ -44,7 +44,7 @@ void nk_fit(char *dst, size_t cap, const char *msg)
         return;
     const char *v = n < cap ? NULL : longest_value(msg, &vlen);
     size_t over = n - (cap - 1) + (sizeof(ell) - 1); /* bytes to take out of the value */
-    if (!v || vlen < over + 8) {                         /* nothing to shorten: cut the end */
+    if (!v || vlen < over + 8) {                     /* nothing to shorten: cut the end */
         snprintf(dst, cap, "%s", msg);
         return;
     }

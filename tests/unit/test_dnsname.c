@@ -13,16 +13,9 @@ static void name_check_ok(void **state)
 {
     (void)state;
     char err[NK_ERRLEN];
-    const char *good[] = {"example.test",
-                          "example.test.",
-                          ".",
-                          "_sip._tcp.example.test",
-                          "a",
-                          "xn--bcher-kva.example",
-                          "*.wild.example",
-                          "1.2.3.4",
-                          "weird\\.dot.example.test",
-                          NULL};
+    const char *good[] = {
+        "example.test",          "example.test.",  ".",       "_sip._tcp.example.test",   "a",
+        "xn--bcher-kva.example", "*.wild.example", "1.2.3.4", "weird\\.dot.example.test", NULL};
     for (int i = 0; good[i]; i++)
         assert_int_equal(dns_name_check(good[i], err), 0);
     char l63[80];
@@ -66,7 +59,8 @@ static void name_check_bad(void **state)
     char rev[128];
     assert_int_equal(dns_reverse_name("[::1]", rev, sizeof(rev)), 1);
     assert_int_equal(dns_reverse_name("fe80::1%lo", rev, sizeof(rev)), 1);
-    assert_string_equal(rev, "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.e.f.ip6.arpa");
+    assert_string_equal(rev,
+                        "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.e.f.ip6.arpa");
     assert_int_equal(dns_reverse_name("1.2.3.4%lo", rev, sizeof(rev)), 0);
     assert_int_equal(dns_name_check("a\\.b", err), 0); /* an escaped dot, as dig takes it */
     char l64[80];

@@ -258,7 +258,11 @@ static void escaping(void **state)
                            "\\xc0\\xaf \\xed\\xa0\\x80 \\xe2\\x82]\n");
     free(s);
     char buf[8];
-    assert_int_equal(out_escape(buf, sizeof(buf), "a\xff" "b\x1b", 4, true), 10);
+    assert_int_equal(out_escape(buf, sizeof(buf),
+                                "a\xff"
+                                "b\x1b",
+                                4, true),
+                     10);
     assert_string_equal(buf, "a\\xffb"); /* an escape is never cut */
 }
 
@@ -268,7 +272,8 @@ int main(void)
         cmocka_unit_test(text_form),   cmocka_unit_test(color_form),
         cmocka_unit_test(json_form),   cmocka_unit_test(ndjson_and_unclosed),
         cmocka_unit_test(write_error), cmocka_unit_test(columns),
-        cmocka_unit_test(formats),     cmocka_unit_test(no_output_object), cmocka_unit_test(escaping),
+        cmocka_unit_test(formats),     cmocka_unit_test(no_output_object),
+        cmocka_unit_test(escaping),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
