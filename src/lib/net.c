@@ -175,7 +175,7 @@ const char *net_ntop(const struct sockaddr *sa, char *buf, size_t len)
 
 const char *net_ntop_port(const struct sockaddr *sa, char *buf, size_t len)
 {
-    char host[INET6_ADDRSTRLEN];
+    char host[sizeof(struct sockaddr_un)]; /* net_ntop may write a Unix path here */
     if (sa->sa_family == AF_INET)
         snprintf(buf, len, "%s:%d", net_ntop(sa, host, sizeof(host)), net_port(sa));
     else if (sa->sa_family == AF_INET6) {

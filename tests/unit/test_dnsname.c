@@ -148,7 +148,7 @@ static void servers(void **state)
     }
     n = 0;
     assert_int_equal(dns_servers_parse("127.0.0.1:70000", a, DNS_MAX_SERVERS, &n, err), -1);
-    assert_string_equal(err, "70000: port out of range (0-65535)");
+    assert_string_equal(err, "70000: port out of range (1-65535)");
     n = 0;
     assert_int_equal(dns_servers_parse("1.1.1.1,2.2.2.2,3.3.3.3", a, 2, &n, err), -1);
     assert_non_null(strstr(err, "too many servers"));
