@@ -70,6 +70,7 @@ struct batch {
     char ascii[DNS_NAME_BUF + 80]; /* what is asked for it */
     char name_err[NK_ERRLEN];      /* why it is bad, "" if it is not */
     bool name_reverse;             /* it is an address: PTR */
+    bool line_bad;                 /* a bad input line: one result, whatever the types */
     int type_idx;                  /* next type for it; -1: need a new name */
     bool input_done;               /* no more names */
     bool in_pump;                  /* pump is running: callbacks must not re-enter it */
@@ -286,6 +287,7 @@ static int next_name(struct batch *b)
             if (rc == 2) { /* reported as a bad item of its own; the lines after it go on */
                 snprintf(b->name, sizeof(b->name), "%s", line);
                 b->name_reverse = false;
+                b->line_bad = true;
                 b->ascii[0] = '\0';
                 return 1;
             }
@@ -305,6 +307,7 @@ static int next_name(struct batch *b)
     b->name[nl] = '\0';
     b->name_err[0] = '\0';
     b->name_reverse = false;
+    b->line_bad = false;
     if (c->ntypes == 0 && dns_reverse_name(b->name, b->ascii, sizeof(b->ascii)))
         b->name_reverse = true;
     else if (dns_name_to_ascii(b->name, b->ascii, b->name_err) < 0)
@@ -659,7 +662,7 @@ static void pump(struct batch *b)
         }
         if (start_item(b) < 0)
             b->fail = 1;
-        if (b->name_reverse || b->c->ntypes == 0 || ++b->type_idx >= b->c->ntypes)
+        if (b->name_reverse || b->line_bad || b->c->ntypes == 0 || ++b->type_idx >= b->c->ntypes)
             b->type_idx = -1;
     }
     b->in_pump = false;

@@ -95,6 +95,9 @@ def test_long_line_does_not_stop_the_batch(knot, tmp_path):
     assert r.returncode == 2
     assert "line 2: longer than 4096 bytes" in r.stderr
     assert "10.0.0.1" in r.stdout and "10.0.0.2" in r.stdout
+    # One report per bad line, however many types are asked.
+    r = run("resolve", "-s", knot.server, "-t", "A,AAAA", "-f", str(p))
+    assert r.returncode == 2 and r.stderr.count("line 2: longer than 4096 bytes") == 1
 
 
 def test_nul_in_batch_lines(knot, tmp_path):
