@@ -3,21 +3,32 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli/msg.h"
+#include "cli/out.h"
 #include "lib/err.h"
 #include "lib/nk.h"
 
 __attribute__((format(printf, 2, 0))) static void vmsg(const char *cmd, const char *fmt, va_list ap)
 {
     /* One buffer, one write: lines from threads or a progress line never interleave mid-line. */
-    char line[1024];
+    char line[1024], *what = NULL;
     int n = cmd ? snprintf(line, sizeof(line), "netkit %s: ", cmd)
                 : snprintf(line, sizeof(line), "netkit: ");
     if (n < 0 || (size_t)n >= sizeof(line))
         n = 0;
-    vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-    fprintf(stderr, "%s\n", line);
+    if (vasprintf(&what, fmt, ap) >= 0) {
+        nk_fit(line + n, sizeof(line) - (size_t)n, what); /* a long value, not the reason, is cut */
+        free(what);
+    } else {
+        line[n] = '\0';
+    }
+    /* A value from the user or the network never reaches the terminal raw (out_escape). */
+    char shown[4 * sizeof(line)];
+    out_escape(shown, sizeof(shown), line, strlen(line), true);
+    fprintf(stderr, "%s\n", shown);
 }
 
 void nk_err(const char *cmd, const char *fmt, ...)
@@ -43,7 +54,10 @@ int nk_usage(const char *cmd, const char *fmt, ...)
 
 int nk_finish(const char *cmd, int status)
 {
-    if (fflush(stdout) == 0 && !ferror(stdout))
+    int rc;
+    while ((rc = fflush(stdout)) != 0 && errno == EINTR) /* Ctrl-C mid-write: not a failure */
+        clearerr(stdout);
+    if (rc == 0 && !ferror(stdout))
         return status;
     if (errno != EPIPE) /* a reader that left (| head) needs no message */
         nk_err(cmd, "write error on standard output: %s", nk_strerror(errno));

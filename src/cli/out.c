@@ -62,6 +62,84 @@ struct out *out_new(FILE *fp, bool json, bool color)
     return o;
 }
 
+/* ---- escaping ---- */
+
+/* Length of the valid UTF-8 sequence (at most n bytes) at s; 0 if s[0] starts none: a stray
+ * continuation byte, an overlong form, a surrogate, past U+10FFFF, or cut short. */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned lo = 0x80, hi = 0xbf; /* the second byte's range */
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        len = 2;
+    else if (c >= 0xe0 && c <= 0xef) {
+        len = 3;
+        if (c == 0xe0)
+            lo = 0xa0; /* overlong */
+        else if (c == 0xed)
+            hi = 0x9f; /* surrogates */
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        len = 4;
+        if (c == 0xf0)
+            lo = 0x90; /* overlong */
+        else if (c == 0xf4)
+            hi = 0x8f; /* past U+10FFFF */
+    } else
+        return 0;
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+    return len;
+}
+
+/* Bytes at s (n left) that go out as they are: 0 if s[0] is escaped. */
+static size_t plain_len(const unsigned char *s, size_t n, bool text)
+{
+    if (s[0] < 0x80)
+        return !text || s[0] == '\n' || s[0] == '\t' || (s[0] >= 0x20 && s[0] != 0x7f) ? 1 : 0;
+    return utf8_len(s, n);
+}
+
+/* True if s[0..n-1] has nothing to escape (the common case, checked fast). */
+static bool clean(const char *s, size_t n, bool text)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c >= 0x80 || (text && (c < 0x20 || c == 0x7f) && c != '\n' && c != '\t'))
+            return false;
+    }
+    return true;
+}
+
+size_t out_escape(char *dst, size_t cap, const char *s, size_t n, bool text)
+{
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *u = (const unsigned char *)s;
+    size_t len = 0, put = 0; /* the escaped length; what of it is in dst */
+    bool full = cap == 0;
+    for (size_t i = 0; i < n;) {
+        size_t k = plain_len(u + i, n - i, text);
+        char esc[4] = {'\\', 'x', hex[u[i] >> 4], hex[u[i] & 15]};
+        size_t m = k ? k : 4;
+        if (!full && put + m < cap) {
+            memcpy(dst + put, k ? s + i : esc, m);
+            put += m;
+        } else {
+            full = true;
+        }
+        len += m;
+        i += k ? k : 1;
+    }
+    if (cap > 0)
+        dst[put] = '\0';
+    return len;
+}
+
 /* ---- JSON ---- */
 
 static json_t *top(struct out *o)
@@ -213,8 +291,8 @@ static void done(struct out *o)
         drain(o);
 }
 
-/* Text bytes into the table, or into the line; vis: they take room on the screen. */
-static void put(struct out *o, const char *s, size_t n, bool vis)
+/* Text bytes into the table, or into the line, as they are; vis: they take room on the screen. */
+static void put_raw(struct out *o, const char *s, size_t n, bool vis)
 {
     if (o->tab.on) {
         tab_put(o, s, n, vis ? n : 0);
@@ -229,6 +307,30 @@ static void put(struct out *o, const char *s, size_t n, bool vis)
     }
     memcpy(o->line + o->nline, s, n);
     o->nline += n;
+}
+
+/* Text bytes as put_raw, escaped (out_escape) if vis: printed data never reaches the terminal
+ * as control sequences or broken UTF-8. Colour codes (not vis) go as they are. */
+static void put(struct out *o, const char *s, size_t n, bool vis)
+{
+    if (!vis || clean(s, n, true)) {
+        put_raw(o, s, n, vis);
+        return;
+    }
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n;) {
+        size_t k = 0, m;
+        while (i + k < n && (m = plain_len(u + i + k, n - i - k, true)) > 0)
+            k += m;
+        put_raw(o, s + i, k, true);
+        i += k;
+        if (i < n) {
+            char esc[5];
+            out_escape(esc, sizeof(esc), s + i, 1, true);
+            put_raw(o, esc, 4, true);
+            i++;
+        }
+    }
 }
 
 __attribute__((format(printf, 2, 0))) static void putv(struct out *o, const char *fmt, va_list ap)
@@ -325,12 +427,28 @@ static char *digits(uint64_t v, bool neg, char buf[24])
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #pragma GCC diagnostic ignored "-Wformat-security"
 
+/* A JSON string of v, its bytes that are not UTF-8 escaped (never a dropped field). */
+static json_t *json_str(const char *v)
+{
+    size_t n = strlen(v);
+    if (clean(v, n, false))
+        return json_stringn(v, n);
+    size_t len = out_escape(NULL, 0, v, n, false);
+    char *e = malloc(len + 1);
+    if (!e)
+        return NULL;
+    out_escape(e, len + 1, v, n, false);
+    json_t *j = json_stringn(e, len);
+    free(e);
+    return j;
+}
+
 void out_str(struct out *o, enum out_color c, const char *key, const char *fmt, const char *v)
 {
     if (!o)
         return;
     if (o->json)
-        attach(o, key, v ? json_string(v) : json_null());
+        attach(o, key, v ? json_str(v) : json_null());
     else if (fmt && !fast(o, c, fmt, v ? v : "", NULL))
         text(o, c, fmt, v ? v : "");
 }

@@ -98,4 +98,11 @@ void out_titles(struct out *o, const struct out_cols *cols, int n, enum out_colo
 /* Compute the widths, print every row and the text between them. */
 void out_table_end(struct out *o);
 
+/* Netkit's one escaping rule, for text, JSON and messages: each byte of s[0..n-1] that is not
+ * part of valid UTF-8 becomes the four characters \xHH (its hex value); with text, so does each
+ * control byte but newline and tab (JSON escapes those its own way). Writes what fits in cap - 1
+ * bytes (an escape is never cut) and a NUL to dst; returns the whole escaped length. out_str,
+ * out_text and out_ctext apply it to everything they print; nk_err to messages. */
+size_t out_escape(char *dst, size_t cap, const char *s, size_t n, bool text);
+
 #endif

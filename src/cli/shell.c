@@ -183,7 +183,15 @@ int nk_batch(struct nk_ctx *ctx, FILE *fp)
     int last_fail = NK_OK;
     sh.base = ctx;
     sh.batch_stop = false;
-    while (!sh.batch_stop && getline(&line, &cap, fp) >= 0) {
+    ssize_t n;
+    unsigned long lineno = 0;
+    while (!sh.batch_stop && (n = getline(&line, &cap, fp)) >= 0) {
+        lineno++;
+        if (memchr(line, '\0', (size_t)n)) { /* it would be cut there: run none of it */
+            nk_err(NULL, "line %lu: contains a NUL byte", lineno);
+            last_fail = NK_USAGE;
+            continue;
+        }
         int st = run_line(line, false);
         if (st > 0)
             last_fail = st;

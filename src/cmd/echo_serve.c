@@ -320,8 +320,20 @@ static int serve(struct es_config *cfg, struct nk_ctx *ctx)
         es_listener(srv, i, &proto, &a);
         print_ready(o, proto, a);
     }
-    out_close(o); /* flushed now, for whoever waits on these lines; a failure shows in main's
-                     final stdout check */
+    /* Flushed now, for whoever waits on these lines. A server whose readiness nobody can read
+     * (stdout on a full disk) stops at once rather than serve unannounced. */
+    errno = 0;
+    if (out_close(o) < 0) {
+        int e = errno ? errno : EIO;
+        es_stop(srv);
+        struct es_stats ignored;
+        es_join(srv, &ignored);
+        es_free(srv);
+        nk_sig_restore(&sig);
+        nk_err(CMD, "write error on standard output: %s", nk_strerror(e));
+        clearerr(stdout); /* reported: main's final check has nothing more to say */
+        return NK_FAIL;
+    }
 
     if (status)
         status_loop(srv);

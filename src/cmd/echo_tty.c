@@ -25,6 +25,7 @@
 #include "lib/err.h"
 #include "echo/echo_client.h"
 #include "cmd/echo_tty.h"
+#include "cli/out.h"
 #include "lib/loop.h"
 #include "lib/paths.h"
 #include "lib/sig.h"
@@ -98,16 +99,25 @@ static void pending_pop(struct session *s)
 /* One line (or datagram) came back: an echo of the oldest pending line, or a server message. */
 static void got_line(struct session *s, const char *text, size_t n)
 {
+    /* What the server sent reaches the terminal escaped (out_escape): never its CSI or OSC. */
+    size_t len = out_escape(NULL, 0, text, n, true);
+    char *shown = malloc(len + 1);
+    if (!shown) {
+        fail(s, "out of memory");
+        return;
+    }
+    out_escape(shown, len + 1, text, n, true);
     if (s->head && strlen(s->head->text) == n && memcmp(s->head->text, text, n) == 0) {
         double ms = (double)(loop_clock_us() - s->head->sent_us) / 1000.0;
         if (s->o->color)
-            say("%.*s  \033[2m(%.3f ms)\033[0m", (int)n, text, ms);
+            say("%s  \033[2m(%.3f ms)\033[0m", shown, ms);
         else
-            say("%.*s  (%.3f ms)", (int)n, text, ms);
+            say("%s  (%.3f ms)", shown, ms);
         pending_pop(s);
-        return;
+    } else {
+        say("%s", shown);
     }
-    say("%.*s", (int)n, text);
+    free(shown);
 }
 
 static void send_bytes(struct session *s, const char *buf, size_t n)

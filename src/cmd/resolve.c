@@ -319,6 +319,7 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
          * round, so tries x timeout x servers is what a user reads from the options. */
         .deadline_ms = rq.file ? 0 : (uint64_t)rq.timeout_ms * (uint64_t)rq.tries * nsrv,
         .retry_ms = (uint64_t)rq.timeout_ms / 2,
+        .lookup_ms = (uint64_t)rq.timeout_ms * (uint64_t)rq.tries * nsrv,
         .emit = emit,
         .progress = pr.progress ? progress : NULL,
         .arg = &pr,

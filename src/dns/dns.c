@@ -49,6 +49,7 @@ struct dns {
     char last_server[NET_ADDRSTRLEN]; /* shown_from as "ADDR:PORT" */
     size_t pending;                   /* lookups not yet finished */
     uint64_t idle_reads;              /* reads that found nothing waiting */
+    bool tcp_hangup;                  /* a TCP server closed a connection on us */
     struct job *spare;                /* finished jobs for reuse: a batch starts and ends one
                                          per answer, and malloc's slow path for blocks this
                                          size cost more than the rest of a lookup's work */
@@ -278,6 +279,8 @@ static ares_ssize_t w_recvfrom(ares_socket_t fd, void *buf, size_t len, int flag
      * (no from) once per event, which tells nothing: such reads never hold the window back. */
     if (!from || (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)))
         d->idle_reads++;
+    if (!from && (n == 0 || (n < 0 && errno == ECONNRESET)))
+        d->tcp_hangup = true; /* c-ares reports it as ECONNREFUSED: query_cb says what it was */
     if (n > 0) {
         if (from && fromlen && *fromlen > 0 && *fromlen <= sizeof(d->last_from.ss)) {
             memcpy(&d->last_from.ss, from, *fromlen);
@@ -549,11 +552,19 @@ static void query_cb(void *arg, int status, int timeouts, unsigned char *abuf, i
     struct job *j = s->j;
     char err[NK_ERRLEN] = "";
     s->st = map_status(status, err);
+    if (status == ARES_ECONNREFUSED && j->d->tcp_hangup)
+        nk_seterr(err, "the server closed the connection without an answer");
     if (abuf && alen > 0) {
         const char *srv = last_server(j->d);
         memcpy(j->r.server, srv, strlen(srv) + 1); /* both NET_ADDRSTRLEN */
-        if (take_packet(j, abuf, alen, err) < 0)
+        if (take_packet(j, abuf, alen, err) < 0) {
             s->st = DNS_S_ERROR;
+        } else if (j->r.rcode > 5 && s->st != DNS_S_ERROR) {
+            /* c-ares passes rcodes it does not know (6-15) as success: never NODATA. */
+            char rb[16];
+            s->st = DNS_S_ERROR;
+            nk_seterr(err, "server answered rcode %s", dns_rcode_name(j->r.rcode, rb));
+        }
     }
     if (s->st == DNS_S_ERROR && !j->r.error[0])
         snprintf(j->r.error, sizeof(j->r.error), "%s", err);

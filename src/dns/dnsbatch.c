@@ -14,12 +14,12 @@
 
 /* The window starts here (or at -c if smaller): about where one server on loopback peaks. */
 #define WIN_INIT 64
-/* ... and never shrinks below this. */
-#define WIN_MIN 4
+/* ... and never shrinks below this (or -c): random loss cuts the window again and again, and a
+ * floor of a few round trips' worth keeps the pipe full while lost queries are asked again on
+ * their own timers (outside the window). */
+#define WIN_MIN 32
 /* Results held for reordering, at most: lookups behind a slow one wait here, not in memory. */
 #define REORDER_MIN 4096
-/* A line longer than this is not a name. */
-#define LINE_MAX_LEN 4096
 /* How often the hedging timer looks for late answers, and the shortest retry wait. */
 #define HEDGE_TICK_MS 2
 #define RTO_MIN_MS    30
@@ -37,15 +37,11 @@ struct dnsb_att {
 
 /* Names read from a descriptor, one per line. */
 struct reader {
-    int fd;            /* the input */
-    char *buf;         /* bytes read and not yet consumed */
-    size_t start, len; /* consumed up to start; valid up to len */
-    size_t cap;        /* size of buf */
-    uint64_t lineno;   /* lines returned so far */
-    bool eof;          /* read returned 0 */
-    bool unpollable;   /* a regular file: epoll refuses it, reads never wait */
-    bool waiting;      /* io is registered for EPOLLIN */
-    struct loop_io io; /* readiness of fd */
+    int fd;                /* the input */
+    struct dnsb_lines *ln; /* its lines */
+    bool unpollable;       /* a regular file: epoll refuses it, reads never wait */
+    bool waiting;          /* io is registered for EPOLLIN */
+    struct loop_io io;     /* readiness of fd */
 };
 
 struct batch {
@@ -64,14 +60,17 @@ struct batch {
     uint64_t last_cut_sseq;        /* send number when the window was last halved */
     uint64_t sseq;                 /* attempts sent so far */
     double srtt, rttvar;           /* smoothed round trip and its variation (ms) */
+    unsigned retrying;             /* items in flight asked again: outside the window */
+    uint64_t expire_ms;            /* when lookups past cfg->lookup_ms were last looked for */
     bool have_rtt;                 /* srtt holds a measurement */
     uint64_t stale;                /* attempts whose item finished first */
     int argi;                      /* next positional name */
     struct reader rd;              /* or the input descriptor */
-    char name[LINE_MAX_LEN + 1];   /* the current input name */
+    char name[DNSB_LINE_MAX + 1];  /* the current input name */
     char ascii[DNS_NAME_BUF + 80]; /* what is asked for it */
     char name_err[NK_ERRLEN];      /* why it is bad, "" if it is not */
     bool name_reverse;             /* it is an address: PTR */
+    bool line_bad;                 /* a bad input line: one result, whatever the types */
     int type_idx;                  /* next type for it; -1: need a new name */
     bool input_done;               /* no more names */
     bool in_pump;                  /* pump is running: callbacks must not re-enter it */
@@ -169,52 +168,89 @@ static void reader_io(struct loop *l, struct loop_io *io, uint32_t ev)
     pump(b);
 }
 
-/* Read once into the buffer. 0, or -1 with b->err. */
-static int reader_fill(struct batch *b)
+/* ---- the line splitter ---- */
+
+char *dnsb_lines_space(struct dnsb_lines *r, size_t *room)
 {
-    struct reader *r = &b->rd;
     if (r->start > 0) {
         memmove(r->buf, r->buf + r->start, r->len - r->start);
         r->len -= r->start;
         r->start = 0;
     }
-    if (r->len >= r->cap) {
-        nk_seterr(b->err, "line %llu: longer than %d bytes", (unsigned long long)r->lineno + 1,
-                  LINE_MAX_LEN);
-        return -1;
+    if (r->len == DNSB_LINE_MAX) { /* no newline in a whole buffer: an overlong line */
+        if (!r->skipping) {
+            size_t h = sizeof(r->head) - 4;
+            memcpy(r->head, r->buf, h);
+            memcpy(r->head + h, "\xe2\x80\xa6", 4); /* "…" and its NUL */
+            r->skipping = true;
+        }
+        r->len = 0;
     }
+    *room = DNSB_LINE_MAX - r->len;
+    return r->buf + r->len;
+}
+
+void dnsb_lines_added(struct dnsb_lines *r, size_t n)
+{
+    if (n == 0)
+        r->eof = true;
+    r->len += n;
+}
+
+int dnsb_lines_next(struct dnsb_lines *r, char **line, char err[NK_ERRLEN])
+{
+    char *s = r->buf + r->start;
+    char *nl = memchr(s, '\n', r->len - r->start);
+    if (!nl && !(r->eof && (r->start < r->len || r->skipping)))
+        return r->eof ? -1 : 0;
+    size_t l = nl ? (size_t)(nl - s) : r->len - r->start;
+    s[l] = '\0'; /* buf has one spare byte beyond DNSB_LINE_MAX for this */
+    r->start += l + (nl ? 1 : 0);
+    r->lineno++;
+    *line = s;
+    if (r->skipping) {
+        r->skipping = false;
+        *line = r->head;
+        nk_seterr(err, "line %llu: longer than %d bytes", (unsigned long long)r->lineno,
+                  DNSB_LINE_MAX);
+        return 2;
+    }
+    if (strlen(s) != l) {
+        nk_seterr(err, "line %llu: contains a NUL byte", (unsigned long long)r->lineno);
+        return 2;
+    }
+    return 1;
+}
+
+/* ---- input ---- */
+
+/* Read once into the splitter. 0, or -1 with b->err. */
+static int reader_fill(struct batch *b)
+{
+    struct reader *r = &b->rd;
+    size_t room;
+    char *p = dnsb_lines_space(r->ln, &room);
     ssize_t n;
     do
-        n = read(r->fd, r->buf + r->len, r->cap - r->len);
+        n = read(r->fd, p, room);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
         nk_seterr(b->err, "reading names: %s", nk_strerror(errno));
         return -1;
     }
-    if (n == 0)
-        r->eof = true;
-    r->len += (size_t)n;
+    dnsb_lines_added(r->ln, (size_t)n);
     return 0;
 }
 
-/* The next raw line: 1 (in *line, valid until the next call), 0 (wait for input), -1 (end),
- * -2 (error). */
+/* The next raw line: 1 (in *line, valid until the next call), 2 (a bad line, b->name_err says
+ * why), 0 (wait for input), -1 (end), -2 (error). */
 static int reader_line(struct batch *b, char **line)
 {
     struct reader *r = &b->rd;
     for (;;) {
-        char *nl = memchr(r->buf + r->start, '\n', r->len - r->start);
-        if (nl || (r->eof && r->start < r->len)) {
-            char *s = r->buf + r->start;
-            size_t l = nl ? (size_t)(nl - s) : r->len - r->start;
-            s[l] = '\0'; /* cap has one spare byte beyond LINE_MAX_LEN for this */
-            r->start += l + (nl ? 1 : 0);
-            r->lineno++;
-            *line = s;
-            return 1;
-        }
-        if (r->eof)
-            return -1;
+        int rc = dnsb_lines_next(r->ln, line, b->name_err);
+        if (rc != 0)
+            return rc;
         if (!r->unpollable) {
             if (r->waiting)
                 return 0;
@@ -248,7 +284,14 @@ static int next_name(struct batch *b)
     } else {
         for (;;) {
             int rc = reader_line(b, &line);
-            if (rc <= 0 || rc == -2)
+            if (rc == 2) { /* reported as a bad item of its own; the lines after it go on */
+                snprintf(b->name, sizeof(b->name), "%s", line);
+                b->name_reverse = false;
+                b->line_bad = true;
+                b->ascii[0] = '\0';
+                return 1;
+            }
+            if (rc <= 0)
                 return rc;
             while (isspace((unsigned char)*line))
                 line++;
@@ -264,6 +307,7 @@ static int next_name(struct batch *b)
     b->name[nl] = '\0';
     b->name_err[0] = '\0';
     b->name_reverse = false;
+    b->line_bad = false;
     if (c->ntypes == 0 && dns_reverse_name(b->name, b->ascii, sizeof(b->ascii)))
         b->name_reverse = true;
     else if (dns_name_to_ascii(b->name, b->ascii, b->name_err) < 0)
@@ -285,6 +329,8 @@ static int send_att(struct batch *b, struct dnsb_item *it)
     it->att[it->natt++] = a;
     it->sent++;
     it->sent_ms = now_ms(b);
+    if (it->sent == 1)
+        it->first_ms = it->sent_ms;
     a->sseq = it->sseq = ++b->sseq;
     list_add_tail(b, it);
     char err[NK_ERRLEN];
@@ -296,13 +342,26 @@ static int send_att(struct batch *b, struct dnsb_item *it)
     return 0;
 }
 
+/* Ask again for an item whose last attempt was lost. From then on it waits on its own timer,
+ * outside the window: the window is for new names, and random loss does not starve them. */
+static int resend(struct batch *b, struct dnsb_item *it)
+{
+    if (!it->retrying) {
+        it->retrying = true;
+        b->retrying++;
+    }
+    b->st.resent++;
+    return send_att(b, it);
+}
+
 /* Halve the window once per round of loss (losses of queries sent before the last cut are
  * the same event). */
 static void on_loss(struct batch *b, uint64_t sseq)
 {
+    double floor = b->c->max_inflight < WIN_MIN ? b->c->max_inflight : WIN_MIN;
     if (sseq <= b->last_cut_sseq)
         return;
-    b->ssthresh = b->cwnd / 2 > WIN_MIN ? b->cwnd / 2 : WIN_MIN;
+    b->ssthresh = b->cwnd / 2 > floor ? b->cwnd / 2 : floor;
     b->cwnd = b->ssthresh;
     b->last_cut_sseq = b->sseq;
 }
@@ -318,6 +377,10 @@ static void complete(struct batch *b, struct dnsb_item *it, struct dns_result *r
     }
     it->natt = 0;
     b->st.inflight--;
+    if (it->retrying) {
+        it->retrying = false;
+        b->retrying--;
+    }
     if (res->status != DNS_S_NOERROR)
         b->st.failed++;
 }
@@ -335,8 +398,7 @@ static void detect_loss(struct batch *b, uint64_t answered_sseq)
             continue;
         }
         on_loss(b, h->sseq);
-        b->st.resent++;
-        if (send_att(b, h) < 0)
+        if (resend(b, h) < 0)
             b->fail = 1;
     }
     b->in_pump = false;
@@ -426,6 +488,27 @@ static uint64_t rto_ms(struct batch *b)
     return rto > (double)cap ? cap : (uint64_t)rto;
 }
 
+/* A lookup asked again ends, as TIMEOUT, when its first attempt is cfg->lookup_ms old: hedged
+ * attempts never make a name wait longer than tries x timeout (a server that stopped
+ * answering ends the batch as a dead one does). Looked for every few ticks, over the reorder
+ * window (bounded), since the in-flight list is ordered by the last attempt. */
+static void expire(struct batch *b, uint64_t now)
+{
+    uint64_t lim = b->c->lookup_ms;
+    if (!lim || now - b->expire_ms < 20)
+        return;
+    b->expire_ms = now;
+    for (uint64_t q = b->next_emit; q < b->next_seq && !b->fail; q++) {
+        struct dnsb_item *it = b->ring[q & (b->rsize - 1)];
+        if (!it || it->done || it->natt == 0 || now - it->first_ms < lim)
+            continue;
+        struct dns_result r = {0};
+        r.status = DNS_S_TIMEOUT;
+        r.time_ms = (double)(now - it->first_ms);
+        complete(b, it, &r);
+    }
+}
+
 /* Ask again what is overdue. Only once the server has answered something (a silent server is
  * c-ares' timeout's business, not a reason to multiply queries), and with the wait doubling
  * for each attempt already made. */
@@ -440,14 +523,17 @@ static void hedge_fn(struct loop *l, struct loop_timer *t)
         struct dnsb_item *next = it->next;
         if (it->sent >= DNSB_MAX_ATT || it->natt == 0) {
             list_del(b, it); /* c-ares' own timeout ends it now */
-        } else if (now - it->sent_ms >= rto << (it->sent - 1)) {
+        } else if (now - it->sent_ms >= rto << (it->sent > 1 ? 1 : 0)) {
+            /* The wait doubles once, not per attempt: under steady random loss a backoff
+             * per attempt would hold lost names for seconds (the window, not the timers,
+             * answers congestion). */
             on_loss(b, it->sseq);
-            b->st.resent++;
-            if (send_att(b, it) < 0) /* moves it to the tail */
+            if (resend(b, it) < 0) /* moves it to the tail */
                 b->fail = 1;
         }
         it = next;
     }
+    expire(b, now);
     b->in_pump = false;
     if (b->st.inflight > 0)
         loop_timer_set(l, t, HEDGE_TICK_MS);
@@ -558,7 +644,8 @@ static void pump(struct batch *b)
         emit_ready(b);
         if (b->fail)
             break;
-        bool room = b->st.inflight < (unsigned)b->cwnd && b->next_seq - b->next_emit < b->rsize;
+        bool room = b->st.inflight - b->retrying < (unsigned)b->cwnd &&
+                    b->next_seq - b->next_emit < b->rsize;
         if (!room || b->input_done)
             break;
         if (b->type_idx < 0) {
@@ -575,7 +662,7 @@ static void pump(struct batch *b)
         }
         if (start_item(b) < 0)
             b->fail = 1;
-        if (b->name_reverse || b->c->ntypes == 0 || ++b->type_idx >= b->c->ntypes)
+        if (b->name_reverse || b->line_bad || b->c->ntypes == 0 || ++b->type_idx >= b->c->ntypes)
             b->type_idx = -1;
     }
     b->in_pump = false;
@@ -603,11 +690,10 @@ int dnsb_run(const struct dnsb_cfg *cfg, struct dnsb_stats *st, char err[NK_ERRL
         b->rsize *= 2;
     b->ring = calloc(b->rsize, sizeof(*b->ring));
     b->rd.fd = cfg->fd;
-    b->rd.cap = LINE_MAX_LEN;
-    b->rd.buf = cfg->names ? NULL : malloc(b->rd.cap + 1);
-    if (!b->ring || (!cfg->names && !b->rd.buf)) {
+    b->rd.ln = cfg->names ? NULL : calloc(1, sizeof(*b->rd.ln));
+    if (!b->ring || (!cfg->names && !b->rd.ln)) {
         free(b->ring);
-        free(b->rd.buf);
+        free(b->rd.ln);
         free(b);
         return nk_seterr(err, "out of memory");
     }
@@ -659,7 +745,7 @@ int dnsb_run(const struct dnsb_cfg *cfg, struct dnsb_stats *st, char err[NK_ERRL
     loop_timer_cancel(cfg->loop, &b->deadline);
     loop_timer_cancel(cfg->loop, &b->fin);
     free(b->ring);
-    free(b->rd.buf);
+    free(b->rd.ln);
     free(b);
     return rc;
 }

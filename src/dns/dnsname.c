@@ -74,7 +74,12 @@ int dns_name_check(const char *name, char err[NK_ERRLEN])
         return nk_seterr(err, "'': empty name");
     if (strcmp(name, ".") == 0)
         return 0; /* the root: asked for NS or SOA */
+    /* No name holds ':' or brackets: what does can only be a broken address. */
+    if (strchr(name, ':') || name[0] == '[')
+        return nk_seterr(err, "'%s': not an IP address", shown(name, sb));
     size_t body = name[len - 1] == '.' ? len - 1 : len;
+    if (len >= 2 && name[len - 1] == '.' && name[len - 2] == '\\')
+        body = len; /* an escaped dot at the end is part of the last label */
     size_t label = 0;
     for (size_t i = 0; i < body; i++) {
         unsigned char c = (unsigned char)name[i];
@@ -84,7 +89,13 @@ int dns_name_check(const char *name, char err[NK_ERRLEN])
             label = 0;
             continue;
         }
-        if (c <= 0x20 || c >= 0x7f || c == '\\')
+        /* Letters, digits, '-', '_' (_sip._tcp), '*' (wildcards), and any printable
+         * character escaped with a backslash as dig takes it (weird\.dot: a dot inside a
+         * label); '\DDD' is not taken. */
+        if (c == '\\' && i + 1 < len && name[i + 1] > 0x20 && name[i + 1] < 0x7f &&
+            !isdigit((unsigned char)name[i + 1]))
+            c = (unsigned char)name[++i];
+        else if (!isalnum(c) && c != '-' && c != '_' && c != '*')
             return nk_seterr(err, "'%s': invalid character in name", shown(name, sb));
         if (++label > 63)
             return nk_seterr(err, "'%s': label longer than 63 bytes", shown(name, sb));
@@ -184,8 +195,12 @@ int dns_servers_parse(const char *spec, struct net_addr *out, int max, int *n, c
         item[l] = '\0';
         if (*n >= max)
             return nk_seterr(err, "'%s': too many servers (at most %d)", spec, max);
-        if (net_parse_hostport(item, 53, &out[*n], err) < 0)
+        if (net_parse_hostport(item, 53, &out[*n], err) < 0) {
+            char *r = strstr(err, "(0-65535)");
+            if (r)
+                r[1] = '1'; /* a server's port is never 0: the range said for ':0' too */
             return -1;
+        }
         if (net_port((struct sockaddr *)&out[*n].ss) == 0)
             return nk_seterr(err, "%s: port out of range (1-65535)", item);
         (*n)++;
@@ -215,6 +230,18 @@ int dns_servers_csv(const struct net_addr *srv, int n, char *buf, size_t len)
 int dns_reverse_name(const char *s, char *out, size_t len)
 {
     unsigned char b[16];
+    char a[64];
+    /* "[::1]" and "fe80::1%lo": the address without brackets or scope (a PTR name has none). */
+    size_t n = strlen(s), skip = s[0] == '[' && n > 2 && s[n - 1] == ']';
+    const char *pct = strchr(s, '%');
+    if (pct || skip) {
+        size_t l = (pct ? (size_t)(pct - s) : n - skip) - skip;
+        if (l >= sizeof(a) || !strchr(s, ':'))
+            return 0;
+        memcpy(a, s + skip, l);
+        a[l] = '\0';
+        s = a;
+    }
     if (inet_pton(AF_INET, s, b) == 1) {
         snprintf(out, len, "%u.%u.%u.%u.in-addr.arpa", b[3], b[2], b[1], b[0]);
         return 1;

@@ -46,13 +46,17 @@ static void on_deadline(struct loop *l, struct loop_timer *t)
     dns_cancel_all(w->d); /* the lookup calls back with DNS_S_TIMEOUT */
 }
 
-static int numeric(const struct hostaddr_req *req, struct net_addr **addrs, size_t *n)
+static int numeric(const struct hostaddr_req *req, struct net_addr **addrs, size_t *n,
+                   char err[NK_ERRLEN])
 {
-    char buf[NET_ADDRSTRLEN], e[NK_ERRLEN];
+    char buf[NET_ADDRSTRLEN];
     const char *h = net_unbracket(req->host, buf, sizeof(buf));
     struct net_addr a;
-    if (net_parse_ip(h, req->port, &a, e) < 0)
-        return 1; /* not numeric: a name */
+    if (net_parse_ip(h, req->port, &a, err) < 0) {
+        /* A ':' or a bracket can only be an address (a broken one: "[::1", "1::2::3",
+         * "fe80::1%nonexist", "127.0.0.1:22"): bad input, never a name to look up. */
+        return strchr(req->host, ':') || req->host[0] == '[' ? -2 : 1;
+    }
     if (req->family != AF_UNSPEC && a.ss.ss_family != req->family)
         return -1;
     if (!(*addrs = malloc(sizeof(a))))
@@ -154,9 +158,9 @@ int hostaddr_lookup(const struct hostaddr_req *req, struct net_addr **addrs, siz
 {
     *addrs = NULL;
     *n = 0;
-    int r = numeric(req, addrs, n);
-    if (r == 0)
-        return 0;
+    int r = numeric(req, addrs, n, err);
+    if (r == 0 || r == -2)
+        return r;
     if (r < 0)
         return nk_seterr(err, "%s: not an address of the family asked for", req->host);
     char ascii[DNS_NAME_BUF];

@@ -120,8 +120,19 @@ static int open_unix(struct echo_server *s, char err[NK_ERRLEN])
     if (add_listener(s, &a, SOCK_STREAM, "unix", err) == 0)
         goto ok;
     struct stat st;
-    if (errno != EADDRINUSE || lstat(s->cfg.unix_path, &st) < 0 || !S_ISSOCK(st.st_mode))
+    if (errno != EADDRINUSE || lstat(s->cfg.unix_path, &st) < 0)
         return NK_FAIL;
+    if (!S_ISSOCK(st.st_mode)) { /* say what is there: it is not ours to replace */
+        const char *what = S_ISREG(st.st_mode)    ? "a regular file"
+                           : S_ISDIR(st.st_mode)  ? "a directory"
+                           : S_ISFIFO(st.st_mode) ? "a FIFO"
+                           : S_ISCHR(st.st_mode)  ? "a character device"
+                           : S_ISBLK(st.st_mode)  ? "a block device"
+                           : S_ISLNK(st.st_mode)  ? "a symbolic link"
+                                                  : "a file that is not a socket";
+        nk_seterr(err, "'%s': %s is there (left alone)", s->cfg.unix_path, what);
+        return NK_FAIL;
+    }
     int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     int live =
         probe >= 0 && (connect(probe, (struct sockaddr *)un, a.len) == 0 || errno != ECONNREFUSED);

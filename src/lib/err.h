@@ -10,6 +10,11 @@
  * reads as the failure it reports. */
 int nk_seterr(char *buf, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* msg into dst (cap bytes) so that its reason survives: when it is too long, the longest value
+ * in it (a 'quoted' one, or the VALUE of "VALUE: WHY") is shortened, ending in "…". nk_seterr
+ * and the messages of cli/msg.c go through it. */
+void nk_fit(char *dst, size_t cap, const char *msg);
+
 /* errno e as netkit words it: strerror's text with a lowercase first letter, and the connection
  * errors users meet most in their short form ("connection refused"). The text lives in a
  * per-thread buffer, valid until this thread's next call. */

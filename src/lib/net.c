@@ -175,12 +175,19 @@ const char *net_ntop(const struct sockaddr *sa, char *buf, size_t len)
 
 const char *net_ntop_port(const struct sockaddr *sa, char *buf, size_t len)
 {
-    char host[INET6_ADDRSTRLEN];
+    char host[sizeof(struct sockaddr_un)]; /* net_ntop may write a Unix path here */
     if (sa->sa_family == AF_INET)
         snprintf(buf, len, "%s:%d", net_ntop(sa, host, sizeof(host)), net_port(sa));
-    else if (sa->sa_family == AF_INET6)
-        snprintf(buf, len, "[%s]:%d", net_ntop(sa, host, sizeof(host)), net_port(sa));
-    else
+    else if (sa->sa_family == AF_INET6) {
+        /* A link-local address means nothing without its interface: "[fe80::1%eth0]:7". */
+        uint32_t scope = ((const struct sockaddr_in6 *)sa)->sin6_scope_id;
+        char ifn[IF_NAMESIZE + 1] = "";
+        if (scope && !if_indextoname(scope, ifn + 1))
+            snprintf(ifn + 1, sizeof(ifn) - 1, "%u", scope);
+        if (scope)
+            ifn[0] = '%';
+        snprintf(buf, len, "[%s%s]:%d", net_ntop(sa, host, sizeof(host)), ifn, net_port(sa));
+    } else
         net_ntop(sa, buf, len);
     return buf;
 }

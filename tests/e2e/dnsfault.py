@@ -10,6 +10,8 @@ Listens on UDP and TCP 127.0.0.1 (one port, picked by the kernel) and prints
   refused   answers every query with REFUSED
   truncate  over UDP: an empty answer with the TC bit; over TCP: A 192.0.2.99
   garbage   answers with bytes that are not DNS at all
+  hangup    over TCP: accepts, sends bytes that are not DNS, and closes (UDP: silent)
+  rcode15   answers with the reserved rcode 15 and no records
   badrr     a well-formed header and question, then an answer record cut short
   split     over UDP: A 192.0.2.1; over TCP: A 192.0.2.2 (tells which one was used)
 Runs until killed.
@@ -42,8 +44,10 @@ def a_record(ip):
 
 
 def answer_for(mode, q, tcp):
-    if mode == "silent":
+    if mode == "silent" or (mode == "hangup" and not tcp):
         return None
+    if mode == "rcode15":
+        return reply(q, rcode=15)
     if mode == "servfail":
         return reply(q, rcode=2)
     if mode == "refused":
@@ -91,6 +95,10 @@ def main():
                 a = answer_for(mode, q, False)
                 if a is not None:
                     s.sendto(a, peer)
+            elif key.data == "listen" and mode == "hangup":
+                c, _ = s.accept()
+                c.sendall(b"\x00\x05junk!")
+                c.close()
             elif key.data == "listen":
                 c, _ = s.accept()
                 bufs[c] = b""

@@ -24,7 +24,7 @@
 
 /* The window's start and floor, as dnsbatch.c sets them. */
 #define WIN_INIT 64
-#define WIN_MIN  4
+#define WIN_MIN  32
 /* Names per run. */
 #define NNAMES 2000
 
@@ -344,12 +344,76 @@ static void interrupt_ends_the_run(void **state)
     assert_int_equal(st.done, s.next);
 }
 
+/* The line splitter (issue 14): an overlong line and a line with a NUL byte are bad lines
+ * naming their numbers, and the lines after them are still read, whatever the chunking. */
+static void feed(struct dnsb_lines *r, const char *data, size_t n, size_t chunk, char out[][80],
+                 int *nout)
+{
+    size_t off = 0;
+    char err[NK_ERRLEN], *line;
+    *nout = 0;
+    for (;;) {
+        int rc = dnsb_lines_next(r, &line, err);
+        if (rc == -1)
+            return;
+        if (rc == 1)
+            snprintf(out[(*nout)++], 80, "%s", line);
+        else if (rc == 2)
+            snprintf(out[(*nout)++], 80, "!%.70s", err);
+        else {
+            size_t room;
+            char *p = dnsb_lines_space(r, &room);
+            size_t k = n - off < chunk ? n - off : chunk;
+            k = k < room ? k : room;
+            assert_true(room > 0);
+            memcpy(p, data + off, k);
+            off += k;
+            dnsb_lines_added(r, k);
+        }
+    }
+}
+
+static void lines(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    char *data = malloc(20000);
+    n += (size_t)sprintf(data + n, "a.test\n");
+    memset(data + n, 'x', 5000);
+    n += 5000;
+    n += (size_t)sprintf(data + n, "\nb");
+    data[n++] = '\0';
+    n += (size_t)sprintf(data + n, "c\nlast");
+    size_t chunks[] = {1, 7, 4096, 20000};
+    for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+        struct dnsb_lines *r = calloc(1, sizeof(*r));
+        char out[8][80];
+        int nout;
+        feed(r, data, n, chunks[i], out, &nout);
+        assert_int_equal(nout, 4);
+        assert_string_equal(out[0], "a.test");
+        assert_string_equal(out[1], "!line 2: longer than 4096 bytes");
+        assert_string_equal(out[2], "!line 3: contains a NUL byte");
+        assert_string_equal(out[3], "last");
+        free(r);
+    }
+    /* An overlong last line with no newline is still reported. */
+    struct dnsb_lines *r = calloc(1, sizeof(*r));
+    char out[8][80];
+    int nout;
+    feed(r, data + 7, 5000, 999, out, &nout);
+    assert_int_equal(nout, 1);
+    assert_string_equal(out[0], "!line 1: longer than 4096 bytes");
+    free(r);
+    free(data);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(grows_while_waiting),    cmocka_unit_test(small_limit_caps_the_start),
         cmocka_unit_test(shrinks_on_loss),        cmocka_unit_test(never_below_the_floor),
-        cmocka_unit_test(interrupt_ends_the_run),
+        cmocka_unit_test(interrupt_ends_the_run), cmocka_unit_test(lines),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

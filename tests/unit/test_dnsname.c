@@ -13,15 +13,9 @@ static void name_check_ok(void **state)
 {
     (void)state;
     char err[NK_ERRLEN];
-    const char *good[] = {"example.test",
-                          "example.test.",
-                          ".",
-                          "_sip._tcp.example.test",
-                          "a",
-                          "xn--bcher-kva.example",
-                          "*.wild.example",
-                          "1.2.3.4",
-                          NULL};
+    const char *good[] = {
+        "example.test",          "example.test.",  ".",       "_sip._tcp.example.test",   "a",
+        "xn--bcher-kva.example", "*.wild.example", "1.2.3.4", "weird\\.dot.example.test", NULL};
     for (int i = 0; good[i]; i++)
         assert_int_equal(dns_name_check(good[i], err), 0);
     char l63[80];
@@ -51,7 +45,24 @@ static void name_check_bad(void **state)
     assert_int_equal(dns_name_check("a..", err), -1);
     assert_int_equal(dns_name_check("a b", err), -1);
     assert_non_null(strstr(err, "invalid character"));
-    assert_int_equal(dns_name_check("a\\.b", err), -1);
+    /* Issue 14: what no name holds. */
+    const char *bad[] = {"@", "%", "a/b", "a\\065b", NULL};
+    for (int i = 0; bad[i]; i++) {
+        assert_int_equal(dns_name_check(bad[i], err), -1);
+        assert_non_null(strstr(err, "invalid character"));
+    }
+    const char *addr[] = {"1::2::3", "[::1]", "[::1", "127.0.0.1:22", NULL};
+    for (int i = 0; addr[i]; i++) {
+        assert_int_equal(dns_name_check(addr[i], err), -1);
+        assert_non_null(strstr(err, "not an IP address"));
+    }
+    char rev[128];
+    assert_int_equal(dns_reverse_name("[::1]", rev, sizeof(rev)), 1);
+    assert_int_equal(dns_reverse_name("fe80::1%lo", rev, sizeof(rev)), 1);
+    assert_string_equal(rev,
+                        "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.e.f.ip6.arpa");
+    assert_int_equal(dns_reverse_name("1.2.3.4%lo", rev, sizeof(rev)), 0);
+    assert_int_equal(dns_name_check("a\\.b", err), 0); /* an escaped dot, as dig takes it */
     char l64[80];
     memset(l64, 'a', 64);
     strcpy(l64 + 64, ".x");
@@ -137,7 +148,7 @@ static void servers(void **state)
     }
     n = 0;
     assert_int_equal(dns_servers_parse("127.0.0.1:70000", a, DNS_MAX_SERVERS, &n, err), -1);
-    assert_string_equal(err, "70000: port out of range (0-65535)");
+    assert_string_equal(err, "70000: port out of range (1-65535)");
     n = 0;
     assert_int_equal(dns_servers_parse("1.1.1.1,2.2.2.2,3.3.3.3", a, 2, &n, err), -1);
     assert_non_null(strstr(err, "too many servers"));

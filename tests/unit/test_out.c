@@ -220,6 +220,52 @@ static void no_output_object(void **state)
     assert_int_equal(out_close(NULL), -1);
 }
 
+/* Issue 14: every byte that is not valid UTF-8 is written as \xHH in text and JSON (never a
+ * dropped field); control bytes are escaped in text (JSON escapes them its own way). */
+static char *one(bool json, const char *v)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    struct out *o = out_new(fp, json, false);
+    out_obj_begin(o, NULL);
+    out_str(o, OUT_C_NONE, "query", "%s", v);
+    out_text(o, " [%s]\n", v);
+    out_obj_end(o);
+    assert_int_equal(out_close(o), 0);
+    fclose(fp);
+    return buf;
+}
+
+static void escaping(void **state)
+{
+    (void)state;
+    char *s = one(true, "\xff\xfe.t");
+    assert_string_equal(s, "{\"query\":\"\\\\xff\\\\xfe.t\"}\n");
+    free(s);
+    s = one(false, "\xff\xfe.t");
+    assert_string_equal(s, "\\xff\\xfe.t [\\xff\\xfe.t]\n");
+    free(s);
+    s = one(false, "\033[31mRED\x01");
+    assert_string_equal(s, "\\x1b[31mRED\\x01 [\\x1b[31mRED\\x01]\n");
+    free(s);
+    s = one(true, "\033[31m");
+    assert_string_equal(s, "{\"query\":\"\\u001B[31m\"}\n");
+    free(s);
+    /* Valid UTF-8 passes; overlong forms, surrogates and cut sequences do not. */
+    s = one(false, "caf\xc3\xa9 \xc0\xaf \xed\xa0\x80 \xe2\x82");
+    assert_string_equal(s, "caf\xc3\xa9 \\xc0\\xaf \\xed\\xa0\\x80 \\xe2\\x82 [caf\xc3\xa9 "
+                           "\\xc0\\xaf \\xed\\xa0\\x80 \\xe2\\x82]\n");
+    free(s);
+    char buf[8];
+    assert_int_equal(out_escape(buf, sizeof(buf),
+                                "a\xff"
+                                "b\x1b",
+                                4, true),
+                     10);
+    assert_string_equal(buf, "a\\xffb"); /* an escape is never cut */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +273,7 @@ int main(void)
         cmocka_unit_test(json_form),   cmocka_unit_test(ndjson_and_unclosed),
         cmocka_unit_test(write_error), cmocka_unit_test(columns),
         cmocka_unit_test(formats),     cmocka_unit_test(no_output_object),
+        cmocka_unit_test(escaping),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
