@@ -203,6 +203,25 @@ static int read_errqueue(int fd, struct path_icmp *ic)
     return 1;
 }
 
+/* The pending error of fd (SO_ERROR, which reading it clears). Read it before the error queue:
+ * dequeuing an ICMP error resets it too. */
+static int so_error(int fd)
+{
+    int e = 0;
+    socklen_t el = sizeof(e);
+    if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &e, &el) < 0)
+        return errno;
+    return e;
+}
+
+/* True when the TCP socket fd is connected (its handshake completed). */
+static bool tcp_connected(int fd)
+{
+    struct sockaddr_storage ss;
+    socklen_t sl = sizeof(ss);
+    return getpeername(fd, (struct sockaddr *)&ss, &sl) == 0;
+}
+
 static bool same_ip(const struct net_addr *a, const struct net_addr *b)
 {
     if (a->ss.ss_family != b->ss.ss_family)
@@ -262,26 +281,20 @@ static void on_hop(struct loop *l, struct loop_io *io, uint32_t events)
     struct probe *p = io->arg;
     struct run *r = p->run;
     struct path_icmp ic;
+    int e = so_error(io->fd);
     if (read_errqueue(io->fd, &ic) && ic.has) {
         hop_answer(r, p, &ic.from, &ic, false);
-    } else if (!r->req->udp && (events & (EPOLLOUT | EPOLLERR | EPOLLHUP))) {
-        int e = 0;
-        socklen_t el = sizeof(e);
-        getsockopt(io->fd, SOL_SOCKET, SO_ERROR, &e, &el);
-        if (e == 0 || e == ECONNREFUSED) /* SYN-ACK or RST: the destination */
-            hop_answer(r, p, &r->req->dst, NULL, true);
-        else
+    } else if (!r->req->udp) {
+        if (e == ECONNREFUSED || (e == 0 && tcp_connected(io->fd)))
+            hop_answer(r, p, &r->req->dst, NULL, true); /* SYN-ACK or RST: the destination */
+        else if (e != 0 || (events & (EPOLLERR | EPOLLHUP)))
             probe_close(r, p); /* a local error: nothing more will come */
-    } else if (r->req->udp) {
+    } else {
         char b[512];
-        int e = 0;
-        socklen_t el = sizeof(e);
-        if ((events & EPOLLIN) && recv(io->fd, b, sizeof(b), MSG_DONTWAIT) >= 0) {
+        if ((events & EPOLLIN) && recv(io->fd, b, sizeof(b), MSG_DONTWAIT) >= 0)
             hop_answer(r, p, &r->req->dst, NULL, true);
-        } else if (events & EPOLLERR) {
-            getsockopt(io->fd, SOL_SOCKET, SO_ERROR, &e, &el); /* clears it */
+        else if (e != 0 || (events & EPOLLERR))
             probe_close(r, p); /* a local error: nothing more will come */
-        }
     }
     check_done(r);
 }
@@ -442,36 +455,31 @@ static void on_conn(struct loop *l, struct loop_io *io, uint32_t events)
     (void)l;
     struct run *r = ((struct probe *)io->arg)->run;
     struct path_icmp ic;
+    int e = so_error(io->fd);
     bool got = read_errqueue(io->fd, &ic) && ic.has;
+    enum path_icmp_kind k = got ? path_icmp_classify(ic.family, ic.type, ic.code) : PATH_ICMP_NONE;
+    if (k == PATH_ICMP_TTL || k == PATH_ICMP_FRAG)
+        got = false; /* not an answer about the port */
     if (r->req->udp) {
         char b[512];
-        if (got) {
-            enum path_icmp_kind k = path_icmp_classify(ic.family, ic.type, ic.code);
-            if (k == PATH_ICMP_TTL || k == PATH_ICMP_FRAG)
-                return; /* not an answer about the port */
+        if (got)
             conn_end(r, k == PATH_ICMP_PORT ? PATH_C_CLOSED : PATH_C_UNREACHABLE,
                      k == PATH_ICMP_PORT ? ECONNREFUSED : EHOSTUNREACH, &ic);
-        } else if ((events & EPOLLIN) && recv(io->fd, b, sizeof(b), MSG_DONTWAIT) >= 0) {
+        else if ((events & EPOLLIN) && recv(io->fd, b, sizeof(b), MSG_DONTWAIT) >= 0)
             conn_end(r, PATH_C_OPEN, 0, NULL);
-        } else if (events & EPOLLERR) {
-            int e = 0;
-            socklen_t el = sizeof(e);
-            getsockopt(io->fd, SOL_SOCKET, SO_ERROR, &e, &el);
-            if (e)
-                conn_end(r, e == ECONNREFUSED ? PATH_C_CLOSED : PATH_C_UNREACHABLE, e, NULL);
-        }
+        else if (e)
+            conn_end(r, e == ECONNREFUSED ? PATH_C_CLOSED : PATH_C_UNREACHABLE, e, NULL);
     } else {
-        int e = 0;
-        socklen_t el = sizeof(e);
-        getsockopt(io->fd, SOL_SOCKET, SO_ERROR, &e, &el);
-        if (e == 0 && !(events & EPOLLOUT))
-            return;
-        if (e == 0)
-            conn_end(r, PATH_C_OPEN, 0, NULL);
+        if (got)
+            conn_end(r, PATH_C_UNREACHABLE, e ? e : EHOSTUNREACH, &ic);
         else if (e == ECONNREFUSED)
-            conn_end(r, PATH_C_REFUSED, e, got ? &ic : NULL);
-        else
-            conn_end(r, PATH_C_UNREACHABLE, e, got ? &ic : NULL);
+            conn_end(r, PATH_C_REFUSED, e, NULL);
+        else if (e)
+            conn_end(r, PATH_C_UNREACHABLE, e, NULL);
+        else if (tcp_connected(io->fd))
+            conn_end(r, PATH_C_OPEN, 0, NULL);
+        else if (events & (EPOLLERR | EPOLLHUP))
+            conn_end(r, PATH_C_UNREACHABLE, EHOSTUNREACH, NULL);
     }
     check_done(r);
 }
@@ -567,6 +575,13 @@ int path_run(const struct path_req *req, struct path_result *res, char err[NK_ER
     }
     r->probes_done = !req->probes;
     r->conns_done = !req->connect;
+    /* The connect goes first: a host or router limits the ICMP errors it sends to one peer
+     * (6 at once, then one a second), and the probes beyond the end of the path would use
+     * them up before the connect's own answer. */
+    if (req->connect && conn_start(r) < 0) {
+        nk_seterr(err, "path: connect socket: %s", nk_strerror(errno));
+        goto out;
+    }
     if (req->probes) {
         loop_timer_set(r->l, &r->probe_deadline, (uint64_t)req->timeout_ms);
         for (int i = 0; i < req->max_hops && !r->end_ttl; i++)
@@ -578,10 +593,6 @@ int path_run(const struct path_req *req, struct path_result *res, char err[NK_ER
             nk_seterr(err, "path: MTU socket: %s", nk_strerror(errno));
             goto out;
         }
-    }
-    if (req->connect && conn_start(r) < 0) {
-        nk_seterr(err, "path: connect socket: %s", nk_strerror(errno));
-        goto out;
     }
     check_done(r);
     while (!(r->probes_done && r->conns_done)) {
