@@ -424,3 +424,29 @@ def test_bad_input_exits_2(args):
     r = run("trace", *args)
     assert r.returncode == 2, (args, r.stdout, r.stderr)
     assert r.stderr.startswith("netkit trace: ")
+
+
+# ---- against tracepath ----
+
+def tracepath_hops(ns, dst):
+    """{ttl: address} of the hops `tracepath -n` reports. A line that reports a "pmtu" is the
+    router that said "fragmentation needed", printed at the TTL of the probe it refused: not
+    that TTL's hop (netkit puts the MTU on that router's own hop)."""
+    r = subprocess.run(["ip", "netns", "exec", ns, "tracepath", "-n", "-m", "10", dst],
+                       capture_output=True, text=True, timeout=60)
+    hops = {}
+    for m in re.finditer(r"^\s*(\d+):\s+([0-9a-f.:]+)\s(.*)$", r.stdout, re.M):
+        if "pmtu" not in m.group(3):
+            hops.setdefault(int(m.group(1)), m.group(2))
+    pmtu = re.search(r"pmtu (\d+)", r.stdout.splitlines()[-1])
+    return hops, int(pmtu.group(1)) if pmtu else None, r.stdout
+
+
+@pytest.mark.parametrize("dst", [SERVER4, SERVER6])
+def test_hops_equal_tracepath(netns, dst):
+    t = Topo(netns, mtu=1280)
+    want, pmtu, out = tracepath_hops(t.c, dst)
+    r, o = trace(t, dst)
+    got = {h["ttl"]: h["address"] for h in o["path"]["hops"] if h["address"]}
+    assert got == want, out
+    assert o["path"]["pmtu"] == pmtu == 1280, out
