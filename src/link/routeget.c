@@ -57,22 +57,10 @@ static int route_attr(const struct nlattr *a, void *data)
         if ((r->has_gw = get_ip(a, alen, r->gw)))
             r->gw_family = r->family;
         break;
-    case RTA_VIA: {
-        /* A family, then an address of that family's size. */
-        size_t n = mnl_attr_get_payload_len(a);
-        const uint8_t *p = mnl_attr_get_payload(a);
-        unsigned short fam;
-        if (n < sizeof(fam))
-            break;
-        memcpy(&fam, p, sizeof(fam));
-        size_t l = alen_of(fam);
-        if (l && n >= sizeof(fam) + l) {
-            memcpy(r->gw, p + sizeof(fam), l);
-            r->gw_family = fam;
+    case RTA_VIA:
+        if (nk_attr_via(a, &r->gw_family, r->gw))
             r->has_gw = true;
-        }
         break;
-    }
     case RTA_TABLE:
         if (get_u32(a, &v))
             r->table = v;
