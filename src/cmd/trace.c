@@ -276,7 +276,14 @@ static void print_route(struct out *o, const struct addr_steps *s)
         out_null(o, "src");
         out_null(o, "gateway");
         out_null(o, "mtu");
-        out_str(o, OUT_C_BAD, "error", ": %s", nk_strerror(rt->err));
+        /* The kernel's errno names the refusing route's type; say that rather than its
+         * generic words ("invalid argument" for a blackhole). */
+        char why[64];
+        if (type)
+            snprintf(why, sizeof(why), "%s route", type);
+        else
+            snprintf(why, sizeof(why), "%s", nk_strerror(rt->err));
+        out_str(o, OUT_C_BAD, "error", ": %s", why);
     } else {
         if (rt->has_gw)
             out_str(o, OUT_C_INET, "gateway", " via %s",

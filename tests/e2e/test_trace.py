@@ -450,3 +450,18 @@ def test_hops_equal_tracepath(netns, dst):
     got = {h["ttl"]: h["address"] for h in o["path"]["hops"] if h["address"]}
     assert got == want, out
     assert o["path"]["pmtu"] == pmtu == 1280, out
+
+
+def test_batch_shell_knows_trace(netns):
+    ns = netns()  # loopback only: nothing listens on port 1
+    r = run(input="trace --no-path 127.0.0.1 1\nhelp trace\n", netns=ns)
+    assert "verdict   refused: nothing listens on 127.0.0.1:1 (refused)" in r.stdout, r.stderr
+    assert "Usage: netkit trace" in r.stdout or "trace [OPTIONS] HOST" in r.stdout
+
+
+def test_route_error_says_the_route_type(topo):
+    sh(["ip", "-n", topo.c, "route", "add", "blackhole", "10.9.0.0/24"])
+    r = run("trace", "10.9.0.1", 80, netns=topo.c)
+    assert r.returncode == 1
+    assert "route     10.9.0.1 blackhole: blackhole route" in r.stdout, r.stdout
+    assert "verdict   no-route: no route to 10.9.0.1 (a blackhole route)" in r.stdout
