@@ -17,8 +17,8 @@
 #include "cli/commands.h"
 
 /* Every command, in the order `netkit help` lists them. */
-static const char *const names[] = {"resolve", "ifaces", "ports", "echo-serve", "echo-connect",
-                                    "trace",   "help",   "shell"};
+static const char *const names[] = {"resolve",      "ifaces", "ports", "echo-serve",
+                                    "echo-connect", "trace",  "help",  "shell"};
 #define NNAMES (sizeof(names) / sizeof(names[0]))
 
 /* What fn(arg) writes to stdout (malloc'd); *status gets its return value. */
