@@ -27,6 +27,7 @@
 #include "dns/hostaddr.h"
 #include "lib/err.h"
 #include "lib/loop.h"
+#include "lib/sig.h"
 #include "link/links.h"
 #include "link/oui.h"
 #include "link/routeget.h"
@@ -454,8 +455,12 @@ static void print_connect(struct out *o, const struct req *r, const struct addr_
     out_obj_begin(o, "connect");
     out_text(o, "connect   ");
     const char *name = path_conn_name(c->state);
-    out_str(o, c->state == PATH_C_OPEN ? OUT_C_GOOD : OUT_C_BAD, "state", "%s",
-            name ? name : "none");
+    if (name) {
+        out_str(o, c->state == PATH_C_OPEN ? OUT_C_GOOD : OUT_C_BAD, "state", "%s", name);
+    } else {
+        out_null(o, "state"); /* Ctrl-C came first */
+        out_ctext(o, OUT_C_BAD, "interrupted");
+    }
     if (c->state == PATH_C_OPEN) {
         out_dbl(o, "rtt_ms", " in %.3f ms", c->rtt_ms);
         out_text(o, ": %s -> %s",
@@ -633,6 +638,9 @@ static int run_trace(const struct req *r, struct nk_ctx *ctx)
     size_t from = r->all ? 0 : first_usable(&rt, &ns);
     size_t to = r->all ? ns.n : from + 1;
     rc = NK_OK;
+    /* Ctrl-C ends the probes and the connect: what was found so far is shown, status 1. */
+    struct nk_sig_saved sig;
+    nk_sig_install(false, &sig);
     for (size_t i = from; i < to; i++) {
         memset(s, 0, sizeof(*s));
         s->dst = ns.addrs[i];
@@ -651,6 +659,7 @@ static int run_trace(const struct req *r, struct nk_ctx *ctx)
             break;
         }
     }
+    nk_sig_restore(&sig);
 done:
     if (out_close(o) < 0 && rc == NK_OK)
         rc = NK_FAIL;
