@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/commands.h"
 #include "cli/msg.h"
@@ -88,6 +89,7 @@ struct req {
     bool no_path;        /* --no-path */
     int max_hops;        /* --max-hops */
     int timeout_ms;      /* --timeout */
+    bool live;           /* a live line on stderr while probes are out (a terminal, text) */
 };
 
 /* The name step. */
@@ -183,7 +185,15 @@ static int addr_step(const struct req *r, struct nk_rtnl *rt, struct addr_steps 
                           .count = r->count,
                           .max_hops = r->max_hops,
                           .timeout_ms = r->timeout_ms};
-    if (path_run(&pq, &s->path, err) < 0)
+    if (r->live)
+        fprintf(stderr, "tracing %s: %s%s out, up to %.1f s ...", s->addr,
+                pq.probes ? "hop probes" : "",
+                pq.connect ? (pq.probes ? " and the connect" : "the connect") : "",
+                r->timeout_ms / 1000.0 * (pq.connect ? r->count : 1));
+    int prc = path_run(&pq, &s->path, err);
+    if (r->live)
+        fputs("\r\033[K", stderr);
+    if (prc < 0)
         return -1;
     s->path_ran = pq.probes;
     if (r->port && r->no_path && s->path.conn.state != PATH_C_OPEN && !s->path.interrupted) {
@@ -720,6 +730,7 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         if (dns_servers_parse(r.server, srv, DNS_MAX_SERVERS, &nsrv, err) < 0)
             return nk_usage(CMD, "%s", err);
     }
+    r.live = !ctx->json && isatty(STDERR_FILENO);
     return run_trace(&r, ctx);
 }
 
