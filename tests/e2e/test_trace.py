@@ -175,7 +175,8 @@ def test_text_names_every_step(topo, echo):
 
 
 def test_ipv6_reachable(topo, echo):
-    r, o = trace(topo, SERVER6, echo)
+    # IPv6 gets 3 s: a fresh namespace's first neighbour discovery can cost a SYN retransmit.
+    r, o = trace(topo, SERVER6, echo, timeout_ms=3000)
     assert o["verdict"] == "reachable", o
     assert o["route"]["gateway"] == "fd01::1"
     assert hop_addrs(o) == ["fd01::1", "fd02::2", SERVER6]
@@ -185,7 +186,7 @@ def test_ipv6_reachable(topo, echo):
 def test_path_mtu_is_the_smallest_link(netns, server):
     t = Topo(netns, mtu=1280)
     for dst in (SERVER4, SERVER6):
-        r, o = trace(t, dst)
+        r, o = trace(t, dst, timeout_ms=3000)
         assert o["path"]["pmtu"] == 1280, o
         # The router that said "fragmentation needed" carries the MTU on its hop.
         mtus = [h["mtu"] for h in o["path"]["hops"]]
@@ -410,7 +411,7 @@ def test_udp_filtered(topo, echo):
 def test_ipv6_router_rejects(topo, echo):
     nft(topo.r2, f"table inet nk {{ chain fw {{ type filter hook forward priority 0; "
                  f"tcp dport {echo} reject with icmpx type admin-prohibited; }}\n}}\n")
-    r, o = trace(topo, SERVER6, echo)
+    r, o = trace(topo, SERVER6, echo, timeout_ms=3000)
     assert o["verdict"] == "unreachable" and o["connect"]["from"] == "fd02::2", o
     assert o["connect"]["icmp"] == {"type": 1, "code": 1}
 
@@ -446,7 +447,7 @@ def tracepath_hops(ns, dst):
 def test_hops_equal_tracepath(netns, dst):
     t = Topo(netns, mtu=1280)
     want, pmtu, out = tracepath_hops(t.c, dst)
-    r, o = trace(t, dst)
+    r, o = trace(t, dst, timeout_ms=3000)
     got = {h["ttl"]: h["address"] for h in o["path"]["hops"] if h["address"]}
     assert got == want, out
     assert o["path"]["pmtu"] == pmtu == 1280, out
