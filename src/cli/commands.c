@@ -22,6 +22,9 @@ extern const struct nk_command nk_cmd_echo_serve;
 /* echo-connect */
 extern const struct nk_command nk_cmd_echo_connect;
 
+/* trace */
+extern const struct nk_command nk_cmd_trace;
+
 /* help (below) */
 static const struct nk_command nk_cmd_help;
 
@@ -43,6 +46,9 @@ const struct nk_command *const nk_commands[] = {
 
     /* echo-connect */
     &nk_cmd_echo_connect,
+
+    /* trace */
+    &nk_cmd_trace,
 
     /* help */
     &nk_cmd_help,

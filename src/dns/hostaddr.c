@@ -153,11 +153,12 @@ out:
     return rc;
 }
 
-int hostaddr_lookup(const struct hostaddr_req *req, struct net_addr **addrs, size_t *n,
-                    char err[NK_ERRLEN])
+int hostaddr_lookup_result(const struct hostaddr_req *req, struct net_addr **addrs, size_t *n,
+                           struct dns_result *out, char err[NK_ERRLEN])
 {
     *addrs = NULL;
     *n = 0;
+    memset(out, 0, sizeof(*out));
     int r = numeric(req, addrs, n, err);
     if (r == 0 || r == -2)
         return r;
@@ -181,6 +182,15 @@ int hostaddr_lookup(const struct hostaddr_req *req, struct net_addr **addrs, siz
         *addrs = NULL;
         rc = nk_seterr(err, "%s: %s", req->host, dns_status_text(&res, 0, tb));
     }
+    *out = res; /* the caller frees it */
+    return rc;
+}
+
+int hostaddr_lookup(const struct hostaddr_req *req, struct net_addr **addrs, size_t *n,
+                    char err[NK_ERRLEN])
+{
+    struct dns_result res;
+    int rc = hostaddr_lookup_result(req, addrs, n, &res, err);
     dns_result_free(&res);
     return rc;
 }

@@ -27,4 +27,12 @@ struct hostaddr_req {
 int hostaddr_lookup(const struct hostaddr_req *req, struct net_addr **addrs, size_t *n,
                     char err[NK_ERRLEN]);
 
+struct dns_result;
+/* hostaddr_lookup, keeping the lookup itself in *res for a caller that shows it (trace's name
+ * step): the records with their TTLs and hosts-file flags, the CNAMEs, the server that answered,
+ * the time and the status, also when the lookup failed (-1). A numeric host or localhost leaves
+ * *res zeroed (status NOERROR, no records). dns_result_free(res) afterwards in every case. */
+int hostaddr_lookup_result(const struct hostaddr_req *req, struct net_addr **addrs, size_t *n,
+                           struct dns_result *res, char err[NK_ERRLEN]);
+
 #endif

@@ -50,8 +50,10 @@ int nk_nl_walk(struct nk_nl_walk *w, const void *buf, size_t len, char err[NK_ER
             int32_t code = 0;
             if (plen >= sizeof(code))
                 memcpy(&code, payload, sizeof(code));
-            if (code < 0)
-                return nk_seterr(err, "%s: %s", w->what, nk_strerror(kernel_errno(code)));
+            if (code < 0) {
+                w->kerr = kernel_errno(code);
+                return nk_seterr(err, "%s: %s", w->what, nk_strerror(w->kerr));
+            }
             return 0;
         }
         if (nlh->nlmsg_type == NLMSG_ERROR) {
@@ -61,7 +63,8 @@ int nk_nl_walk(struct nk_nl_walk *w, const void *buf, size_t len, char err[NK_ER
             memcpy(&e, payload, sizeof(e));
             if (e.error == 0) /* the acknowledgement that ends a request */
                 return 0;
-            return nk_seterr(err, "%s: %s", w->what, nk_strerror(kernel_errno(e.error)));
+            w->kerr = kernel_errno(e.error);
+            return nk_seterr(err, "%s: %s", w->what, nk_strerror(w->kerr));
         }
         /* NLMSG_NOOP, NLMSG_OVERRUN and the other reserved types carry nothing for anyone. */
         if (nlh->nlmsg_type >= NLMSG_MIN_TYPE && w->msg(nlh, w->arg, err) < 0)
@@ -149,6 +152,7 @@ int nk_nl_talk(struct nk_nl *nl, struct nlmsghdr *req, nk_nl_msg_fn *msg,
                void (*restart)(void *arg), void *arg, char err[NK_ERRLEN])
 {
     bool dump = (req->nlmsg_flags & NLM_F_DUMP) == NLM_F_DUMP;
+    nl->kerr = 0;
     if (!dump)
         req->nlmsg_flags |= NLM_F_ACK;
     for (int run = 1;; run++) {
@@ -167,6 +171,7 @@ int nk_nl_talk(struct nk_nl *nl, struct nlmsghdr *req, nk_nl_msg_fn *msg,
                 return -1;
             rc = nk_nl_walk(&w, nl->buf, (size_t)n, err);
         } while (rc == 1);
+        nl->kerr = w.kerr;
         if (rc < 0)
             return -1;
         /* As ip does, an interrupted dump that keeps being interrupted is kept as it came. */

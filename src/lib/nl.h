@@ -33,6 +33,8 @@ struct nk_nl_walk {
     nk_nl_msg_fn *msg; /* called per data message */
     void *arg;         /* msg's argument */
     bool intr;         /* out: a message had NLM_F_DUMP_INTR (the table changed mid-dump) */
+    int kerr;          /* out: the kernel's errno when its NLMSG_ERROR or NLMSG_DONE ended the
+                          reply with one (ENETUNREACH for a route get ...), else 0 */
 };
 
 /* Walk the messages in buf (what one recv returned, or several such concatenated). Returns 1
@@ -49,6 +51,7 @@ struct nk_nl {
     uint32_t portid;         /* our port id, bound by the kernel */
     uint32_t seq;            /* sequence number of the last request */
     char *buf;               /* receive buffer of NK_NL_BUFSIZE bytes */
+    int kerr;                /* the kernel's errno that failed the last request, else 0 */
 };
 
 /* Receive buffer size: the kernel caps a dump's datagrams at 32 KiB; twice that leaves room. A

@@ -223,20 +223,25 @@ static int parse_neigh(const struct nlmsghdr *nlh, struct nk_table *t, char *err
 
 /* ---- routes ---- */
 
-/* RTA_VIA: a family and an address of that family's size. */
-static void route_via(const struct nlattr *a, struct nk_nexthop *nh)
+bool nk_attr_via(const struct nlattr *a, int *family, uint8_t gw[16])
 {
     size_t n = mnl_attr_get_payload_len(a);
     const uint8_t *p = mnl_attr_get_payload(a);
     unsigned short fam;
     if (n < sizeof(fam))
-        return;
+        return false;
     memcpy(&fam, p, sizeof(fam));
     size_t alen = family_len(fam);
-    if (alen && n >= sizeof(fam) + alen) {
-        nh->family = fam;
-        memcpy(nh->gw, p + sizeof(fam), alen);
-    }
+    if (!alen || n < sizeof(fam) + alen)
+        return false;
+    *family = fam;
+    memcpy(gw, p + sizeof(fam), alen);
+    return true;
+}
+
+static void route_via(const struct nlattr *a, struct nk_nexthop *nh)
+{
+    nk_attr_via(a, &nh->family, nh->gw);
 }
 
 /* State for parsing one route's attributes. */

@@ -129,6 +129,11 @@ struct nlmsghdr;
  * nk_nl_msg_fn for nk_nl_talk. 0, or -1 with the reason in err. */
 int nk_parse_msg(const struct nlmsghdr *nlh, void *table, char err[NK_ERRLEN]);
 
+struct nlattr;
+/* RTA_VIA: a family and an address of that family's size, into *family and gw (4 or 16 bytes).
+ * False, leaving both alone, when the attribute is too short or of another family. */
+bool nk_attr_via(const struct nlattr *a, int *family, uint8_t gw[16]);
+
 /* The link with this index, or NULL. */
 const struct nk_link *nk_table_link(const struct nk_table *t, int ifindex);
 /* The link with this name, or NULL. */

@@ -11,7 +11,7 @@ from conftest import NETKIT, run
 
 # netkit's commands (CLI.md), pinned here: a table that lost a row (or all of them) fails the
 # tests below instead of giving them nothing to check.
-COMMANDS = ["resolve", "ifaces", "ports", "echo-serve", "echo-connect"]
+COMMANDS = ["resolve", "ifaces", "ports", "echo-serve", "echo-connect", "trace"]
 FRAME = ["help", "shell"]
 
 

@@ -16,7 +16,7 @@ MAN = os.path.join(SOURCE, "man")
 
 # The commands with a page each, pinned (as in test_cli.py): an empty table must not leave
 # the checks below with nothing to check.
-COMMANDS = ["resolve", "ifaces", "ports", "echo-serve", "echo-connect"]
+COMMANDS = ["resolve", "ifaces", "ports", "echo-serve", "echo-connect", "trace"]
 
 
 def commands():

@@ -17,7 +17,7 @@ from conftest import SOURCE
 
 SRC = os.path.join(SOURCE, "src")
 FRAME = {"cli", "cmd"}                     # may print; nothing below includes them
-DOMAINS = {"dns", "link", "ports", "echo"}  # may include each other and lib
+DOMAINS = {"dns", "link", "ports", "echo", "path"}  # may include each other and lib
 LIB = "lib"                                 # includes only lib
 
 # Calls that write to stdout or stderr whatever their arguments.

@@ -18,7 +18,7 @@
 
 /* Every command, in the order `netkit help` lists them. */
 static const char *const names[] = {"resolve",      "ifaces", "ports", "echo-serve",
-                                    "echo-connect", "help",   "shell"};
+                                    "echo-connect", "trace",  "help",  "shell"};
 #define NNAMES (sizeof(names) / sizeof(names[0]))
 
 /* What fn(arg) writes to stdout (malloc'd); *status gets its return value. */
@@ -314,7 +314,7 @@ static void both_families_mean_both(void **state)
             assert_int_equal(nk_opt_family(&p, id4, id6), want[i]);
         }
     }
-    assert_int_equal(commands, 3); /* resolve, ifaces, echo-connect */
+    assert_int_equal(commands, 4); /* resolve, ifaces, echo-connect, trace */
 }
 
 int main(void)

@@ -71,8 +71,9 @@ static void expect(char **words, const char *const *want)
 static void command_names(void **state)
 {
     (void)state;
-    expect((char *[]){"", NULL}, (const char *const[]){"resolve", "ifaces", "ports", "echo-serve",
-                                                       "echo-connect", "help", "shell", NULL});
+    expect((char *[]){"", NULL},
+           (const char *const[]){"resolve", "ifaces", "ports", "echo-serve", "echo-connect",
+                                 "trace", "help", "shell", NULL});
     expect((char *[]){"he", NULL}, (const char *const[]){"help", NULL});
     expect((char *[]){"echo-", NULL}, (const char *const[]){"echo-serve", "echo-connect", NULL});
     expect((char *[]){"x", NULL}, (const char *const[]){NULL});

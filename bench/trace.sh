@@ -1,0 +1,124 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-3.0-or-later
+# bench/trace.sh - netkit trace against tracepath, traceroute -T and mtr on the same paths.
+# Needs root (network namespaces) and, for the peers, bench/packages.txt (traceroute, mtr-tiny;
+# tracepath is in packages.txt). A peer that is not installed is reported and skipped.
+#
+# The topology of tests/e2e/test_trace.py: client -- r1 -- r2 -- server, veth pairs, IPv4,
+# a TCP listener on the server. The routers' and server's ICMP rate limits are off, so one
+# tool's run does not starve the next of answers. Cases, each timed RUNS times (median, ms):
+#   clean    3 hops, the port open
+#   silent   r1 sends no "time exceeded" (a silent hop in the middle)
+#   dropped  r2 drops the port (nftables): how long until each tool ends, and what it says
+#
+# usage: bench/trace.sh [RUNS]     (NETKIT=path/to/netkit to skip the release build)
+#        BENCH_SMOKE=1 bench/trace.sh 1   only the clean case, netkit and tracepath (a check)
+set -eu
+RUNS=${1:-5}
+HERE=$(cd "$(dirname "$0")" && pwd)
+SRC=$(dirname "$HERE")
+if [ -z "${NETKIT:-}" ]; then
+    cmake -S "$SRC" -B "$SRC/build-bench" -DCMAKE_BUILD_TYPE=Release -DNETKIT_TESTS=OFF >/dev/null
+    cmake --build "$SRC/build-bench" -j2 --target netkit >/dev/null
+    NETKIT=$SRC/build-bench/netkit
+fi
+[ "$(id -u)" = 0 ] || { echo "bench/trace.sh: needs root for network namespaces" >&2; exit 2; }
+
+C=nktb$$c
+R1=nktb$$r1
+R2=nktb$$r2
+S=nktb$$s
+PORT=8080
+PIDS=
+cleanup() {
+    for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+    for n in $C $R1 $R2 $S; do ip netns del "$n" 2>/dev/null || true; done
+}
+trap cleanup EXIT INT TERM
+
+for n in $C $R1 $R2 $S; do
+    ip netns add "$n"
+    ip -n "$n" link set lo up
+    ip netns exec "$n" sysctl -qw net.ipv4.icmp_ratelimit=0
+done
+link() { # link NS_A ADDR_A NS_B ADDR_B INDEX
+    ip link add "tb$5a$$" netns "$1" type veth peer name "tb$5b$$" netns "$3"
+    ip -n "$1" addr add "$2/24" dev "tb$5a$$"
+    ip -n "$3" addr add "$4/24" dev "tb$5b$$"
+    ip -n "$1" link set "tb$5a$$" up
+    ip -n "$3" link set "tb$5b$$" up
+}
+link "$C" 10.1.0.2 "$R1" 10.1.0.1 0
+link "$R1" 10.2.0.1 "$R2" 10.2.0.2 1
+link "$R2" 10.3.0.1 "$S" 10.3.0.2 2
+ip netns exec "$R1" sysctl -qw net.ipv4.ip_forward=1
+ip netns exec "$R2" sysctl -qw net.ipv4.ip_forward=1
+ip -n "$C" route add default via 10.1.0.1
+ip -n "$R1" route add 10.3.0.0/24 via 10.2.0.2
+ip -n "$R2" route add 10.1.0.0/24 via 10.2.0.1
+ip -n "$S" route add default via 10.3.0.1
+
+READY=$(mktemp)
+ip netns exec "$S" python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.3.0.2", int(sys.argv[1])))
+s.listen(128)
+print("ready", flush=True)
+while True:
+    c, _ = s.accept()
+    c.close()
+' "$PORT" >"$READY" &
+PIDS="$PIDS $!"
+i=0
+while ! grep -q ready "$READY"; do
+    i=$((i + 1))
+    [ $i -le 100 ] || { echo "bench/trace.sh: the listener did not start" >&2; exit 1; }
+    sleep 0.1
+done
+
+now_ns() { date +%s%N; }
+# time_ms CMD...: the median wall time of RUNS runs, in ms; the last run's output in $LAST.
+LAST=$(mktemp)
+time_ms() {
+    t=""
+    r=0
+    while [ $r -lt "$RUNS" ]; do
+        a=$(now_ns)
+        ip netns exec "$C" "$@" >"$LAST" 2>&1 || true
+        b=$(now_ns)
+        t="$t $(((b - a) / 1000000))"
+        r=$((r + 1))
+    done
+    echo $t | tr ' ' '\n' | sort -n | awk '{v[NR]=$1} END {print v[int((NR + 1) / 2)]}'
+}
+have() { command -v "$1" >/dev/null 2>&1; }
+
+run_case() {
+    echo "== $1 =="
+    printf '%-34s %8s ms   %s\n' "netkit trace 10.3.0.2 $PORT" "$(time_ms "$NETKIT" trace 10.3.0.2 $PORT)" \
+        "$(grep '^verdict' "$LAST")"
+    printf '%-34s %8s ms\n' "tracepath -n" "$(time_ms tracepath -n 10.3.0.2)"
+    [ -n "${BENCH_SMOKE:-}" ] && return 0
+    if have traceroute; then
+        printf '%-34s %8s ms\n' "traceroute -n -T -p $PORT" "$(time_ms traceroute -n -T -p $PORT 10.3.0.2)"
+    else
+        echo "traceroute: not installed (bench/packages.txt)"
+    fi
+    if have mtr; then
+        printf '%-34s %8s ms\n' "mtr -n -r -c 1 -T -P $PORT" "$(time_ms mtr -n -r -c 1 -T -P $PORT 10.3.0.2)"
+    else
+        echo "mtr: not installed (bench/packages.txt)"
+    fi
+}
+
+run_case "clean: 3 hops, port open"
+[ -n "${BENCH_SMOKE:-}" ] && exit 0
+printf 'table inet nkb {\nchain out { type filter hook output priority 0;\nicmp type time-exceeded drop; }\n}\n' |
+    ip netns exec "$R1" nft -f -
+run_case "silent: r1 sends no time-exceeded"
+ip netns exec "$R1" nft delete table inet nkb
+printf 'table inet nkb {\nchain fw { type filter hook forward priority 0;\ntcp dport %s drop; }\n}\n' "$PORT" |
+    ip netns exec "$R2" nft -f -
+run_case "dropped: r2 drops the port"
