@@ -25,6 +25,8 @@
 #include "ports/portspec.h"
 #include "ports/scan.h"
 #include "ports/services.h"
+#include "ports/targets.h"
+#include "lib/loop.h"
 #include "ports/sockdiag.h"
 #include "ports/sockproc.h"
 #include "lib/sig.h"
@@ -42,6 +44,8 @@ enum {
     OPT_PORTS,
     OPT_TIMEOUT,
     OPT_CONC,
+    OPT_FORCE,
+    OPT_VERBOSE,
 };
 
 static const struct nk_opt opts[] = {
@@ -49,11 +53,17 @@ static const struct nk_opt opts[] = {
     NK_OPT_FLAG(OPT_TCP, 't', "tcp", "only TCP"),
     NK_OPT_FLAG(OPT_UDP, 'u', "udp", "only UDP"),
     NK_OPT_FLAG(OPT_PROCS, 'p', "processes", "owning process (pid, name) of each socket"),
-    NK_OPT_STR(OPT_SCAN, 0, "scan", "HOST", "TCP connect scan of HOST", .comp = NK_COMP_HOST,
-               .excludes = {OPT_UDP, OPT_ALL, OPT_PROCS},
+    NK_OPT_STR(OPT_SCAN, 0, "scan", "TARGET",
+               "TCP connect scan of hosts, addresses, CIDR blocks (comma separated, repeatable)",
+               .comp = NK_COMP_HOST, .excludes = {OPT_UDP, OPT_ALL, OPT_PROCS},
                .why = "--scan is a TCP connect scan, not a list of sockets"),
     NK_OPT_STR(OPT_PORTS, 0, "ports", "SPEC",
-               "ports to scan, e.g. 22,80,8000-8100 (default 1-1024)", .requires = OPT_SCAN),
+               "ports to scan, e.g. 22,80,8000-8100, or all (default 1-1024 and /etc/services)",
+               .requires = OPT_SCAN),
+    NK_OPT_FLAG(OPT_FORCE, 0, "force", "scan blocks larger than /16 (IPv4) or /112 (IPv6)",
+                .requires = OPT_SCAN),
+    NK_OPT_FLAG(OPT_VERBOSE, 'v', "verbose", "list every scanned port with its reason",
+                .requires = OPT_SCAN),
     NK_OPT_INT(OPT_TIMEOUT, 0, "timeout", "MS", 1, 600000,
                "per-port connect timeout in ms, default 1000", .requires = OPT_SCAN),
     NK_OPT_INT(OPT_CONC, 'c', "concurrency", "N", 1, 1000000, "connects in flight, default 1024",
@@ -69,7 +79,10 @@ struct ports_req {
     bool all;          /* -a */
     bool tcp, udp;     /* -t, -u: protocols shown (both when neither is given) */
     bool procs;        /* -p */
-    const char *scan;  /* --scan HOST, or NULL */
+    const char **scan; /* --scan TARGETS, each time it was given */
+    int nscan;         /* how many */
+    bool force;        /* --force */
+    bool verbose;      /* -v */
     const char *ports; /* --ports SPEC, or NULL */
     int timeout_ms;    /* --timeout, 0 if not given */
     int concurrency;   /* -c, 0 if not given */
@@ -442,79 +455,104 @@ static int do_sockets(const struct ports_req *rq, struct nk_ctx *ctx)
 
 /* ---- scans ---- */
 
-/* Listed one by one up to this many per reason; more are summarised (as nmap does). */
+/* Listed one by one up to this many per reason; more are summarised (as nmap does), unless -v. */
 #define SCAN_LIST_MAX 25
+/* Addresses scanned together (one budget of sockets); a larger set runs in batches of these. */
+#define SCAN_BATCH 256
 
-static const char *tcp_service(int port, char *buf, size_t len)
+/* One address to scan, and the target it came from. */
+struct scan_host {
+    struct net_addr addr;        /* the address */
+    char host[TARGETS_ITEM_MAX]; /* the name typed, or the address itself */
+    char text[NET_ADDRSTRLEN];   /* the address as text */
+};
+
+/* The whole scan: the request, the ports, the batch being filled, the totals. */
+struct scan_run {
+    const struct ports_req *rq;
+    struct nk_ctx *ctx;
+    struct portspec *ps;
+    struct services_table svc;
+    struct scan_host *batch; /* up to SCAN_BATCH addresses */
+    size_t nbatch;
+    size_t scanned;          /* addresses scanned */
+    size_t failed;           /* addresses or names that could not be scanned */
+    struct scan_stats total; /* counts over every address */
+    uint64_t start_us;       /* when the scan began */
+    bool interrupted;        /* Ctrl-C */
+    bool out_failed;         /* stdout could not be written */
+};
+
+static const char *scan_service(const struct scan_run *sr, int port)
 {
-    struct service s;
-    if (!services_by_port(port, "tcp", &s))
-        return NULL;
-    snprintf(buf, len, "%s", s.name);
-    return buf;
+    return services_table_name(&sr->svc, port, IPPROTO_TCP);
 }
 
-static void show_scan(struct out *o, const char *host, const char *addr, const struct portspec *ps,
-                      const struct scan_result *res)
+static void show_scan(struct out *o, const struct scan_run *sr, const struct scan_host *h,
+                      const struct scan_result *res, size_t i)
 {
-    const struct scan_stats *st = &res->stats;
-    size_t filtered = st->timeout + st->unreach;
-    char name[64];
+    const struct scan_stats *st = &res->host[i];
+    bool verbose = sr->rq->verbose;
     out_obj_begin(o, NULL);
-    out_str(o, OUT_C_NONE, "host", NULL, host);
-    out_str(o, OUT_C_NONE, "address", NULL, addr);
-    if (strcmp(host, addr) != 0)
-        out_text(o, "%s (%s)\n", host, addr);
+    out_str(o, OUT_C_NONE, "host", NULL, h->host);
+    out_str(o, OUT_C_NONE, "address", NULL, h->text);
+    out_str(o, OUT_C_NONE, "proto", NULL, "tcp");
+    if (strcmp(h->host, h->text) != 0)
+        out_text(o, "%s (%s)\n", h->host, h->text);
     else
-        out_text(o, "%s\n", addr);
+        out_text(o, "%s\n", h->text);
     out_u64(o, "scanned", NULL, st->done);
-    out_text(o, "%-10s %-12s %s\n", "PORT", "STATE", "SERVICE");
-    size_t counts[5] = {0, st->open, st->refused, st->timeout, st->unreach};
+    out_text(o, "%-10s %-9s %-16s %s\n", "PORT", "STATE", "SERVICE", "REASON");
     /* Text: every open port, and the others by reason unless there are too many. */
     out_arr_begin(o, "open");
-    for (int p = portspec_next(ps, 0); p >= 0; p = portspec_next(ps, p + 1)) {
-        enum scan_state s = (enum scan_state)res->state[p];
-        if (s == SCAN_UNTRIED || (s != SCAN_OPEN && counts[s] > SCAN_LIST_MAX))
+    for (size_t k = 0; k < res->nports; k++) {
+        int p = res->ports[k];
+        enum scan_state s = (enum scan_state)res->state[i * res->nports + k];
+        enum scan_verdict v = scan_verdict(s);
+        if (v == SCAN_V_NONE || (v != SCAN_V_OPEN && !verbose && st->by[s] > SCAN_LIST_MAX))
             continue;
-        const char *svc = tcp_service(p, name, sizeof(name));
+        const char *svc = scan_service(sr, p);
         char pp[16];
         snprintf(pp, sizeof(pp), "%d/tcp", p);
-        if (s == SCAN_OPEN) {
+        if (v == SCAN_V_OPEN) {
             out_obj_begin(o, NULL);
             out_u64(o, "port", NULL, (uint64_t)p);
             out_str(o, OUT_C_NONE, "service", NULL, svc);
+            out_str(o, OUT_C_NONE, "reason", NULL, scan_reason_name(s));
             out_obj_end(o);
         }
         out_text(o, "%-10s ", pp);
-        out_ctext(o, s == SCAN_OPEN ? OUT_C_GOOD : OUT_C_BAD, "%-12s",
-                  s == SCAN_OPEN ? "open" : scan_state_name(s));
-        out_text(o, " %s\n", svc ? svc : "-");
+        out_ctext(o, v == SCAN_V_OPEN ? OUT_C_GOOD : OUT_C_BAD, "%-9s", scan_verdict_name(v));
+        out_text(o, " %-16s %s\n", svc ? svc : "-", scan_reason_name(s));
     }
     out_arr_end(o);
-    for (int s = SCAN_REFUSED; s <= SCAN_UNREACH; s++)
-        if (counts[s] > SCAN_LIST_MAX)
-            out_text(o, "not shown: %zu %s ports (%s)\n", counts[s],
-                     s == SCAN_REFUSED ? "closed" : "filtered", scan_state_name(s));
-    out_u64(o, "closed", NULL, st->refused);
-    out_u64(o, "filtered", NULL, filtered);
-    /* JSON only: which ports were filtered and why, and the self-connections discarded. */
-    out_arr_begin(o, "filtered_ports");
-    for (int p = portspec_next(ps, 0); p >= 0; p = portspec_next(ps, p + 1)) {
-        enum scan_state s = (enum scan_state)res->state[p];
-        if (s != SCAN_TIMEOUT && s != SCAN_UNREACH)
-            continue;
-        out_obj_begin(o, NULL);
-        out_u64(o, "port", NULL, (uint64_t)p);
-        out_str(o, OUT_C_NONE, "reason", NULL, scan_state_name(s));
-        out_obj_end(o);
+    for (int s = SCAN_OPEN + 1; !verbose && s < SCAN_NSTATES; s++)
+        if (st->by[s] > SCAN_LIST_MAX)
+            out_text(o, "not shown: %zu %s ports (%s)\n", st->by[s],
+                     scan_verdict_name(scan_verdict((enum scan_state)s)),
+                     scan_reason_name((enum scan_state)s));
+    out_u64(o, "closed", NULL, st->closed);
+    out_u64(o, "filtered", NULL, st->filtered);
+    if (verbose) { /* JSON: every port with its state and reason */
+        out_arr_begin(o, "ports");
+        for (size_t k = 0; k < res->nports; k++) {
+            enum scan_state s = (enum scan_state)res->state[i * res->nports + k];
+            if (s == SCAN_UNTRIED)
+                continue;
+            out_obj_begin(o, NULL);
+            out_u64(o, "port", NULL, (uint64_t)res->ports[k]);
+            out_str(o, OUT_C_NONE, "state", NULL, scan_verdict_name(scan_verdict(s)));
+            out_str(o, OUT_C_NONE, "reason", NULL, scan_reason_name(s));
+            out_obj_end(o);
+        }
+        out_arr_end(o);
     }
-    out_arr_end(o);
     out_u64(o, "self_connections", NULL, st->self);
     out_u64(o, "elapsed_ms", NULL, st->elapsed_ms);
     out_text(o, "scanned %zu ports in %.2f s: %zu open, %zu closed, %zu filtered", st->done,
-             (double)st->elapsed_ms / 1000.0, st->open, st->refused, filtered);
-    if (st->self)
-        out_text(o, " (%zu self-connections discarded)", st->self);
+             (double)st->elapsed_ms / 1000.0, st->open, st->closed, st->filtered);
+    if (res->stats.self && res->naddrs == 1)
+        out_text(o, " (%zu self-connections discarded)", res->stats.self);
     out_text(o, "\n");
     out_obj_end(o);
 }
@@ -522,86 +560,195 @@ static void show_scan(struct out *o, const char *host, const char *addr, const s
 /* The progress line: only on a terminal, rewritten in place. */
 static void progress(const struct scan_stats *st, void *arg)
 {
-    const char *addr = arg;
-    fprintf(stderr, "\r\033[Kscanning %s: %zu/%zu ports, %zu open", addr, st->done, st->total,
+    const char *what = arg;
+    fprintf(stderr, "\r\033[Kscanning %s: %zu/%zu ports, %zu open", what, st->done, st->total,
             st->open);
     fflush(stderr);
+}
+
+/* Scan the addresses gathered so far, print each, and empty the batch. */
+static void scan_batch(struct scan_run *sr)
+{
+    if (!sr->nbatch || sr->interrupted || sr->out_failed)
+        return;
+    char err[NK_ERRLEN];
+    struct net_addr *addrs = malloc(sr->nbatch * sizeof(*addrs));
+    if (!addrs) {
+        nk_err(CMD, "out of memory");
+        sr->failed += sr->nbatch;
+        sr->nbatch = 0;
+        return;
+    }
+    for (size_t i = 0; i < sr->nbatch; i++)
+        addrs[i] = sr->batch[i].addr;
+    char what[NET_ADDRSTRLEN + 32];
+    if (sr->nbatch == 1)
+        snprintf(what, sizeof(what), "%s", sr->batch[0].text);
+    else
+        snprintf(what, sizeof(what), "%zu addresses", sr->nbatch);
+    bool tty = isatty(STDERR_FILENO);
+    const struct ports_req *rq = sr->rq;
+    struct scan_req req = {
+        .addrs = addrs,
+        .naddrs = sr->nbatch,
+        .ports = sr->ps,
+        .timeout_ms = rq->timeout_ms        ? rq->timeout_ms
+                      : sr->ctx->timeout_ms ? sr->ctx->timeout_ms
+                                            : DEFAULT_TIMEOUT_MS,
+        .concurrency = rq->concurrency ? rq->concurrency : DEFAULT_CONCURRENCY,
+        .progress = tty ? progress : NULL,
+        .progress_arg = what,
+    };
+    struct scan_result res;
+    /* Ctrl-C stops the scan: the ports done so far are shown, and the status is 1. */
+    struct nk_sig_saved sig;
+    nk_sig_install(false, &sig);
+    int rc = scan_run(&req, &res, err);
+    nk_sig_restore(&sig);
+    if (tty)
+        fputs("\r\033[K", stderr);
+    free(addrs);
+    if (rc < 0) {
+        nk_err(CMD, "%s: %s", what, err);
+        sr->failed += sr->nbatch;
+        sr->nbatch = 0;
+        return;
+    }
+    for (size_t i = 0; i < sr->nbatch && !sr->out_failed; i++) {
+        const struct scan_stats *h = &res.host[i];
+        if (!h->done && res.interrupted && i > 0)
+            continue; /* never reached */
+        struct out *o = out_new(stdout, sr->ctx->json, sr->ctx->color);
+        if (sr->scanned && !sr->ctx->json)
+            out_text(o, "\n");
+        show_scan(o, sr, &sr->batch[i], &res, i);
+        if (out_close(o) < 0)
+            sr->out_failed = true;
+        sr->scanned++;
+    }
+    struct scan_stats *t = &sr->total;
+    t->total += res.stats.total;
+    t->done += res.stats.done;
+    t->open += res.stats.open;
+    t->closed += res.stats.closed;
+    t->filtered += res.stats.filtered;
+    sr->interrupted = res.interrupted;
+    scan_result_free(&res);
+    sr->nbatch = 0;
+}
+
+static void scan_add(struct scan_run *sr, const struct net_addr *a, const char *host)
+{
+    if (sr->interrupted || sr->out_failed)
+        return;
+    struct scan_host *h = &sr->batch[sr->nbatch++];
+    h->addr = *a;
+    net_ntop((const struct sockaddr *)&a->ss, h->text, sizeof(h->text));
+    snprintf(h->host, sizeof(h->host), "%s", host ? host : h->text);
+    if (sr->nbatch == SCAN_BATCH)
+        scan_batch(sr);
+}
+
+/* The default port set: 1-1024 and every port /etc/services names for TCP. */
+static void default_ports(struct portspec *ps, const struct services_table *svc)
+{
+    memset(ps, 0, sizeof(*ps));
+    portspec_add_range(ps, 1, 1024);
+    for (int p = 1025; p < PORTSPEC_NPORTS; p++)
+        if (services_table_name(svc, p, IPPROTO_TCP))
+            portspec_add_range(ps, p, p);
 }
 
 static int do_scan(const struct ports_req *rq, struct nk_ctx *ctx)
 {
     char err[NK_ERRLEN];
-    struct portspec *ps = malloc(sizeof(*ps));
-    struct scan_result *res = malloc(sizeof(*res));
-    if (!ps || !res) {
-        free(ps);
-        free(res);
-        nk_err(CMD, "out of memory");
-        return NK_FAIL;
-    }
+    struct scan_run sr = {.rq = rq, .ctx = ctx};
+    struct targets tg = {0};
     int status = NK_OK;
-    struct net_addr *addrs = NULL;
-    size_t naddrs = 0;
-    if (portspec_parse(rq->ports ? rq->ports : "1-1024", ps, tcp_port_of, NULL, err) < 0) {
-        status = nk_usage(CMD, "%s", err);
-        goto out;
-    }
-    char hb[NET_ADDRSTRLEN];
-    const char *host = net_unbracket(rq->scan, hb, sizeof(hb));
-    struct hostaddr_req hr = {
-        .host = host, .family = AF_UNSPEC, .timeout_ms = 0, .server = ctx->server};
-    /* Names through c-ares (hosts file first); numeric addresses never touch DNS. */
-    int r = hostaddr_lookup(&hr, &addrs, &naddrs, err);
-    if (r == -2) {
-        status = nk_usage(CMD, "%s", err);
-        goto out;
-    }
-    if (r < 0) {
-        nk_err(CMD, "%s", err);
+    for (int i = 0; i < rq->nscan; i++)
+        if (targets_parse(rq->scan[i], rq->force, &tg, err) < 0) {
+            targets_free(&tg);
+            return nk_usage(CMD, "%s", err);
+        }
+    sr.ps = malloc(sizeof(*sr.ps));
+    sr.batch = malloc(SCAN_BATCH * sizeof(*sr.batch));
+    if (!sr.ps || !sr.batch) {
+        nk_err(CMD, "out of memory");
         status = NK_FAIL;
         goto out;
     }
-    bool tty = isatty(STDERR_FILENO);
-    for (size_t i = 0; i < naddrs; i++) {
-        char abuf[NET_ADDRSTRLEN];
-        net_ntop((const struct sockaddr *)&addrs[i].ss, abuf, sizeof(abuf));
-        struct scan_req sr = {
-            .addr = addrs[i],
-            .ports = ps,
-            .timeout_ms = rq->timeout_ms    ? rq->timeout_ms
-                          : ctx->timeout_ms ? ctx->timeout_ms
-                                            : DEFAULT_TIMEOUT_MS,
-            .concurrency = rq->concurrency ? rq->concurrency : DEFAULT_CONCURRENCY,
-            .progress = tty ? progress : NULL,
-            .progress_arg = abuf,
-        };
-        /* Ctrl-C stops the scan: the ports done so far are shown, and the status is 1. */
-        struct nk_sig_saved sig;
-        nk_sig_install(false, &sig);
-        int rc = scan_run(&sr, res, err);
-        nk_sig_restore(&sig);
-        if (tty)
-            fputs("\r\033[K", stderr);
-        if (rc < 0) {
-            nk_err(CMD, "%s: %s", abuf, err);
-            status = NK_FAIL;
+    services_table_load(&sr.svc); /* without it ports are scanned unnamed */
+    if (!rq->ports)
+        default_ports(sr.ps, &sr.svc);
+    else if (strcmp(rq->ports, "all") == 0) {
+        memset(sr.ps, 0, sizeof(*sr.ps));
+        portspec_add_range(sr.ps, 1, 65535);
+    } else if (portspec_parse(rq->ports, sr.ps, tcp_port_of, NULL, err) < 0) {
+        status = nk_usage(CMD, "%s", err);
+        goto out;
+    }
+    /* Names are checked before anything is scanned: a malformed one is bad input. */
+    struct net_addr **named = calloc(tg.n ? tg.n : 1, sizeof(*named));
+    size_t *nnamed = calloc(tg.n ? tg.n : 1, sizeof(*nnamed));
+    if (!named || !nnamed) {
+        free(named);
+        free(nnamed);
+        nk_err(CMD, "out of memory");
+        status = NK_FAIL;
+        goto out;
+    }
+    for (size_t i = 0; i < tg.n && status == NK_OK; i++) {
+        if (tg.v[i].kind != TARGET_NAME)
             continue;
-        }
-        struct out *o = out_new(stdout, ctx->json, ctx->color);
-        show_scan(o, host, abuf, ps, res);
-        if (out_close(o) < 0) {
-            status = NK_FAIL;
-            break;
-        }
-        if (res->interrupted) { /* the shell says "interrupted"; a script has the status */
-            status = NK_FAIL;
-            break;
+        struct hostaddr_req hr = {
+            .host = tg.v[i].text, .family = AF_UNSPEC, .timeout_ms = 0, .server = ctx->server};
+        /* Names through c-ares (hosts file first); numeric addresses never touch DNS. */
+        int r = hostaddr_lookup(&hr, &named[i], &nnamed[i], err);
+        if (r == -2) {
+            status = nk_usage(CMD, "%s", err);
+        } else if (r < 0) {
+            nk_err(CMD, "%s", err);
+            sr.failed++;
+            named[i] = NULL;
+            nnamed[i] = 0;
         }
     }
+    sr.start_us = loop_clock_us();
+    for (size_t i = 0; i < tg.n && status == NK_OK; i++) {
+        const struct target *t = &tg.v[i];
+        if (t->kind == TARGET_NAME) {
+            for (size_t k = 0; k < nnamed[i]; k++)
+                scan_add(&sr, &named[i][k], t->text);
+            continue;
+        }
+        uint64_t n = target_size(t);
+        for (uint64_t k = 0; k < n && !sr.interrupted && !sr.out_failed; k++) {
+            struct net_addr a;
+            target_addr(t, k, &a);
+            scan_add(&sr, &a, NULL);
+        }
+    }
+    if (status == NK_OK)
+        scan_batch(&sr);
+    for (size_t i = 0; i < tg.n; i++)
+        free(named[i]);
+    free(named);
+    free(nnamed);
+    if (status != NK_OK)
+        goto out;
+    if (sr.scanned > 1 && !ctx->json && !sr.out_failed) {
+        double secs = (double)(loop_clock_us() - sr.start_us) / 1e6;
+        printf("\n%zu addresses, %zu ports in %.2f s: %zu open, %zu closed, %zu filtered\n",
+               sr.scanned, sr.total.done, secs, sr.total.open, sr.total.closed, sr.total.filtered);
+    }
+    /* 0 when the scan ran, whatever it found; 1 when nothing could be scanned (or Ctrl-C). */
+    if (!sr.scanned || sr.interrupted || sr.out_failed)
+        status = NK_FAIL;
 out:
-    free(addrs);
-    free(ps);
-    free(res);
+    services_table_free(&sr.svc);
+    targets_free(&tg);
+    free(sr.ps);
+    free(sr.batch);
     return status;
 }
 
@@ -617,23 +764,36 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         case OPT_TCP: rq.tcp = true; break;
         case OPT_UDP: rq.udp = true; break;
         case OPT_PROCS: rq.procs = true; break;
-        case OPT_SCAN: rq.scan = p.arg; break;
+        case OPT_SCAN: {
+            const char **v = realloc(rq.scan, (size_t)(rq.nscan + 1) * sizeof(*v));
+            if (!v) {
+                free(rq.scan);
+                nk_err(CMD, "out of memory");
+                return NK_FAIL;
+            }
+            rq.scan = v;
+            rq.scan[rq.nscan++] = p.arg;
+            break;
+        }
+        case OPT_FORCE: rq.force = true; break;
+        case OPT_VERBOSE: rq.verbose = true; break;
         case OPT_PORTS: rq.ports = p.arg; break;
         case OPT_TIMEOUT: rq.timeout_ms = (int)p.num; break;
         case OPT_CONC: rq.concurrency = (int)p.num; break;
         }
-    if (id < 0)
+    if (id < 0) {
+        free(rq.scan);
         return p.status;
+    }
     rq.nargs = p.argc;
     rq.args = p.argv;
     if (!rq.tcp && !rq.udp)
         rq.tcp = rq.udp = true;
-    if (rq.scan) { /* the option table rules out -u, -a and -p with it */
-        if (rq.nargs)
-            return nk_usage(CMD, "'%s': --scan takes its ports from --ports", rq.args[0]);
-        if (!*rq.scan)
-            return nk_usage(CMD, "'': empty host");
-        return do_scan(&rq, ctx);
+    if (rq.nscan) { /* the option table rules out -u, -a and -p with it */
+        int st = rq.nargs ? nk_usage(CMD, "'%s': --scan takes its ports from --ports", rq.args[0])
+                          : do_scan(&rq, ctx);
+        free(rq.scan);
+        return st;
     }
     if (rq.nargs) {
         if (rq.all || rq.procs)
