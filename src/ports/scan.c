@@ -180,7 +180,8 @@ static enum scan_state classify(int e)
     }
 }
 
-/* The ICMP error queued on fd (IP_RECVERR), as a state; `st` when there is none. */
+/* The ICMP error queued on fd (IP_RECVERR), as a state; `st` when there is none (or it is not
+ * an ICMP destination unreachable). */
 static enum scan_state icmp_reason(int fd, enum scan_state st)
 {
     char cbuf[512];
@@ -335,6 +336,7 @@ static bool conclude(struct scanner *sc, struct probe *p, int e, bool watched)
     if (e == 0) {
         if (self_connected(p->io.fd)) {
             count(&sc->stats.self);
+            count(&sc->sh->res->host[p->host].self);
             probe_close(sc, p, watched, true);
             if (++p->tries < SELF_TRIES)
                 return false;
@@ -448,8 +450,20 @@ static void on_io(struct loop *l, struct loop_io *io, uint32_t events)
     struct probe *p = io->arg;
     struct scanner *sc = p->sc;
     int e = try_connect(sc, p);
-    if (e == EALREADY || e == EINPROGRESS)
-        return; /* woken without an answer: keep waiting */
+    if (e == EALREADY || e == EINPROGRESS) {
+        /* An ICMP error that reached the socket while it was busy in a system call does not
+         * end the connect (TCP keeps it as a soft error), but it is on the error queue, and
+         * that woke us (EPOLLERR): it is the answer. */
+        enum scan_state st = icmp_reason(p->io.fd, SCAN_UNTRIED);
+        if (st == SCAN_UNTRIED)
+            return; /* woken without an answer: keep waiting */
+        probe_close(sc, p, true, false);
+        record(sc, p, st);
+        p->port = -1;
+        probe_fill(sc, p);
+        finish_if_done(sc);
+        return;
+    }
     if (conclude(sc, p, e, true))
         p->port = -1;
     probe_fill(sc, p);
@@ -464,8 +478,9 @@ static void on_timeout(struct loop *l, struct loop_timer *t)
     /* The answer may have arrived while the loop was busy elsewhere: ask before judging. */
     int e = try_connect(sc, p);
     if (e == EALREADY || e == EINPROGRESS) {
+        enum scan_state st = icmp_reason(p->io.fd, SCAN_TIMEOUT);
         probe_close(sc, p, true, false);
-        record(sc, p, SCAN_TIMEOUT);
+        record(sc, p, st);
         p->port = -1;
     } else if (conclude(sc, p, e, true)) {
         p->port = -1;
