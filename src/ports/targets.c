@@ -33,7 +33,7 @@ static void mask(uint8_t *a, int bytes, int prefix)
     }
 }
 
-static uint8_t *raw(struct net_addr *a, int *bytes)
+static uint8_t *raw_of(struct net_addr *a, int *bytes)
 {
     if (a->ss.ss_family == AF_INET) {
         *bytes = 4;
@@ -43,15 +43,15 @@ static uint8_t *raw(struct net_addr *a, int *bytes)
     return (uint8_t *)&((struct sockaddr_in6 *)&a->ss)->sin6_addr;
 }
 
-/* ADDR/LEN into x. */
-static int parse_block(const char *item, char *addr, const char *len, struct target *x, bool force,
-                       char err[NK_ERRLEN])
+/* ADDR/LEN into x, without the size checks. */
+static int parse_prefix(const char *item, char *addr, const char *len, struct target *x,
+                        char err[NK_ERRLEN])
 {
     char e2[NK_ERRLEN];
     if (strchr(addr, '%') || net_parse_ip(addr, 0, &x->base, e2) < 0)
         return nk_seterr(err, "'%s': not an address block", item);
     int bytes;
-    uint8_t *a = raw(&x->base, &bytes);
+    uint8_t *a = raw_of(&x->base, &bytes);
     int bits = bytes * 8, n = 0;
     size_t k = 0;
     for (; len[k] >= '0' && len[k] <= '9' && k < 4; k++)
@@ -61,6 +61,16 @@ static int parse_block(const char *item, char *addr, const char *len, struct tar
     x->kind = TARGET_CIDR;
     x->prefix = n;
     mask(a, bytes, n);
+    return 0;
+}
+
+/* ADDR/LEN into x, a block to scan. */
+static int parse_block(const char *item, char *addr, const char *len, struct target *x, bool force,
+                       char err[NK_ERRLEN])
+{
+    if (parse_prefix(item, addr, len, x, err) < 0)
+        return -1;
+    int bits = x->base.ss.ss_family == AF_INET ? 32 : 128, n = x->prefix;
     uint64_t size = target_size(x);
     int min = bits == 32 ? TARGETS_MIN_PREFIX4 : TARGETS_MIN_PREFIX6;
     if (bits - n > 24 || size > TARGETS_MAX_BLOCK)
@@ -147,13 +157,57 @@ void target_addr(const struct target *t, uint64_t i, struct net_addr *a)
 {
     *a = t->base;
     int bytes;
-    uint8_t *r = raw(a, &bytes);
+    uint8_t *r = raw_of(a, &bytes);
     /* Add i to the address, from its last byte up (host bits are clear: no carry past them). */
     for (int k = bytes - 1; k >= 0 && i; k--) {
         unsigned v = r[k] + (unsigned)(i & 0xff);
         r[k] = (uint8_t)v;
         i = (i >> 8) + (v >> 8);
     }
+}
+
+int target_prefix_parse(const char *s, struct target *t, char err[NK_ERRLEN])
+{
+    memset(t, 0, sizeof(*t));
+    size_t n = strlen(s);
+    char buf[TARGETS_ITEM_MAX];
+    if (n == 0 || n >= sizeof(buf))
+        return nk_seterr(err, "'%.64s': not an address or ADDR/LEN", s);
+    memcpy(buf, s, n + 1);
+    memcpy(t->text, s, n + 1);
+    char *slash = strchr(buf, '/');
+    if (slash) {
+        *slash = '\0';
+        char *a = buf;
+        size_t al = strlen(a);
+        if (al >= 2 && a[0] == '[' && a[al - 1] == ']') { /* [V6]/LEN */
+            a[al - 1] = '\0';
+            a++;
+        }
+        return parse_prefix(s, a, slash + 1, t, err);
+    }
+    char e2[NK_ERRLEN], ub[TARGETS_ITEM_MAX];
+    if (net_parse_ip(net_unbracket(s, ub, sizeof(ub)), 0, &t->base, e2) < 0)
+        return nk_seterr(err, "'%s': not an address or ADDR/LEN", s);
+    t->kind = TARGET_ADDR;
+    t->prefix = t->base.ss.ss_family == AF_INET ? 32 : 128;
+    return 0;
+}
+
+bool target_match(const struct target *t, int family, const uint8_t *raw)
+{
+    static const uint8_t mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+    struct net_addr copy = t->base;
+    int bytes;
+    const uint8_t *b = raw_of(&copy, &bytes);
+    if (t->base.ss.ss_family == AF_INET && family == AF_INET6 && !memcmp(raw, mapped, 12))
+        raw += 12;
+    else if (t->base.ss.ss_family != family)
+        return false;
+    int full = t->prefix / 8, rest = t->prefix % 8;
+    if (memcmp(b, raw, (size_t)full) != 0)
+        return false;
+    return !rest || ((b[full] ^ raw[full]) & (uint8_t)(0xff << (8 - rest))) == 0;
 }
 
 void targets_free(struct targets *t)

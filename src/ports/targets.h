@@ -57,4 +57,12 @@ void target_addr(const struct target *t, uint64_t i, struct net_addr *a);
 
 void targets_free(struct targets *t);
 
+/* One ADDR or ADDR/LEN for matching (--local, --peer): no names, no size limits. 0, or -1
+ * with the reason ("'x': not an address or ADDR/LEN"). */
+int target_prefix_parse(const char *s, struct target *t, char err[NK_ERRLEN]);
+
+/* True when the raw address (4 or 16 bytes, network order) of family lies in t's block (an
+ * IPv4 block also matches IPv4-mapped IPv6 addresses ::ffff:a.b.c.d). */
+bool target_match(const struct target *t, int family, const uint8_t *raw);
+
 #endif

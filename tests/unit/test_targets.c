@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <cmocka.h>
+#include <arpa/inet.h>
 
 #include "ports/targets.h"
 
@@ -104,13 +105,49 @@ static void test_errors(void **state)
     expect_err("1::2::3", false, "'1::2::3': not an IP address");
 }
 
+static bool match(const char *prefix, int family, const char *addr)
+{
+    struct target t;
+    char err[NK_ERRLEN];
+    assert_int_equal(target_prefix_parse(prefix, &t, err), 0);
+    uint8_t raw[16];
+    assert_int_equal(inet_pton(family, addr, raw), 1);
+    return target_match(&t, family, raw);
+}
+
+static void test_prefix_match(void **state)
+{
+    (void)state;
+    assert_true(match("10.0.0.0/8", AF_INET, "10.200.1.2"));
+    assert_false(match("10.0.0.0/8", AF_INET, "11.0.0.1"));
+    assert_true(match("192.168.1.128/25", AF_INET, "192.168.1.200"));
+    assert_false(match("192.168.1.128/25", AF_INET, "192.168.1.127"));
+    assert_true(match("0.0.0.0/0", AF_INET, "1.2.3.4")); /* no size limit here */
+    assert_true(match("127.0.0.1", AF_INET, "127.0.0.1"));
+    assert_false(match("127.0.0.1", AF_INET, "127.0.0.2"));
+    assert_true(match("127.0.0.0/8", AF_INET6, "::ffff:127.0.0.5")); /* IPv4-mapped */
+    assert_false(match("127.0.0.0/8", AF_INET6, "::1"));
+    assert_true(match("::1", AF_INET6, "::1"));
+    assert_true(match("[::1]", AF_INET6, "::1"));
+    assert_true(match("[fe80::]/10", AF_INET6, "fe80::1"));
+    assert_true(match("2001:db8::/33", AF_INET6, "2001:db8:7fff::1"));
+    assert_false(match("2001:db8::/33", AF_INET6, "2001:db8:8000::1"));
+    assert_false(match("::/0", AF_INET, "1.2.3.4"));
+    struct target t;
+    char err[NK_ERRLEN];
+    assert_int_equal(target_prefix_parse("db.example", &t, err), -1);
+    assert_string_equal(err, "'db.example': not an address or ADDR/LEN");
+    assert_int_equal(target_prefix_parse("", &t, err), -1);
+    assert_int_equal(target_prefix_parse("10.0.0.0/40", &t, err), -1);
+    assert_string_equal(err, "'10.0.0.0/40': prefix length out of range (0-32)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_mixed_list),
-        cmocka_unit_test(test_host_bits_cleared_and_carry),
-        cmocka_unit_test(test_force),
-        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_mixed_list),   cmocka_unit_test(test_host_bits_cleared_and_carry),
+        cmocka_unit_test(test_force),        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_prefix_match),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
