@@ -46,7 +46,20 @@ enum {
     OPT_CONC,
     OPT_FORCE,
     OPT_VERBOSE,
+    OPT_LISTENING,
+    OPT_NUMERIC,
+    OPT_STATE,
+    OPT_LOCAL,
+    OPT_PEER,
 };
+
+/* --state's words, and the kernel's TCP_* state of each (-1: listen, as sockdiag_listening). */
+static const char *const state_names[] = {
+    "established", "syn-sent", "syn-recv", "fin-wait-1", "fin-wait-2", "time-wait",
+    "close-wait",  "last-ack", "closing",  "listen",     "unconn",     NULL,
+};
+static const int state_codes[] = {1, 2, 3, 4, 5, 6, 8, 9, 11, -1, 7};
+#define STATE_LISTEN 9
 
 static const struct nk_opt opts[] = {
     NK_OPT_FLAG(OPT_ALL, 'a', "all", "all sockets, established connections too"),
@@ -64,6 +77,17 @@ static const struct nk_opt opts[] = {
                 .requires = OPT_SCAN),
     NK_OPT_FLAG(OPT_VERBOSE, 'v', "verbose", "list every scanned port with its reason",
                 .requires = OPT_SCAN),
+    NK_OPT_FLAG(OPT_LISTENING, 'l', "listening", "listening sockets: the default listing",
+                .excludes = {OPT_SCAN}, .why = "--scan lists no sockets"),
+    NK_OPT_FLAG(OPT_NUMERIC, 'n', "numeric", "accepted for ss's habit (always numeric)",
+                .excludes = {OPT_SCAN}, .why = "--scan lists no sockets"),
+    NK_OPT_ENUM(OPT_STATE, 0, "state", "STATE", state_names,
+                "only sockets in STATE (repeatable); other than listen implies -a",
+                .excludes = {OPT_SCAN}, .why = "--scan lists no sockets"),
+    NK_OPT_STR(OPT_LOCAL, 0, "local", "ADDR[/LEN]", "only sockets whose local address matches",
+               .excludes = {OPT_SCAN}, .why = "--scan lists no sockets"),
+    NK_OPT_STR(OPT_PEER, 0, "peer", "ADDR[/LEN]", "only sockets whose peer address matches",
+               .excludes = {OPT_SCAN}, .why = "--scan lists no sockets"),
     NK_OPT_INT(OPT_TIMEOUT, 0, "timeout", "MS", 1, 600000,
                "per-port connect timeout in ms, default 1000", .requires = OPT_SCAN),
     NK_OPT_INT(OPT_CONC, 'c', "concurrency", "N", 1, 1000000, "connects in flight, default 1024",
@@ -79,6 +103,11 @@ struct ports_req {
     bool all;          /* -a */
     bool tcp, udp;     /* -t, -u: protocols shown (both when neither is given) */
     bool procs;        /* -p */
+    bool listening;    /* -l */
+    bool numeric;      /* -n */
+    unsigned states;   /* --state: bit i for state_names[i], 0 for no filter */
+    const char *local; /* --local ADDR[/LEN], or NULL */
+    const char *peer;  /* --peer ADDR[/LEN], or NULL */
     const char **scan; /* --scan TARGETS, each time it was given */
     int nscan;         /* how many */
     bool force;        /* --force */
@@ -334,9 +363,11 @@ static void endpoint_json(struct out *o, const char *key, const char *addr, int 
 }
 
 static const struct out_cols sock_cols = {
-    .n = 7,
+    .n = 9,
     .col = {{.title = "PROTO"},
             {.title = "STATE", .min = 6},
+            {.title = "RECV-Q", .right = true},
+            {.title = "SEND-Q", .right = true},
             {.title = "LOCAL"},
             {.title = "PEER"},
             {.title = "SERVICE"},
@@ -355,7 +386,7 @@ static void show_sockets(struct out *o, const struct sockvec *v, bool procs)
         elo = ehi = -1; /* then the lower port of a connection names its service */
     out_table_begin(o);
     out_arr_begin(o, NULL);
-    out_titles(o, &sock_cols, procs ? 7 : 6, OUT_C_NONE);
+    out_titles(o, &sock_cols, procs ? 9 : 8, OUT_C_NONE);
     for (size_t i = 0; i < v->n; i++) {
         const struct sockent *e = &v->v[i];
         struct sock_row r;
@@ -366,6 +397,10 @@ static void show_sockets(struct out *o, const struct sockvec *v, bool procs)
         out_cell(o);
         out_str(o, sockdiag_listening(e) ? OUT_C_GOOD : OUT_C_NONE, "state", "%s",
                 sockdiag_state_name(e));
+        out_cell(o);
+        out_u64(o, "recv_q", "%" PRIu64, e->rqueue);
+        out_cell(o);
+        out_u64(o, "send_q", "%" PRIu64, e->wqueue);
         out_cell(o);
         endpoint_json(o, "local", r.laddr, e->lport);
         endpoint_json(o, "peer", r.paddr, e->pport);
@@ -382,11 +417,24 @@ static void show_sockets(struct out *o, const struct sockvec *v, bool procs)
             out_ctext(o, OUT_C_WARN, "exposed");
         out_cell(o);
         if (procs && e->pid) {
-            out_i64(o, "pid", "%" PRId64, e->pid);
-            out_str(o, OUT_C_NONE, "process", "/%s", e->comm);
+            out_i64(o, "pid", NULL, e->pid);
+            out_str(o, OUT_C_NONE, "process", NULL, e->comm);
+            /* Text: PID/NAME:FD for each, comma separated (ss's users:(...)). */
+            out_arr_begin(o, "processes");
+            for (size_t k = 0; k < e->nowners; k++) {
+                const struct sockowner *w = &e->owners[k];
+                out_obj_begin(o, NULL);
+                out_i64(o, "pid", k ? ",%" PRId64 : "%" PRId64, w->pid);
+                out_str(o, OUT_C_NONE, "process", "/%s", w->comm);
+                out_i64(o, "fd", ":%" PRId64, w->fd);
+                out_obj_end(o);
+            }
+            out_arr_end(o);
         } else if (procs) {
             out_null(o, "pid");
             out_null(o, "process");
+            out_arr_begin(o, "processes");
+            out_arr_end(o);
             out_text(o, "-");
         }
         out_u64(o, "uid", NULL, e->uid);
@@ -399,10 +447,98 @@ static void show_sockets(struct out *o, const struct sockvec *v, bool procs)
     services_table_free(&svc);
 }
 
+/* What the listing keeps. */
+struct sock_filter {
+    bool ports;               /* port arguments given */
+    struct portspec tcp, udp; /* the ports they name, per protocol */
+    unsigned states;          /* --state bits, 0 for any */
+    bool local, peer;         /* --local, --peer given */
+    struct target lt, pt;     /* their blocks */
+};
+
+/* The filter from the arguments and options; usage errors are printed (returns NK_USAGE). */
+static int filter_init(const struct ports_req *rq, struct sock_filter *f)
+{
+    char err[NK_ERRLEN];
+    memset(f, 0, sizeof(*f));
+    f->states = rq->states;
+    if (rq->local && target_prefix_parse(rq->local, &f->lt, err) < 0)
+        return nk_usage(CMD, "--local: %s", err);
+    if (rq->peer && target_prefix_parse(rq->peer, &f->pt, err) < 0)
+        return nk_usage(CMD, "--peer: %s", err);
+    f->local = rq->local != NULL;
+    f->peer = rq->peer != NULL;
+    f->ports = rq->nargs > 0;
+    for (int i = 0; i < rq->nargs; i++) {
+        const char *a = rq->args[i];
+        int lo, hi;
+        enum portspec_kind k = portspec_item(a, &lo, &hi, err);
+        if (k == PORTSPEC_BAD)
+            return nk_usage(CMD, "%s", err);
+        if (k != PORTSPEC_NAME) {
+            portspec_add_range(&f->tcp, lo, hi);
+            portspec_add_range(&f->udp, lo, hi);
+            continue;
+        }
+        struct service sv;
+        bool found = false;
+        if (services_by_name(a, "tcp", &sv)) {
+            portspec_add_range(&f->tcp, sv.port, sv.port);
+            found = true;
+        }
+        if (services_by_name(a, "udp", &sv)) {
+            portspec_add_range(&f->udp, sv.port, sv.port);
+            found = true;
+        }
+        if (!found)
+            return nk_usage(CMD, "'%s': unknown service", a);
+    }
+    return NK_OK;
+}
+
+static bool state_match(const struct sockent *e, unsigned states)
+{
+    for (int i = 0; state_names[i]; i++) {
+        if (!(states & (1u << i)))
+            continue;
+        if (i == STATE_LISTEN ? sockdiag_listening(e)
+                              : (e->state == state_codes[i] ||
+                                 (state_codes[i] == 3 && e->state == 12))) /* NEW_SYN_RECV */
+            return true;
+    }
+    return false;
+}
+
+static bool filter_match(const struct sock_filter *f, const struct sockent *e)
+{
+    if (f->ports) {
+        const struct portspec *ps = e->ipproto == IPPROTO_TCP ? &f->tcp : &f->udp;
+        if (!portspec_has(ps, e->lport) && !(e->pport && portspec_has(ps, e->pport)))
+            return false;
+    }
+    if (f->states && !state_match(e, f->states))
+        return false;
+    if (f->local && !target_match(&f->lt, e->family, e->local))
+        return false;
+    if (f->peer && (!e->pport || !target_match(&f->pt, e->family, e->peer)))
+        return false;
+    return true;
+}
+
 static int do_sockets(const struct ports_req *rq, struct nk_ctx *ctx)
 {
     char err[NK_ERRLEN];
     struct sockvec v = {0};
+    struct sock_filter *filt = malloc(sizeof(*filt));
+    if (!filt) {
+        nk_err(CMD, "out of memory");
+        return NK_FAIL;
+    }
+    int fs = filter_init(rq, filt);
+    if (fs != NK_OK) {
+        free(filt);
+        return fs;
+    }
     static const int fams[] = {AF_INET, AF_INET6};
     for (int proto = 0; proto < 2; proto++) {
         int ipproto = proto ? IPPROTO_UDP : IPPROTO_TCP;
@@ -418,17 +554,17 @@ static int do_sockets(const struct ports_req *rq, struct nk_ctx *ctx)
             if (sockdiag_dump(ipproto, fams[f], states, &v, err) < 0) {
                 nk_err(CMD, "%s", err);
                 sockdiag_free(&v);
+                free(filt);
                 return NK_FAIL;
             }
         }
     }
-    if (!rq->all) {
-        size_t k = 0;
-        for (size_t i = 0; i < v.n; i++)
-            if (sockdiag_listening(&v.v[i]))
-                v.v[k++] = v.v[i];
-        v.n = k;
-    }
+    size_t k = 0;
+    for (size_t i = 0; i < v.n; i++)
+        if ((rq->all || sockdiag_listening(&v.v[i])) && filter_match(filt, &v.v[i]))
+            v.v[k++] = v.v[i];
+    v.n = k;
+    free(filt);
     if (rq->procs) {
         struct sockproc_stats st;
         if (sockproc_fill(&v, "/proc", &st, err) < 0) {
@@ -776,6 +912,11 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
             break;
         }
         case OPT_FORCE: rq.force = true; break;
+        case OPT_LISTENING: rq.listening = true; break;
+        case OPT_NUMERIC: rq.numeric = true; break;
+        case OPT_STATE: rq.states |= 1u << p.num; break;
+        case OPT_LOCAL: rq.local = p.arg; break;
+        case OPT_PEER: rq.peer = p.arg; break;
         case OPT_VERBOSE: rq.verbose = true; break;
         case OPT_PORTS: rq.ports = p.arg; break;
         case OPT_TIMEOUT: rq.timeout_ms = (int)p.num; break;
@@ -795,12 +936,15 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         free(rq.scan);
         return st;
     }
-    if (rq.nargs) {
-        if (rq.all || rq.procs)
-            return nk_usage(CMD, "%s: not used by service lookups",
-                            rq.all ? "--all" : "--processes");
+    /* A listing option makes the arguments filters of the listing, not lookups. */
+    bool listing =
+        rq.all || rq.listening || rq.procs || rq.numeric || rq.states || rq.local || rq.peer;
+    if (rq.nargs && !listing)
         return do_lookup(&rq, ctx);
-    }
+    /* --state other than listen, --local and --peer (unless -l) look beyond the listening
+     * sockets. */
+    if ((rq.states & ~(1u << STATE_LISTEN)) || ((rq.local || rq.peer) && !rq.listening))
+        rq.all = true;
     return do_sockets(&rq, ctx);
 }
 

@@ -175,7 +175,7 @@ def test_bad_port_spec_is_exit_2(spec, msg):
     ["--scan", ""],
     ["--scan", "not an address"],
     ["--scan", "a..b"],
-    ["-a", "ssh"],
+    ["-a", "no-such-service-x"],
     ["--timeout", "0", "--scan", "127.0.0.1"],
     ["-c", "0", "--scan", "127.0.0.1"],
     ["--bogus"],
@@ -231,15 +231,18 @@ def test_listening_sockets_with_our_pid():
             assert e["process"] == my_comm()
             assert e["uid"] == os.getuid()
             assert e["inode"] == os.fstat(s.fileno()).st_ino
+            assert e["processes"] == [{"pid": os.getpid(), "process": my_comm(),
+                                       "fd": s.fileno()}]
         # Text: one aligned line per socket, header first.
         r = run("ports", "-p")
         assert r.returncode == 0
         lines = r.stdout.splitlines()
-        assert lines[0].split() == ["PROTO", "STATE", "LOCAL", "PEER", "SERVICE", "EXPOSED",
-                                    "PROCESS"]
+        assert lines[0].split() == ["PROTO", "STATE", "RECV-Q", "SEND-Q", "LOCAL", "PEER",
+                                    "SERVICE", "EXPOSED", "PROCESS"]
         line = next(l for l in lines if f"0.0.0.0:{ta.getsockname()[1]} " in l)
-        assert re.search(r"\bexposed\s+%d/%s$" % (os.getpid(), re.escape(my_comm())), line)
-        starts = {len(re.match(r"\S+\s+\S+\s+", l).group(0)) for l in lines}
+        assert re.search(r"\bexposed\s+%d/%s:%d$" % (os.getpid(), re.escape(my_comm()),
+                                                     ta.fileno()), line)
+        starts = {len(re.match(r"\S+\s+\S+\s+\S+\s+\S+\s+", l).group(0)) for l in lines}
         assert len(starts) == 1, "LOCAL column not aligned"
     finally:
         for s in socks:
