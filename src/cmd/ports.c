@@ -68,8 +68,8 @@ static const struct nk_opt opts[] = {
     NK_OPT_FLAG(OPT_PROCS, 'p', "processes", "owning process (pid, name) of each socket"),
     NK_OPT_STR(OPT_SCAN, 0, "scan", "TARGET",
                "TCP connect scan of hosts, addresses, CIDR blocks (comma separated, repeatable)",
-               .comp = NK_COMP_HOST, .excludes = {OPT_UDP, OPT_ALL, OPT_PROCS},
-               .why = "--scan is a TCP connect scan, not a list of sockets"),
+               .comp = NK_COMP_HOST, .excludes = {OPT_ALL, OPT_PROCS},
+               .why = "--scan is a scan, not a list of sockets"),
     NK_OPT_STR(OPT_PORTS, 0, "ports", "SPEC",
                "ports to scan, e.g. 22,80,8000-8100, or all (default 1-1024 and /etc/services)",
                .requires = OPT_SCAN),
@@ -119,12 +119,12 @@ struct ports_req {
     char **args;       /* them */
 };
 
-/* --ports accepts service names too ("ssh,http"): their TCP port. */
-static int tcp_port_of(const char *name, void *arg)
+/* --ports accepts service names too ("ssh,http"): their port for the scan's protocol (arg:
+ * "tcp" or "udp"). */
+static int service_port_of(const char *name, void *arg)
 {
-    (void)arg;
     struct service s;
-    return services_by_name(name, "tcp", &s) ? s.port : -1;
+    return services_by_name(name, arg, &s) ? s.port : -1;
 }
 
 /* ---- service lookups ---- */
@@ -609,6 +609,8 @@ struct scan_run {
     struct nk_ctx *ctx;
     struct portspec *ps;
     struct services_table svc;
+    int ipproto;             /* IPPROTO_TCP or IPPROTO_UDP */
+    const char *proto;       /* "tcp" or "udp" */
     struct scan_host *batch; /* up to SCAN_BATCH addresses */
     size_t nbatch;
     size_t scanned;          /* addresses scanned */
@@ -621,7 +623,7 @@ struct scan_run {
 
 static const char *scan_service(const struct scan_run *sr, int port)
 {
-    return services_table_name(&sr->svc, port, IPPROTO_TCP);
+    return services_table_name(&sr->svc, port, sr->ipproto);
 }
 
 static void show_scan(struct out *o, const struct scan_run *sr, const struct scan_host *h,
@@ -632,13 +634,13 @@ static void show_scan(struct out *o, const struct scan_run *sr, const struct sca
     out_obj_begin(o, NULL);
     out_str(o, OUT_C_NONE, "host", NULL, h->host);
     out_str(o, OUT_C_NONE, "address", NULL, h->text);
-    out_str(o, OUT_C_NONE, "proto", NULL, "tcp");
+    out_str(o, OUT_C_NONE, "proto", NULL, sr->proto);
     if (strcmp(h->host, h->text) != 0)
         out_text(o, "%s (%s)\n", h->host, h->text);
     else
         out_text(o, "%s\n", h->text);
     out_u64(o, "scanned", NULL, st->done);
-    out_text(o, "%-10s %-9s %-16s %s\n", "PORT", "STATE", "SERVICE", "REASON");
+    out_text(o, "%-10s %-13s %-16s %s\n", "PORT", "STATE", "SERVICE", "REASON");
     /* Text: every open port, and the others by reason unless there are too many. */
     out_arr_begin(o, "open");
     for (size_t k = 0; k < res->nports; k++) {
@@ -649,7 +651,7 @@ static void show_scan(struct out *o, const struct scan_run *sr, const struct sca
             continue;
         const char *svc = scan_service(sr, p);
         char pp[16];
-        snprintf(pp, sizeof(pp), "%d/tcp", p);
+        snprintf(pp, sizeof(pp), "%d/%s", p, sr->proto);
         if (v == SCAN_V_OPEN) {
             out_obj_begin(o, NULL);
             out_u64(o, "port", NULL, (uint64_t)p);
@@ -658,12 +660,12 @@ static void show_scan(struct out *o, const struct scan_run *sr, const struct sca
             out_obj_end(o);
         }
         out_text(o, "%-10s ", pp);
-        out_ctext(o, v == SCAN_V_OPEN ? OUT_C_GOOD : OUT_C_BAD, "%-9s", scan_verdict_name(v));
+        out_ctext(o, v == SCAN_V_OPEN ? OUT_C_GOOD : OUT_C_BAD, "%-13s", scan_verdict_name(v));
         out_text(o, " %-16s %s\n", svc ? svc : "-", scan_reason_name(s));
     }
     out_arr_end(o);
     for (int s = SCAN_OPEN + 1; !verbose && s < SCAN_NSTATES; s++)
-        if (st->by[s] > SCAN_LIST_MAX)
+        if (st->by[s] > SCAN_LIST_MAX && scan_verdict((enum scan_state)s) != SCAN_V_OPEN)
             out_text(o, "not shown: %zu %s ports (%s)\n", st->by[s],
                      scan_verdict_name(scan_verdict((enum scan_state)s)),
                      scan_reason_name((enum scan_state)s));
@@ -728,6 +730,7 @@ static void scan_batch(struct scan_run *sr)
         .addrs = addrs,
         .naddrs = sr->nbatch,
         .ports = sr->ps,
+        .proto = sr->ipproto,
         .timeout_ms = rq->timeout_ms        ? rq->timeout_ms
                       : sr->ctx->timeout_ms ? sr->ctx->timeout_ms
                                             : DEFAULT_TIMEOUT_MS,
@@ -786,19 +789,23 @@ static void scan_add(struct scan_run *sr, const struct net_addr *a, const char *
 }
 
 /* The default port set: 1-1024 and every port /etc/services names for TCP. */
-static void default_ports(struct portspec *ps, const struct services_table *svc)
+static void default_ports(struct portspec *ps, const struct services_table *svc, int ipproto)
 {
     memset(ps, 0, sizeof(*ps));
     portspec_add_range(ps, 1, 1024);
     for (int p = 1025; p < PORTSPEC_NPORTS; p++)
-        if (services_table_name(svc, p, IPPROTO_TCP))
+        if (services_table_name(svc, p, ipproto))
             portspec_add_range(ps, p, p);
 }
 
 static int do_scan(const struct ports_req *rq, struct nk_ctx *ctx)
 {
     char err[NK_ERRLEN];
-    struct scan_run sr = {.rq = rq, .ctx = ctx};
+    bool udp = rq->udp && !rq->tcp; /* -u: a UDP scan */
+    struct scan_run sr = {.rq = rq,
+                          .ctx = ctx,
+                          .ipproto = udp ? IPPROTO_UDP : IPPROTO_TCP,
+                          .proto = udp ? "udp" : "tcp"};
     struct targets tg = {0};
     int status = NK_OK;
     for (int i = 0; i < rq->nscan; i++)
@@ -815,11 +822,11 @@ static int do_scan(const struct ports_req *rq, struct nk_ctx *ctx)
     }
     services_table_load(&sr.svc); /* without it ports are scanned unnamed */
     if (!rq->ports)
-        default_ports(sr.ps, &sr.svc);
+        default_ports(sr.ps, &sr.svc, sr.ipproto);
     else if (strcmp(rq->ports, "all") == 0) {
         memset(sr.ps, 0, sizeof(*sr.ps));
         portspec_add_range(sr.ps, 1, 65535);
-    } else if (portspec_parse(rq->ports, sr.ps, tcp_port_of, NULL, err) < 0) {
+    } else if (portspec_parse(rq->ports, sr.ps, service_port_of, (void *)sr.proto, err) < 0) {
         status = nk_usage(CMD, "%s", err);
         goto out;
     }
@@ -930,9 +937,11 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     rq.args = p.argv;
     if (!rq.tcp && !rq.udp)
         rq.tcp = rq.udp = true;
-    if (rq.nscan) { /* the option table rules out -u, -a and -p with it */
+    if (rq.nscan) { /* the option table rules out -a, -p and the listing options with it */
         int st = rq.nargs ? nk_usage(CMD, "'%s': --scan takes its ports from --ports", rq.args[0])
-                          : do_scan(&rq, ctx);
+                 : rq.tcp && rq.udp && nk_opt_seen(&p, OPT_UDP)
+                     ? nk_usage(CMD, "--scan: -t or -u, not both: one protocol per scan")
+                     : do_scan(&rq, ctx);
         free(rq.scan);
         return st;
     }

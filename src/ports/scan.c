@@ -62,6 +62,7 @@ struct probe {
     size_t host;             /* index of its address */
     size_t pidx;             /* index of its port */
     int family;              /* the socket's family (a kept socket must match the next host) */
+    bool waiting;            /* UDP: the timer is the paced time of its next probe */
     int tries;               /* attempts at this port (self-connections retry) */
 };
 
@@ -73,6 +74,7 @@ struct shared {
     size_t next;                /* index of the next pair to hand out (atomic) */
     int stop;                   /* non-zero (atomic): every thread winds down */
     uint64_t start_us;          /* when the scan started */
+    uint64_t *tat;              /* UDP: each host's pacing clock (ms; one thread runs UDP) */
     struct scanner *threads;    /* every thread's state, for the leader's progress line */
     int nthreads;               /* how many */
 };
@@ -104,6 +106,8 @@ enum scan_verdict scan_verdict(enum scan_state s)
     case SCAN_HOST_UNREACH:
     case SCAN_NET_UNREACH:
     case SCAN_PROHIBITED: return SCAN_V_FILTERED;
+    case SCAN_REPLY: return SCAN_V_OPEN;
+    case SCAN_NO_REPLY: return SCAN_V_OPEN_FILTERED;
     case SCAN_UNTRIED:
     case SCAN_NSTATES: break;
     }
@@ -112,7 +116,7 @@ enum scan_verdict scan_verdict(enum scan_state s)
 
 const char *scan_verdict_name(enum scan_verdict v)
 {
-    static const char *const names[] = {"", "open", "closed", "filtered"};
+    static const char *const names[] = {"", "open", "closed", "filtered", "open|filtered"};
     return names[v];
 }
 
@@ -127,6 +131,8 @@ const char *scan_reason_name(enum scan_state s)
         [SCAN_HOST_UNREACH] = "host-unreachable",
         [SCAN_NET_UNREACH] = "net-unreachable",
         [SCAN_PROHIBITED] = "admin-prohibited",
+        [SCAN_REPLY] = "reply",
+        [SCAN_NO_REPLY] = "no-reply",
     };
     return (unsigned)s < SCAN_NSTATES ? names[s] : "untried";
 }
@@ -233,7 +239,8 @@ static size_t count_state(struct scan_stats *s, enum scan_state st)
     switch (scan_verdict(st)) {
     case SCAN_V_OPEN: count(&s->open); break;
     case SCAN_V_CLOSED: count(&s->closed); break;
-    case SCAN_V_FILTERED: count(&s->filtered); break;
+    case SCAN_V_FILTERED:
+    case SCAN_V_OPEN_FILTERED: count(&s->filtered); break;
     case SCAN_V_NONE: break;
     }
     return done;
@@ -443,12 +450,179 @@ static void probe_fill(struct scanner *sc, struct probe *p)
     }
 }
 
+/* ---- UDP ---- */
+
+size_t scan_udp_payload(int port, const uint8_t **data)
+{
+    /* DNS: a query for the root's NS records (any server answers, even with REFUSED). */
+    static const uint8_t dns[] = {0x4e, 0x4b, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 1};
+    /* NTP: a version 3 client request. */
+    static const uint8_t ntp[48] = {0x1b};
+    /* SNMP v1 get-request of sysDescr.0, community "public". */
+    static const uint8_t snmp[] = {0x30, 0x26, 0x02, 0x01, 0x00, 0x04, 0x06, 'p',  'u',  'b',
+                                   'l',  'i',  'c',  0xa0, 0x19, 0x02, 0x01, 0x01, 0x02, 0x01,
+                                   0x00, 0x02, 0x01, 0x00, 0x30, 0x0e, 0x30, 0x0c, 0x06, 0x08,
+                                   0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x05, 0x00};
+    /* echo, discard, daytime, chargen, time, and unknown services that answer any data. */
+    static const uint8_t any[] = {'n', 'e', 't', 'k', 'i', 't', '\n'};
+    switch (port) {
+    case 53:
+    case 5353:
+    case 5355: *data = dns; return sizeof(dns);
+    case 123: *data = ntp; return sizeof(ntp);
+    case 161: *data = snmp; return sizeof(snmp);
+    case 7:
+    case 13:
+    case 19:
+    case 37: *data = any; return sizeof(any);
+    default: *data = any; return 0; /* an empty datagram, as nmap sends */
+    }
+}
+
+/* Send the slot's probe: a socket connected to the port (so ICMP errors come back to it), the
+ * payload, then a wait for a reply. true when in flight; false when it ended at once. */
+static bool udp_send(struct scanner *sc, struct probe *p)
+{
+    const struct net_addr *a = &sc->sh->req->addrs[p->host];
+    int fd = socket(a->ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        set_fatal(sc, errno, "socket");
+        return false;
+    }
+    int one = 1;
+    if (a->ss.ss_family == AF_INET6)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
+    else
+        setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
+    p->io.fd = fd;
+    struct net_addr t = *a;
+    net_set_port((struct sockaddr *)&t.ss, p->port);
+    const uint8_t *data;
+    size_t len = scan_udp_payload(p->port, &data);
+    int e = 0;
+    if (connect(fd, (const struct sockaddr *)&t.ss, t.len) < 0 || send(fd, data, len, 0) < 0)
+        e = errno;
+    if (!e && loop_io_add(sc->loop, &p->io, EPOLLIN) < 0) {
+        set_fatal(sc, errno, "epoll");
+        probe_close(sc, p, false, false);
+        return false;
+    }
+    if (e) {
+        enum scan_state st = e == ECONNREFUSED ? SCAN_PORT_UNREACH : classify(e);
+        st = icmp_reason(fd, st);
+        probe_close(sc, p, false, false);
+        if (st == SCAN_UNTRIED)
+            set_fatal(sc, e, "send");
+        else
+            record(sc, p, st);
+        return false;
+    }
+    loop_update_time(sc->loop);
+    loop_timer_set(sc->loop, &p->timer, (uint64_t)sc->sh->req->timeout_ms);
+    sc->active++;
+    return true;
+}
+
+/* When the host's next probe may go: its first try at once, a retry on the host's paced clock
+ * (one every SCAN_UDP_INTERVAL_MS). */
+static uint64_t udp_slot_time(struct scanner *sc, struct probe *p)
+{
+    uint64_t now = loop_now_ms(sc->loop);
+    if (p->tries == 0)
+        return now;
+    uint64_t *tat = &sc->sh->tat[p->host];
+    uint64_t at = *tat > now ? *tat : now;
+    *tat = at + SCAN_UDP_INTERVAL_MS;
+    return at;
+}
+
+/* Keep a UDP slot busy: the next probe now, or a timer for its paced time. */
+static void udp_fill(struct scanner *sc, struct probe *p)
+{
+    for (;;) {
+        if (p->port < 0) {
+            p->tries = 0;
+            if (!next_port(sc, p)) {
+                p->port = -1;
+                return;
+            }
+        }
+        loop_update_time(sc->loop);
+        uint64_t at = udp_slot_time(sc, p), now = loop_now_ms(sc->loop);
+        if (at > now) {
+            p->waiting = true;
+            loop_timer_set(sc->loop, &p->timer, at - now);
+            sc->active++;
+            return;
+        }
+        if (udp_send(sc, p))
+            return;
+        p->port = -1;
+        if (sc->fatal)
+            return;
+    }
+}
+
+/* What came back on a UDP probe's socket: a state, or SCAN_UNTRIED for nothing yet. */
+static enum scan_state udp_answer(struct probe *p)
+{
+    uint8_t buf[512];
+    if (recv(p->io.fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+        return SCAN_REPLY;
+    int e = errno;
+    if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR)
+        return SCAN_UNTRIED;
+    enum scan_state st = e == ECONNREFUSED ? SCAN_PORT_UNREACH : classify(e);
+    st = icmp_reason(p->io.fd, st);
+    return st == SCAN_UNTRIED ? SCAN_HOST_UNREACH : st;
+}
+
+static void udp_on_io(struct scanner *sc, struct probe *p)
+{
+    enum scan_state st = udp_answer(p);
+    if (st == SCAN_UNTRIED)
+        return;
+    probe_close(sc, p, true, false);
+    record(sc, p, st);
+    p->port = -1;
+    udp_fill(sc, p);
+    finish_if_done(sc);
+}
+
+static void udp_on_timeout(struct scanner *sc, struct probe *p)
+{
+    if (p->waiting) { /* its paced time came */
+        p->waiting = false;
+        sc->active--;
+        if (!udp_send(sc, p)) {
+            p->port = -1;
+            udp_fill(sc, p);
+        }
+        finish_if_done(sc);
+        return;
+    }
+    enum scan_state st = udp_answer(p);
+    probe_close(sc, p, true, false);
+    if (st == SCAN_UNTRIED && ++p->tries < SCAN_UDP_TRIES) {
+        udp_fill(sc, p); /* the same port again, paced */
+    } else {
+        record(sc, p, st == SCAN_UNTRIED ? SCAN_NO_REPLY : st);
+        p->port = -1;
+        udp_fill(sc, p);
+    }
+    finish_if_done(sc);
+}
+
 static void on_io(struct loop *l, struct loop_io *io, uint32_t events)
 {
     (void)l;
     (void)events;
     struct probe *p = io->arg;
     struct scanner *sc = p->sc;
+    if (sc->sh->req->proto == IPPROTO_UDP) {
+        udp_on_io(sc, p);
+        return;
+    }
     int e = try_connect(sc, p);
     if (e == EALREADY || e == EINPROGRESS) {
         /* An ICMP error that reached the socket while it was busy in a system call does not
@@ -475,6 +649,10 @@ static void on_timeout(struct loop *l, struct loop_timer *t)
     (void)l;
     struct probe *p = t->arg;
     struct scanner *sc = p->sc;
+    if (sc->sh->req->proto == IPPROTO_UDP) {
+        udp_on_timeout(sc, p);
+        return;
+    }
     /* The answer may have arrived while the loop was busy elsewhere: ask before judging. */
     int e = try_connect(sc, p);
     if (e == EALREADY || e == EINPROGRESS) {
@@ -493,6 +671,11 @@ static void stop_all(struct scanner *sc)
 {
     for (int i = 0; i < sc->nprobes; i++) {
         struct probe *p = &sc->probes[i];
+        if (p->waiting) {
+            loop_timer_cancel(sc->loop, &p->timer);
+            p->waiting = false;
+            sc->active--;
+        }
         if (p->io.fd >= 0)
             probe_close(sc, p, true, false);
         p->port = -1;
@@ -534,8 +717,12 @@ static void *run_scanner(void *arg)
 {
     struct scanner *sc = arg;
     struct shared *sh = sc->sh;
-    for (int i = 0; i < sc->nprobes; i++)
-        probe_fill(sc, &sc->probes[i]);
+    for (int i = 0; i < sc->nprobes; i++) {
+        if (sh->req->proto == IPPROTO_UDP)
+            udp_fill(sc, &sc->probes[i]);
+        else
+            probe_fill(sc, &sc->probes[i]);
+    }
     if (sc->active > 0 && sc->leader && sh->req->progress)
         loop_timer_set(sc->loop, &sc->tick, TICK_MS);
     while (sc->active > 0) {
@@ -581,6 +768,7 @@ static void free_scan(struct shared *sh)
         free(sc->probes);
     }
     free(sh->threads);
+    free(sh->tat);
 }
 
 int scan_run(const struct scan_req *req, struct scan_result *res, char err[NK_ERRLEN])
@@ -601,13 +789,15 @@ int scan_run(const struct scan_req *req, struct scan_result *res, char err[NK_ER
     res->concurrency = (int)c;
 
     struct shared sh = {.req = req, .res = res, .nwork = nwork};
-    sh.nthreads = thread_count(nwork, c);
+    /* UDP: one thread (its pacing clocks are per host, unshared), however large. */
+    sh.nthreads = req->proto == IPPROTO_UDP ? 1 : thread_count(nwork, c);
+    sh.tat = calloc(req->naddrs ? req->naddrs : 1, sizeof(*sh.tat));
     res->threads = sh.nthreads;
     res->ports = malloc((res->nports ? res->nports : 1) * sizeof(*res->ports));
     res->state = calloc(nwork ? nwork : 1, 1);
     res->host = calloc(req->naddrs ? req->naddrs : 1, sizeof(*res->host));
     sh.threads = calloc((size_t)sh.nthreads, sizeof(*sh.threads));
-    if (!res->ports || !res->state || !res->host || !sh.threads) {
+    if (!res->ports || !res->state || !res->host || !sh.threads || !sh.tat) {
         free_scan(&sh);
         scan_result_free(res);
         return nk_seterr(err, "scan: out of memory");

@@ -21,6 +21,8 @@ enum scan_state {
     SCAN_HOST_UNREACH, /* filtered: ICMP host unreachable (or no ARP/ND answer) */
     SCAN_NET_UNREACH,  /* filtered: ICMP network unreachable, no route, a blackhole route */
     SCAN_PROHIBITED,   /* filtered: ICMP administratively prohibited, a prohibit route */
+    SCAN_REPLY,        /* UDP open: a reply came back */
+    SCAN_NO_REPLY,     /* UDP open|filtered: silence, after every try */
     SCAN_NSTATES
 };
 
@@ -29,7 +31,8 @@ enum scan_verdict {
     SCAN_V_NONE,
     SCAN_V_OPEN,
     SCAN_V_CLOSED,
-    SCAN_V_FILTERED
+    SCAN_V_FILTERED,
+    SCAN_V_OPEN_FILTERED, /* UDP silence: counted with the filtered ports */
 };
 
 /* Counts, kept as the scan runs (for the whole scan, and for each address). */
@@ -53,6 +56,7 @@ struct scan_req {
     const struct net_addr *addrs; /* targets (their ports are ignored) */
     size_t naddrs;                /* how many (>= 1) */
     const struct portspec *ports; /* which ports */
+    int proto;                    /* IPPROTO_TCP (also 0) or IPPROTO_UDP */
     int timeout_ms;               /* per-port connect timeout */
     int concurrency;              /* connects in flight at most (clamped to the fd limit) */
     scan_progress_fn progress;    /* NULL for none */
@@ -71,6 +75,17 @@ struct scan_result {
     int threads;             /* threads (one event loop each) that ran it */
 };
 
+/* The UDP probe for a port: a request its service answers (DNS, NTP, SNMP, echo ...), or an
+ * empty datagram. Returns its length; *data points to static bytes. */
+size_t scan_udp_payload(int port, const uint8_t **data);
+
+/* The pacing of UDP retries to one host: Linux sends at most one ICMP error per second to a
+ * peer after a burst of 6 (net.ipv4.icmp_ratelimit, 1000 ms by default), so a port that stayed
+ * silent is asked again no faster than that, or a closed port would pass for open|filtered. */
+#define SCAN_UDP_INTERVAL_MS 1000
+/* Probes of a UDP port before it counts as open|filtered. */
+#define SCAN_UDP_TRIES 2
+
 /* Run the scan. 0 when it ran (even interrupted: loop_interrupt_all stops it, and the ports not
  * yet tried stay SCAN_UNTRIED), -1 with the reason when it could not (no event loop, no
  * descriptors, no local ports). */
@@ -84,10 +99,10 @@ void scan_result_free(struct scan_result *res);
 
 /* The verdict of a state: open, closed or filtered. */
 enum scan_verdict scan_verdict(enum scan_state s);
-/* "open", "closed", "filtered" ("" for none). */
+/* "open", "closed", "filtered", "open|filtered" ("" for none). */
 const char *scan_verdict_name(enum scan_verdict v);
 /* The REASON word: "syn-ack", "refused", "port-unreachable", "timeout", "host-unreachable",
- * "net-unreachable", "admin-prohibited" ("untried" for none). */
+ * "net-unreachable", "admin-prohibited", "reply", "no-reply" ("untried" for none). */
 const char *scan_reason_name(enum scan_state s);
 
 #endif
