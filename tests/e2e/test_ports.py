@@ -171,7 +171,7 @@ def test_bad_port_spec_is_exit_2(spec, msg):
     ["--ports", "22"],
     ["--timeout", "100"],
     ["--scan", "127.0.0.1", "22"],
-    ["--scan", "127.0.0.1", "-u"],
+    ["--scan", "127.0.0.1", "-u", "-t"],
     ["--scan", ""],
     ["--scan", "not an address"],
     ["--scan", "a..b"],
