@@ -228,7 +228,10 @@ static void declared_rules_hold(void **state)
         {"ports", "--ports", "22", NULL},
         {"ports", "--timeout", "5", NULL},
         {"ports", "-c", "5", NULL},
-        {"ports", "--scan", "h", "-u", NULL},
+        {"ports", "--scan", "h", "-l", NULL},
+        {"ports", "--state", "listen", "--scan", "h", NULL},
+        {"ports", "--force", NULL},
+        {"ports", "-v", NULL},
         {"ports", "-a", "--scan", "h", NULL},
         {"ports", "--scan", "h", "-p", NULL},
         {"ifaces", "-n", "-H", NULL},
@@ -241,8 +244,10 @@ static void declared_rules_hold(void **state)
         {"echo-connect", "--pipeline", "4", NULL},
         {"echo-connect", "--bench", "--count", "5", "--duration", "1", NULL},
     };
-    static char *good[][8] = {
+    static char *good[][12] = {
         {"ports", "--scan", "h", "--ports", "22", "-c", "5", NULL},
+        {"ports", "-u", "--scan", "h", "--scan", "i", "--force", "-v", NULL},
+        {"ports", "-tulpn", "--state", "listen", "--local", "::1", "--peer", "::/0", NULL},
         {"ifaces", "-b", "-s", "-4", NULL},
         {"echo-serve", "--unix", "p", "-v", NULL},
         {"echo-connect", "--bench", "--pipeline", "4", "--count", "9", NULL},
