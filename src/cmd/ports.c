@@ -9,6 +9,8 @@
  *         --ports SPEC    22,80,8000-8100    --timeout MS    -c, --concurrency N
  */
 #include <errno.h>
+#include <poll.h>
+#include <time.h>
 #include <inttypes.h>
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -51,6 +53,7 @@ enum {
     OPT_STATE,
     OPT_LOCAL,
     OPT_PEER,
+    OPT_WATCH,
 };
 
 /* --state's words, and the kernel's TCP_* state of each (-1: listen, as sockdiag_listening). */
@@ -88,6 +91,9 @@ static const struct nk_opt opts[] = {
                .excludes = {OPT_SCAN}, .why = "--scan lists no sockets"),
     NK_OPT_STR(OPT_PEER, 0, "peer", "ADDR[/LEN]", "only sockets whose peer address matches",
                .excludes = {OPT_SCAN}, .why = "--scan lists no sockets"),
+    NK_OPT_INT(OPT_WATCH, 0, "watch", "S", 1, 3600,
+               "live listing, refreshed every S seconds (default 1)", .optional = true,
+               .excludes = {OPT_SCAN}, .why = "--scan lists no sockets"),
     NK_OPT_INT(OPT_TIMEOUT, 0, "timeout", "MS", 1, 600000,
                "per-port connect timeout in ms, default 1000", .requires = OPT_SCAN),
     NK_OPT_INT(OPT_CONC, 'c', "concurrency", "N", 1, 1000000, "connects in flight, default 1024",
@@ -108,6 +114,7 @@ struct ports_req {
     unsigned states;   /* --state: bit i for state_names[i], 0 for no filter */
     const char *local; /* --local ADDR[/LEN], or NULL */
     const char *peer;  /* --peer ADDR[/LEN], or NULL */
+    int watch;         /* --watch: seconds between refreshes, 0 for no watch */
     const char **scan; /* --scan TARGETS, each time it was given */
     int nscan;         /* how many */
     bool force;        /* --force */
@@ -376,8 +383,19 @@ static const struct out_cols sock_cols = {
 };
 
 /* Print the sockets, aligned. */
-static void show_sockets(struct out *o, const struct sockvec *v, bool procs)
+/* How show_sockets prints: a plain listing, a watch refresh, or watch events. */
+struct sock_show {
+    const char *mark;  /* text: a mark per socket ('+', '-', ' ') before its protocol, or NULL */
+    const char *event; /* JSON: each socket a bare object with this "event" (NDJSON), or NULL */
+    const char *when;  /* with event: its "time" */
+};
+
+static void show_sockets(struct out *o, const struct sockvec *v, bool procs,
+                         const struct sock_show *how)
 {
+    static const struct sock_show plain = {0};
+    if (!how)
+        how = &plain;
     struct services_table svc;
     services_table_load(&svc); /* without it sockets are still listed, unnamed */
     int elo = -1, ehi = -1;
@@ -385,14 +403,22 @@ static void show_sockets(struct out *o, const struct sockvec *v, bool procs)
     if (net_ephemeral_range(NET_RANGE_FILE, &elo, &ehi, err) < 0)
         elo = ehi = -1; /* then the lower port of a connection names its service */
     out_table_begin(o);
-    out_arr_begin(o, NULL);
-    out_titles(o, &sock_cols, procs ? 9 : 8, OUT_C_NONE);
+    if (!how->event) {
+        out_arr_begin(o, NULL);
+        out_titles(o, &sock_cols, procs ? 9 : 8, OUT_C_NONE);
+    }
     for (size_t i = 0; i < v->n; i++) {
         const struct sockent *e = &v->v[i];
         struct sock_row r;
         sock_row(e, &svc, elo, ehi, &r);
         out_obj_begin(o, NULL);
         out_row(o, &sock_cols);
+        if (how->event) {
+            out_str(o, OUT_C_NONE, "event", NULL, how->event);
+            out_str(o, OUT_C_NONE, "time", NULL, how->when);
+        }
+        if (how->mark)
+            out_ctext(o, how->mark[i] == '+' ? OUT_C_GOOD : OUT_C_BAD, "%c", how->mark[i]);
         out_str(o, OUT_C_NONE, "proto", "%s", e->ipproto == IPPROTO_TCP ? "tcp" : "udp");
         out_cell(o);
         out_str(o, sockdiag_listening(e) ? OUT_C_GOOD : OUT_C_NONE, "state", "%s",
@@ -442,7 +468,8 @@ static void show_sockets(struct out *o, const struct sockvec *v, bool procs)
         out_row_end(o);
         out_obj_end(o);
     }
-    out_arr_end(o);
+    if (!how->event)
+        out_arr_end(o);
     out_table_end(o);
     services_table_free(&svc);
 }
@@ -525,7 +552,9 @@ static bool filter_match(const struct sock_filter *f, const struct sockent *e)
     return true;
 }
 
-static int do_sockets(const struct ports_req *rq, struct nk_ctx *ctx)
+/* The sockets the request lists, filtered, with their processes (-p), sorted. NK_OK, or the
+ * status to return (the message printed). quiet: no note about hidden processes. */
+static int collect_sockets(const struct ports_req *rq, struct sockvec *out, bool quiet)
 {
     char err[NK_ERRLEN];
     struct sockvec v = {0};
@@ -576,17 +605,150 @@ static int do_sockets(const struct ports_req *rq, struct nk_ctx *ctx)
         for (size_t i = 0; i < v.n; i++)
             if (v.v[i].inode && !v.v[i].pid)
                 unknown++;
-        if (st.hidden && unknown)
+        if (st.hidden && unknown && !quiet)
             nk_err(CMD,
                    "processes: %zu sockets show no process: %zu processes belong to other "
                    "users and cannot be inspected without root",
                    unknown, st.hidden);
     }
     sockdiag_sort(&v);
+    *out = v;
+    return NK_OK;
+}
+
+static int do_sockets(const struct ports_req *rq, struct nk_ctx *ctx)
+{
+    struct sockvec v = {0};
+    int st = collect_sockets(rq, &v, false);
+    if (st != NK_OK)
+        return st;
     struct out *o = out_new(stdout, ctx->json, ctx->color);
-    show_sockets(o, &v, rq->procs);
+    show_sockets(o, &v, rq->procs, NULL);
     sockdiag_free(&v);
     return out_close(o) < 0 ? NK_FAIL : NK_OK;
+}
+
+/* ---- --watch ---- */
+
+/* One socket's identity across refreshes. */
+static bool same_sock(const struct sockent *a, const struct sockent *b)
+{
+    return a->ipproto == b->ipproto && a->family == b->family && a->lport == b->lport &&
+           a->pport == b->pport && a->inode == b->inode && a->state == b->state &&
+           !memcmp(a->local, b->local, sizeof(a->local)) &&
+           !memcmp(a->peer, b->peer, sizeof(a->peer));
+}
+
+static bool sock_in(const struct sockvec *v, const struct sockent *e)
+{
+    for (size_t i = 0; i < v->n; i++)
+        if (same_sock(&v->v[i], e))
+            return true;
+    return false;
+}
+
+/* One refresh as text: a timestamped header with the counts per state, then the sockets, the
+ * new ones marked '+', and those gone since the last refresh once more, marked '-'. */
+static int watch_text(const struct ports_req *rq, struct nk_ctx *ctx, const struct sockvec *cur,
+                      const struct sockvec *prev, bool first, const char *when, bool tty)
+{
+    size_t n = 0, added = 0, gone = 0, counts[16] = {0};
+    char *mark = calloc(cur->n + prev->n + 1, 1);
+    struct sockent *all = malloc((cur->n + prev->n + 1) * sizeof(*all));
+    if (!mark || !all) {
+        free(mark);
+        free(all);
+        nk_err(CMD, "out of memory");
+        return NK_FAIL;
+    }
+    for (size_t i = 0; i < cur->n; i++) {
+        all[n] = cur->v[i];
+        mark[n] = !first && !sock_in(prev, &cur->v[i]) ? '+' : ' ';
+        added += mark[n++] == '+';
+        counts[cur->v[i].state & 15]++;
+    }
+    for (size_t i = 0; !first && i < prev->n; i++)
+        if (!sock_in(cur, &prev->v[i])) {
+            all[n] = prev->v[i];
+            mark[n++] = '-';
+            gone++;
+        }
+    if (tty)
+        fputs("\033[H\033[2J", stdout); /* redraw in place */
+    printf("%s  every %d s: %zu sockets", when, rq->watch, cur->n);
+    for (int s = 0; s < 16; s++)
+        if (counts[s]) {
+            struct sockent st = {.state = (uint8_t)s, .ipproto = IPPROTO_TCP};
+            printf(", %zu %s", counts[s], sockdiag_state_name(&st));
+        }
+    printf(first ? "\n" : " (%zu new, %zu gone)\n", added, gone);
+    fflush(stdout);
+    struct sockvec view = {.v = all, .n = n};
+    struct sock_show how = {.mark = mark};
+    struct out *o = out_new(stdout, false, ctx->color);
+    show_sockets(o, &view, rq->procs, &how);
+    int st = out_close(o) < 0 ? NK_FAIL : NK_OK;
+    if (!tty)
+        putchar('\n');
+    fflush(stdout);
+    free(mark);
+    free(all);
+    return st;
+}
+
+/* The changes as NDJSON events: the first listing as "opened", then what opened and closed. */
+static int watch_json(const struct ports_req *rq, const struct sockvec *cur,
+                      const struct sockvec *prev, bool first, const char *when)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        const struct sockvec *a = pass ? prev : cur, *b = pass ? cur : prev;
+        for (size_t i = 0; i < a->n; i++) {
+            if (pass ? (first || sock_in(b, &a->v[i])) : (!first && sock_in(b, &a->v[i])))
+                continue;
+            struct sockvec one = {.v = &a->v[i], .n = 1};
+            struct sock_show how = {.event = pass ? "closed" : "opened", .when = when};
+            struct out *o = out_new(stdout, true, false);
+            show_sockets(o, &one, rq->procs, &how);
+            if (out_close(o) < 0)
+                return NK_FAIL;
+        }
+    }
+    fflush(stdout);
+    return NK_OK;
+}
+
+static int do_watch(const struct ports_req *rq, struct nk_ctx *ctx)
+{
+    bool tty = isatty(STDOUT_FILENO);
+    struct sockvec prev = {0};
+    bool first = true;
+    int status = NK_OK;
+    int ifd = loop_interrupt_fd();
+    struct nk_sig_saved sig;
+    nk_sig_install(false, &sig);
+    while (!loop_interrupted()) {
+        struct sockvec cur = {0};
+        status = collect_sockets(rq, &cur, !first);
+        if (status != NK_OK)
+            break;
+        char when[40];
+        time_t now = time(NULL);
+        struct tm tm;
+        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", localtime_r(&now, &tm));
+        status = ctx->json ? watch_json(rq, &cur, &prev, first, when)
+                           : watch_text(rq, ctx, &cur, &prev, first, when, tty);
+        sockdiag_free(&prev);
+        prev = cur;
+        first = false;
+        if (status != NK_OK)
+            break;
+        struct pollfd pf = {.fd = ifd, .events = POLLIN};
+        if (poll(&pf, ifd >= 0 ? 1 : 0, rq->watch * 1000) != 0)
+            break; /* Ctrl-C (or a failed poll) */
+    }
+    nk_sig_restore(&sig);
+    sockdiag_free(&prev);
+    return status; /* Ctrl-C is how a watch ends: status 0 */
 }
 
 /* ---- scans ---- */
@@ -924,6 +1086,7 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         case OPT_STATE: rq.states |= 1u << p.num; break;
         case OPT_LOCAL: rq.local = p.arg; break;
         case OPT_PEER: rq.peer = p.arg; break;
+        case OPT_WATCH: rq.watch = p.arg ? (int)p.num : 1; break;
         case OPT_VERBOSE: rq.verbose = true; break;
         case OPT_PORTS: rq.ports = p.arg; break;
         case OPT_TIMEOUT: rq.timeout_ms = (int)p.num; break;
@@ -946,15 +1109,15 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         return st;
     }
     /* A listing option makes the arguments filters of the listing, not lookups. */
-    bool listing =
-        rq.all || rq.listening || rq.procs || rq.numeric || rq.states || rq.local || rq.peer;
+    bool listing = rq.all || rq.listening || rq.procs || rq.numeric || rq.states || rq.local ||
+                   rq.peer || rq.watch;
     if (rq.nargs && !listing)
         return do_lookup(&rq, ctx);
     /* --state other than listen, --local and --peer (unless -l) look beyond the listening
      * sockets. */
     if ((rq.states & ~(1u << STATE_LISTEN)) || ((rq.local || rq.peer) && !rq.listening))
         rq.all = true;
-    return do_sockets(&rq, ctx);
+    return rq.watch ? do_watch(&rq, ctx) : do_sockets(&rq, ctx);
 }
 
 const struct nk_command nk_cmd_ports = {

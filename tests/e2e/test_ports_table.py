@@ -6,12 +6,13 @@ Each test runs in a namespace it creates, with sockets opened by processes it st
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 
 import pytest
 
-from conftest import run, run_json, sh
+from conftest import NETKIT, run, run_json, sh
 
 # A pre-forked server: one listener (backlog 7), two children forked after listen() (three
 # processes share the socket), and two connections the parent never accepts. A UDP socket and
@@ -142,3 +143,59 @@ def test_bad_filters_are_exit_2(args, msg):
     assert r.returncode == 2, r.stderr
     assert msg in r.stderr and r.stderr.startswith("netkit ports: ")
     assert r.stdout == ""
+
+
+# ---- --watch ----
+
+def unlistened():
+    """A TCP socket bound to a free loopback port, not yet listening (so not listed)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    return s, s.getsockname()[1]
+
+
+def test_watch_on_a_terminal_redraws_and_marks_changes():
+    import pexpect  # python3-pexpect (packages.txt)
+    s, port = unlistened()
+    try:
+        child = pexpect.spawn(NETKIT, ["--color", "never", "ports", "--watch", "-t", str(port)],
+                              timeout=20,
+                              encoding="utf-8")
+        child.expect(r"every 1 s: 0 sockets")
+        s.listen()
+        child.expect(r"\x1b\[H\x1b\[2J")  # redrawn in place
+        child.expect(r"1 sockets, 1 LISTEN \(1 new, 0 gone\)")
+        child.expect(r"\+tcp\s+LISTEN\s+0\s+\d+\s+127\.0\.0\.1:%d " % port)
+        s.close()
+        child.expect(r"0 sockets \(0 new, 1 gone\)")
+        child.expect(r"-tcp\s+LISTEN\s+0\s+\d+\s+127\.0\.0\.1:%d " % port)
+        child.sendintr()
+        child.expect(pexpect.EOF)
+        child.close()
+        assert child.exitstatus == 0
+    finally:
+        s.close()
+
+
+def test_watch_text_blocks_and_json_events(server):
+    s, port = unlistened()
+    try:
+        w = server("ports", "--watch=1", "-t", str(port), ready=r"every 1 s: 0 sockets")
+        j = server("--json", "ports", "--watch", "-t", str(port), ready=None)
+        s.listen()
+        w.wait_for(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\S*  every 1 s: 1 sockets, 1 LISTEN "
+                   r"\(1 new, 0 gone\)$")
+        w.wait_for(r"^\+tcp\s+LISTEN")
+        ev = json.loads(j.wait_for(r'"event":"opened"').string)
+        assert ev["local"] == {"address": "127.0.0.1", "port": port}
+        assert ev["state"] == "LISTEN" and re.match(r"\d{4}-\d\d-\d\dT", ev["time"])
+        s.close()
+        w.wait_for(r"\(0 new, 1 gone\)$")
+        w.wait_for(r"^-tcp\s+LISTEN")
+        ev = json.loads(j.wait_for(r'"event":"closed"').string)
+        assert ev["local"]["port"] == port
+        for p in (w, j):  # Ctrl-C ends a watch, status 0
+            status, err = p.stop(sig=2)
+            assert status == 0, err
+    finally:
+        s.close()
