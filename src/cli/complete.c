@@ -92,7 +92,7 @@ static const struct nk_opt *opt_taking_arg(const struct nk_opt *tab, const char 
     const struct nk_opt *tabs[2] = {tab, nk_common_opts};
     for (int t = 0; t < 2; t++)
         for (const struct nk_opt *o = tabs[t]; o && o->id; o++) {
-            if (o->arg == NK_ARG_NONE)
+            if (o->arg == NK_ARG_NONE || o->optional) /* an optional value is never a word */
                 continue;
             if (word[0] == '-' && word[1] == '-' && strcmp(word + 2, o->longname) == 0)
                 return o;

@@ -105,6 +105,8 @@ static int take_arg(struct nk_opt_parser *p, const struct nk_opt *o)
 {
     char err[NK_ERRLEN];
     const char *what = o->what ? o->what : o->longname;
+    if (o->optional && !p->arg)
+        return 0;
     if (o->arg == NK_ARG_INT) {
         if (nk_parse_num(p->arg, o->min, o->max, what, &p->num, err) < 0) {
             p->status = nk_usage(p->cmd->name, "%s", err);
@@ -210,11 +212,15 @@ int nk_opt_next(struct nk_opt_parser *p)
     view_of(p->cmd, &v);
     so[nso++] = ':'; /* report a missing argument as ':' */
     for (int i = 0; i < v.n; i++) {
-        int has = v.o[i]->arg == NK_ARG_NONE ? no_argument : required_argument;
+        int has = v.o[i]->arg == NK_ARG_NONE ? no_argument
+                  : v.o[i]->optional         ? optional_argument
+                                             : required_argument;
         lo[i] = (struct option){v.o[i]->longname, has, NULL, LONG_BASE + i};
         if (v.o[i]->shortname) {
             so[nso++] = v.o[i]->shortname;
             if (has)
+                so[nso++] = ':';
+            if (has == optional_argument)
                 so[nso++] = ':';
         }
     }
@@ -297,7 +303,8 @@ static void opt_left(const struct nk_opt *o, char *buf, size_t len)
     else
         n = snprintf(buf, len, "      --%s", o->longname);
     if (o->arg != NK_ARG_NONE && n > 0 && (size_t)n < len)
-        snprintf(buf + n, len - (size_t)n, " %s", o->metavar ? o->metavar : "ARG");
+        snprintf(buf + n, len - (size_t)n, o->optional ? "[=%s]" : " %s",
+                 o->metavar ? o->metavar : "ARG");
 }
 
 /* The rules of entry o in view v, under its help line: "requires --scan", "not with --udp".

@@ -69,6 +69,8 @@ struct nk_opt {
     int requires;               /* id of an option this one needs, 0 for none */
     int excludes[NK_OPT_MAX_EXCLUDES]; /* ids of options never given with this one (0 ends) */
     const char *why; /* why it excludes them, for the message; NULL: "choose one" */
+    bool optional;   /* the value may be left out: --watch or --watch=2 (never a separate
+                        word); when it is, p.arg is NULL and p.num 0 */
 };
 
 /* The declarations. ID, SHORT ('x' or 0), LONG ("name"), then what the kind needs, then the

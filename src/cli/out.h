@@ -38,7 +38,7 @@ enum out_color {
 };
 
 /* Most columns in one kind of row. */
-#define OUT_MAX_COLS 8
+#define OUT_MAX_COLS 10
 
 /* One column. */
 struct out_col {

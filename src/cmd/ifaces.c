@@ -13,11 +13,13 @@
 #include <linux/rtnetlink.h>
 #include <arpa/inet.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/commands.h"
@@ -27,6 +29,8 @@
 #include "link/oui.h"
 #include "cli/out.h"
 #include "link/rtnl.h"
+#include "lib/loop.h"
+#include "lib/sig.h"
 
 enum {
     OPT_BRIEF = 1,
@@ -35,6 +39,7 @@ enum {
     OPT_IPV6,
     OPT_NEIGH,
     OPT_HOST,
+    OPT_WATCH,
 };
 
 static const struct nk_opt opts[] = {
@@ -49,6 +54,9 @@ static const struct nk_opt opts[] = {
     NK_OPT_FLAG(OPT_HOST, 'H', "host",
                 "host name, default gateways, DNS servers and search domains",
                 .excludes = {OPT_BRIEF, OPT_STATS}),
+    NK_OPT_INT(OPT_WATCH, 0, "watch", "S", 1, 3600,
+               "with -s: rates (bytes/s, packets/s, errors) every S seconds (default 1)",
+               .optional = true, .requires = OPT_STATS),
     NK_OPT_END,
 };
 
@@ -56,6 +64,7 @@ static const struct nk_opt opts[] = {
 struct req {
     bool brief;   /* -b */
     bool stats;   /* -s */
+    int watch;    /* --watch: seconds between samples, 0 for none */
     bool neigh;   /* -n */
     bool host;    /* -H */
     int family;   /* AF_INET, AF_INET6, or AF_UNSPEC for both */
@@ -706,6 +715,146 @@ static int gather(const struct req *r, struct view *v)
     return NK_OK;
 }
 
+/* ---- --watch: rates ---- */
+
+/* One interface's counters at one sample. */
+struct sample {
+    int ifindex;
+    char ifname[IFNAMSIZ];
+    struct rtnl_link_stats64 st;
+};
+
+/* The counters of the links the request shows. NK_OK, or the status (message printed). */
+static int take_sample(const struct req *r, struct sample **out, size_t *n)
+{
+    struct view v = {0};
+    int status = gather(r, &v);
+    if (status == NK_OK)
+        status = select_links(CMD, r, &v);
+    *out = NULL;
+    *n = 0;
+    if (status == NK_OK && v.nshow) {
+        *out = calloc(v.nshow, sizeof(**out));
+        if (!*out) {
+            nk_err(CMD, "out of memory");
+            status = NK_FAIL;
+        }
+        for (size_t i = 0; *out && i < v.nshow; i++) {
+            (*out)[i].ifindex = v.show[i]->ifindex;
+            memcpy((*out)[i].ifname, v.show[i]->ifname, IFNAMSIZ);
+            (*out)[i].st = v.show[i]->stats;
+        }
+        *n = *out ? v.nshow : 0;
+    }
+    free(v.show);
+    free(v.ouis);
+    nk_table_free(&v.t);
+    return status;
+}
+
+static const struct out_cols rate_cols = {
+    .n = 7,
+    .col = {{.title = "IFACE"},
+            {.title = "RX B/s", .right = true},
+            {.title = "RX pkt/s", .right = true},
+            {.title = "TX B/s", .right = true},
+            {.title = "TX pkt/s", .right = true},
+            {.title = "ERRORS", .right = true},
+            {.title = "DROPPED", .right = true}},
+};
+
+/* Rates between two samples, secs apart, as a table (JSON: one object per interface). */
+static int show_rates(struct nk_ctx *ctx, const struct sample *cur, size_t n,
+                      const struct sample *prev, size_t np, double secs, const char *when)
+{
+    struct out *o = out_new(stdout, ctx->json, ctx->color);
+    out_table_begin(o);
+    out_titles(o, &rate_cols, rate_cols.n, OUT_C_NONE);
+    for (size_t i = 0; i < n; i++) {
+        const struct sample *a = &cur[i], *b = NULL;
+        for (size_t k = 0; k < np && !b; k++)
+            if (prev[k].ifindex == a->ifindex)
+                b = &prev[k];
+        if (!b)
+            continue; /* appeared since the last sample: rates next time */
+#define RATE(f) ((a->st.f >= b->st.f ? (double)(a->st.f - b->st.f) : 0.0) / secs)
+        double v[6] = {RATE(rx_bytes),
+                       RATE(rx_packets),
+                       RATE(tx_bytes),
+                       RATE(tx_packets),
+                       RATE(rx_errors) + RATE(tx_errors),
+                       RATE(rx_dropped) + RATE(tx_dropped)};
+#undef RATE
+        static const char *const keys[6] = {"rx_bytes_per_s", "rx_packets_per_s",
+                                            "tx_bytes_per_s", "tx_packets_per_s",
+                                            "errors_per_s",   "dropped_per_s"};
+        out_obj_begin(o, NULL);
+        out_row(o, &rate_cols);
+        out_str(o, OUT_C_NONE, "time", NULL, when);
+        out_str(o, OUT_C_NAME, "ifname", "%s", a->ifname);
+        for (int k = 0; k < 6; k++) {
+            out_cell(o);
+            out_dbl(o, keys[k], "%.0f", v[k]);
+        }
+        out_row_end(o);
+        out_obj_end(o);
+        if (ctx->json) { /* NDJSON: one line per interface and sample */
+            if (out_close(o) < 0)
+                return NK_FAIL;
+            o = out_new(stdout, true, false);
+        }
+    }
+    out_table_end(o);
+    return out_close(o) < 0 ? NK_FAIL : NK_OK;
+}
+
+static int watch_rates(const struct req *r, struct nk_ctx *ctx)
+{
+    bool tty = isatty(STDOUT_FILENO) && !ctx->json;
+    struct sample *prev = NULL;
+    size_t np = 0;
+    uint64_t prev_us = 0;
+    int status = NK_OK;
+    int ifd = loop_interrupt_fd();
+    struct nk_sig_saved sig;
+    nk_sig_install(false, &sig);
+    while (!loop_interrupted()) {
+        struct sample *cur;
+        size_t n;
+        status = take_sample(r, &cur, &n);
+        if (status != NK_OK)
+            break;
+        uint64_t now_us = loop_clock_us();
+        if (prev) {
+            char when[40];
+            time_t t = time(NULL);
+            struct tm tm;
+            strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", localtime_r(&t, &tm));
+            if (tty)
+                fputs("\033[H\033[2J", stdout); /* redraw in place */
+            if (!ctx->json)
+                printf("%s  every %d s\n", when, r->watch);
+            fflush(stdout);
+            status = show_rates(ctx, cur, n, prev, np, (double)(now_us - prev_us) / 1e6, when);
+            if (!tty && !ctx->json)
+                putchar('\n');
+            fflush(stdout);
+        }
+        free(prev);
+        prev = cur;
+        np = n;
+        prev_us = now_us;
+        if (status != NK_OK)
+            break;
+        struct pollfd pf = {.fd = ifd, .events = POLLIN};
+        if (poll(&pf, ifd >= 0 ? 1 : 0, r->watch * 1000) != 0)
+            break; /* Ctrl-C (or a failed poll) */
+    }
+    nk_sig_restore(&sig);
+    free(prev);
+    return status; /* Ctrl-C is how a watch ends: status 0 */
+}
+
 static int run(int argc, char **argv, struct nk_ctx *ctx)
 {
     struct req r = {.family = AF_UNSPEC};
@@ -718,6 +867,7 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         case OPT_STATS: r.stats = true; break;
         case OPT_NEIGH: r.neigh = true; break;
         case OPT_HOST: r.host = true; break;
+        case OPT_WATCH: r.watch = p.arg ? (int)p.num : 1; break;
         }
     if (id < 0)
         return p.status;
@@ -728,6 +878,8 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     if (r.host && r.nnames)
         return nk_usage(CMD, "'%s': -H takes no interface names", r.names[0]);
 
+    if (r.watch)
+        return watch_rates(&r, ctx);
     struct view v = {0};
     int status = gather(&r, &v);
     if (status == NK_OK)

@@ -9,6 +9,8 @@
  *         --ports SPEC    22,80,8000-8100    --timeout MS    -c, --concurrency N
  */
 #include <errno.h>
+#include <poll.h>
+#include <time.h>
 #include <inttypes.h>
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -25,6 +27,8 @@
 #include "ports/portspec.h"
 #include "ports/scan.h"
 #include "ports/services.h"
+#include "ports/targets.h"
+#include "lib/loop.h"
 #include "ports/sockdiag.h"
 #include "ports/sockproc.h"
 #include "lib/sig.h"
@@ -42,18 +46,54 @@ enum {
     OPT_PORTS,
     OPT_TIMEOUT,
     OPT_CONC,
+    OPT_FORCE,
+    OPT_VERBOSE,
+    OPT_LISTENING,
+    OPT_NUMERIC,
+    OPT_STATE,
+    OPT_LOCAL,
+    OPT_PEER,
+    OPT_WATCH,
 };
+
+/* --state's words, and the kernel's TCP_* state of each (-1: listen, as sockdiag_listening). */
+static const char *const state_names[] = {
+    "established", "syn-sent", "syn-recv", "fin-wait-1", "fin-wait-2", "time-wait",
+    "close-wait",  "last-ack", "closing",  "listen",     "unconn",     NULL,
+};
+static const int state_codes[] = {1, 2, 3, 4, 5, 6, 8, 9, 11, -1, 7};
+#define STATE_LISTEN 9
 
 static const struct nk_opt opts[] = {
     NK_OPT_FLAG(OPT_ALL, 'a', "all", "all sockets, established connections too"),
     NK_OPT_FLAG(OPT_TCP, 't', "tcp", "only TCP"),
     NK_OPT_FLAG(OPT_UDP, 'u', "udp", "only UDP"),
     NK_OPT_FLAG(OPT_PROCS, 'p', "processes", "owning process (pid, name) of each socket"),
-    NK_OPT_STR(OPT_SCAN, 0, "scan", "HOST", "TCP connect scan of HOST", .comp = NK_COMP_HOST,
-               .excludes = {OPT_UDP, OPT_ALL, OPT_PROCS},
-               .why = "--scan is a TCP connect scan, not a list of sockets"),
+    NK_OPT_STR(OPT_SCAN, 0, "scan", "TARGET",
+               "TCP connect scan of hosts, addresses, CIDR blocks (comma separated, repeatable)",
+               .comp = NK_COMP_HOST, .excludes = {OPT_ALL, OPT_PROCS},
+               .why = "--scan is a scan, not a list of sockets"),
     NK_OPT_STR(OPT_PORTS, 0, "ports", "SPEC",
-               "ports to scan, e.g. 22,80,8000-8100 (default 1-1024)", .requires = OPT_SCAN),
+               "ports to scan, e.g. 22,80,8000-8100, or all (default 1-1024 and /etc/services)",
+               .requires = OPT_SCAN),
+    NK_OPT_FLAG(OPT_FORCE, 0, "force", "scan blocks larger than /16 (IPv4) or /112 (IPv6)",
+                .requires = OPT_SCAN),
+    NK_OPT_FLAG(OPT_VERBOSE, 'v', "verbose", "list every scanned port with its reason",
+                .requires = OPT_SCAN),
+    NK_OPT_FLAG(OPT_LISTENING, 'l', "listening", "listening sockets: the default listing",
+                .excludes = {OPT_SCAN}, .why = "--scan lists no sockets"),
+    NK_OPT_FLAG(OPT_NUMERIC, 'n', "numeric", "accepted for ss's habit (always numeric)",
+                .excludes = {OPT_SCAN}, .why = "--scan lists no sockets"),
+    NK_OPT_ENUM(OPT_STATE, 0, "state", "STATE", state_names,
+                "only sockets in STATE (repeatable); other than listen implies -a",
+                .excludes = {OPT_SCAN}, .why = "--scan lists no sockets"),
+    NK_OPT_STR(OPT_LOCAL, 0, "local", "ADDR[/LEN]", "only sockets whose local address matches",
+               .excludes = {OPT_SCAN}, .why = "--scan lists no sockets"),
+    NK_OPT_STR(OPT_PEER, 0, "peer", "ADDR[/LEN]", "only sockets whose peer address matches",
+               .excludes = {OPT_SCAN}, .why = "--scan lists no sockets"),
+    NK_OPT_INT(OPT_WATCH, 0, "watch", "S", 1, 3600,
+               "live listing, refreshed every S seconds (default 1)", .optional = true,
+               .excludes = {OPT_SCAN}, .why = "--scan lists no sockets"),
     NK_OPT_INT(OPT_TIMEOUT, 0, "timeout", "MS", 1, 600000,
                "per-port connect timeout in ms, default 1000", .requires = OPT_SCAN),
     NK_OPT_INT(OPT_CONC, 'c', "concurrency", "N", 1, 1000000, "connects in flight, default 1024",
@@ -69,7 +109,16 @@ struct ports_req {
     bool all;          /* -a */
     bool tcp, udp;     /* -t, -u: protocols shown (both when neither is given) */
     bool procs;        /* -p */
-    const char *scan;  /* --scan HOST, or NULL */
+    bool listening;    /* -l */
+    bool numeric;      /* -n */
+    unsigned states;   /* --state: bit i for state_names[i], 0 for no filter */
+    const char *local; /* --local ADDR[/LEN], or NULL */
+    const char *peer;  /* --peer ADDR[/LEN], or NULL */
+    int watch;         /* --watch: seconds between refreshes, 0 for no watch */
+    const char **scan; /* --scan TARGETS, each time it was given */
+    int nscan;         /* how many */
+    bool force;        /* --force */
+    bool verbose;      /* -v */
     const char *ports; /* --ports SPEC, or NULL */
     int timeout_ms;    /* --timeout, 0 if not given */
     int concurrency;   /* -c, 0 if not given */
@@ -77,12 +126,12 @@ struct ports_req {
     char **args;       /* them */
 };
 
-/* --ports accepts service names too ("ssh,http"): their TCP port. */
-static int tcp_port_of(const char *name, void *arg)
+/* --ports accepts service names too ("ssh,http"): their port for the scan's protocol (arg:
+ * "tcp" or "udp"). */
+static int service_port_of(const char *name, void *arg)
 {
-    (void)arg;
     struct service s;
-    return services_by_name(name, "tcp", &s) ? s.port : -1;
+    return services_by_name(name, arg, &s) ? s.port : -1;
 }
 
 /* ---- service lookups ---- */
@@ -321,9 +370,11 @@ static void endpoint_json(struct out *o, const char *key, const char *addr, int 
 }
 
 static const struct out_cols sock_cols = {
-    .n = 7,
+    .n = 9,
     .col = {{.title = "PROTO"},
             {.title = "STATE", .min = 6},
+            {.title = "RECV-Q", .right = true},
+            {.title = "SEND-Q", .right = true},
             {.title = "LOCAL"},
             {.title = "PEER"},
             {.title = "SERVICE"},
@@ -332,8 +383,19 @@ static const struct out_cols sock_cols = {
 };
 
 /* Print the sockets, aligned. */
-static void show_sockets(struct out *o, const struct sockvec *v, bool procs)
+/* How show_sockets prints: a plain listing, a watch refresh, or watch events. */
+struct sock_show {
+    const char *mark;  /* text: a mark per socket ('+', '-', ' ') before its protocol, or NULL */
+    const char *event; /* JSON: each socket a bare object with this "event" (NDJSON), or NULL */
+    const char *when;  /* with event: its "time" */
+};
+
+static void show_sockets(struct out *o, const struct sockvec *v, bool procs,
+                         const struct sock_show *how)
 {
+    static const struct sock_show plain = {0};
+    if (!how)
+        how = &plain;
     struct services_table svc;
     services_table_load(&svc); /* without it sockets are still listed, unnamed */
     int elo = -1, ehi = -1;
@@ -341,18 +403,30 @@ static void show_sockets(struct out *o, const struct sockvec *v, bool procs)
     if (net_ephemeral_range(NET_RANGE_FILE, &elo, &ehi, err) < 0)
         elo = ehi = -1; /* then the lower port of a connection names its service */
     out_table_begin(o);
-    out_arr_begin(o, NULL);
-    out_titles(o, &sock_cols, procs ? 7 : 6, OUT_C_NONE);
+    if (!how->event) {
+        out_arr_begin(o, NULL);
+        out_titles(o, &sock_cols, procs ? 9 : 8, OUT_C_NONE);
+    }
     for (size_t i = 0; i < v->n; i++) {
         const struct sockent *e = &v->v[i];
         struct sock_row r;
         sock_row(e, &svc, elo, ehi, &r);
         out_obj_begin(o, NULL);
         out_row(o, &sock_cols);
+        if (how->event) {
+            out_str(o, OUT_C_NONE, "event", NULL, how->event);
+            out_str(o, OUT_C_NONE, "time", NULL, how->when);
+        }
+        if (how->mark)
+            out_ctext(o, how->mark[i] == '+' ? OUT_C_GOOD : OUT_C_BAD, "%c", how->mark[i]);
         out_str(o, OUT_C_NONE, "proto", "%s", e->ipproto == IPPROTO_TCP ? "tcp" : "udp");
         out_cell(o);
         out_str(o, sockdiag_listening(e) ? OUT_C_GOOD : OUT_C_NONE, "state", "%s",
                 sockdiag_state_name(e));
+        out_cell(o);
+        out_u64(o, "recv_q", "%" PRIu64, e->rqueue);
+        out_cell(o);
+        out_u64(o, "send_q", "%" PRIu64, e->wqueue);
         out_cell(o);
         endpoint_json(o, "local", r.laddr, e->lport);
         endpoint_json(o, "peer", r.paddr, e->pport);
@@ -369,11 +443,24 @@ static void show_sockets(struct out *o, const struct sockvec *v, bool procs)
             out_ctext(o, OUT_C_WARN, "exposed");
         out_cell(o);
         if (procs && e->pid) {
-            out_i64(o, "pid", "%" PRId64, e->pid);
-            out_str(o, OUT_C_NONE, "process", "/%s", e->comm);
+            out_i64(o, "pid", NULL, e->pid);
+            out_str(o, OUT_C_NONE, "process", NULL, e->comm);
+            /* Text: PID/NAME:FD for each, comma separated (ss's users:(...)). */
+            out_arr_begin(o, "processes");
+            for (size_t k = 0; k < e->nowners; k++) {
+                const struct sockowner *w = &e->owners[k];
+                out_obj_begin(o, NULL);
+                out_i64(o, "pid", k ? ",%" PRId64 : "%" PRId64, w->pid);
+                out_str(o, OUT_C_NONE, "process", "/%s", w->comm);
+                out_i64(o, "fd", ":%" PRId64, w->fd);
+                out_obj_end(o);
+            }
+            out_arr_end(o);
         } else if (procs) {
             out_null(o, "pid");
             out_null(o, "process");
+            out_arr_begin(o, "processes");
+            out_arr_end(o);
             out_text(o, "-");
         }
         out_u64(o, "uid", NULL, e->uid);
@@ -381,15 +468,106 @@ static void show_sockets(struct out *o, const struct sockvec *v, bool procs)
         out_row_end(o);
         out_obj_end(o);
     }
-    out_arr_end(o);
+    if (!how->event)
+        out_arr_end(o);
     out_table_end(o);
     services_table_free(&svc);
 }
 
-static int do_sockets(const struct ports_req *rq, struct nk_ctx *ctx)
+/* What the listing keeps. */
+struct sock_filter {
+    bool ports;               /* port arguments given */
+    struct portspec tcp, udp; /* the ports they name, per protocol */
+    unsigned states;          /* --state bits, 0 for any */
+    bool local, peer;         /* --local, --peer given */
+    struct target lt, pt;     /* their blocks */
+};
+
+/* The filter from the arguments and options; usage errors are printed (returns NK_USAGE). */
+static int filter_init(const struct ports_req *rq, struct sock_filter *f)
+{
+    char err[NK_ERRLEN];
+    memset(f, 0, sizeof(*f));
+    f->states = rq->states;
+    if (rq->local && target_prefix_parse(rq->local, &f->lt, err) < 0)
+        return nk_usage(CMD, "--local: %s", err);
+    if (rq->peer && target_prefix_parse(rq->peer, &f->pt, err) < 0)
+        return nk_usage(CMD, "--peer: %s", err);
+    f->local = rq->local != NULL;
+    f->peer = rq->peer != NULL;
+    f->ports = rq->nargs > 0;
+    for (int i = 0; i < rq->nargs; i++) {
+        const char *a = rq->args[i];
+        int lo, hi;
+        enum portspec_kind k = portspec_item(a, &lo, &hi, err);
+        if (k == PORTSPEC_BAD)
+            return nk_usage(CMD, "%s", err);
+        if (k != PORTSPEC_NAME) {
+            portspec_add_range(&f->tcp, lo, hi);
+            portspec_add_range(&f->udp, lo, hi);
+            continue;
+        }
+        struct service sv;
+        bool found = false;
+        if (services_by_name(a, "tcp", &sv)) {
+            portspec_add_range(&f->tcp, sv.port, sv.port);
+            found = true;
+        }
+        if (services_by_name(a, "udp", &sv)) {
+            portspec_add_range(&f->udp, sv.port, sv.port);
+            found = true;
+        }
+        if (!found)
+            return nk_usage(CMD, "'%s': unknown service", a);
+    }
+    return NK_OK;
+}
+
+static bool state_match(const struct sockent *e, unsigned states)
+{
+    for (int i = 0; state_names[i]; i++) {
+        if (!(states & (1u << i)))
+            continue;
+        if (i == STATE_LISTEN ? sockdiag_listening(e)
+                              : (e->state == state_codes[i] ||
+                                 (state_codes[i] == 3 && e->state == 12))) /* NEW_SYN_RECV */
+            return true;
+    }
+    return false;
+}
+
+static bool filter_match(const struct sock_filter *f, const struct sockent *e)
+{
+    if (f->ports) {
+        const struct portspec *ps = e->ipproto == IPPROTO_TCP ? &f->tcp : &f->udp;
+        if (!portspec_has(ps, e->lport) && !(e->pport && portspec_has(ps, e->pport)))
+            return false;
+    }
+    if (f->states && !state_match(e, f->states))
+        return false;
+    if (f->local && !target_match(&f->lt, e->family, e->local))
+        return false;
+    if (f->peer && (!e->pport || !target_match(&f->pt, e->family, e->peer)))
+        return false;
+    return true;
+}
+
+/* The sockets the request lists, filtered, with their processes (-p), sorted. NK_OK, or the
+ * status to return (the message printed). quiet: no note about hidden processes. */
+static int collect_sockets(const struct ports_req *rq, struct sockvec *out, bool quiet)
 {
     char err[NK_ERRLEN];
     struct sockvec v = {0};
+    struct sock_filter *filt = malloc(sizeof(*filt));
+    if (!filt) {
+        nk_err(CMD, "out of memory");
+        return NK_FAIL;
+    }
+    int fs = filter_init(rq, filt);
+    if (fs != NK_OK) {
+        free(filt);
+        return fs;
+    }
     static const int fams[] = {AF_INET, AF_INET6};
     for (int proto = 0; proto < 2; proto++) {
         int ipproto = proto ? IPPROTO_UDP : IPPROTO_TCP;
@@ -405,17 +583,17 @@ static int do_sockets(const struct ports_req *rq, struct nk_ctx *ctx)
             if (sockdiag_dump(ipproto, fams[f], states, &v, err) < 0) {
                 nk_err(CMD, "%s", err);
                 sockdiag_free(&v);
+                free(filt);
                 return NK_FAIL;
             }
         }
     }
-    if (!rq->all) {
-        size_t k = 0;
-        for (size_t i = 0; i < v.n; i++)
-            if (sockdiag_listening(&v.v[i]))
-                v.v[k++] = v.v[i];
-        v.n = k;
-    }
+    size_t k = 0;
+    for (size_t i = 0; i < v.n; i++)
+        if ((rq->all || sockdiag_listening(&v.v[i])) && filter_match(filt, &v.v[i]))
+            v.v[k++] = v.v[i];
+    v.n = k;
+    free(filt);
     if (rq->procs) {
         struct sockproc_stats st;
         if (sockproc_fill(&v, "/proc", &st, err) < 0) {
@@ -427,94 +605,254 @@ static int do_sockets(const struct ports_req *rq, struct nk_ctx *ctx)
         for (size_t i = 0; i < v.n; i++)
             if (v.v[i].inode && !v.v[i].pid)
                 unknown++;
-        if (st.hidden && unknown)
+        if (st.hidden && unknown && !quiet)
             nk_err(CMD,
                    "processes: %zu sockets show no process: %zu processes belong to other "
                    "users and cannot be inspected without root",
                    unknown, st.hidden);
     }
     sockdiag_sort(&v);
+    *out = v;
+    return NK_OK;
+}
+
+static int do_sockets(const struct ports_req *rq, struct nk_ctx *ctx)
+{
+    struct sockvec v = {0};
+    int st = collect_sockets(rq, &v, false);
+    if (st != NK_OK)
+        return st;
     struct out *o = out_new(stdout, ctx->json, ctx->color);
-    show_sockets(o, &v, rq->procs);
+    show_sockets(o, &v, rq->procs, NULL);
     sockdiag_free(&v);
     return out_close(o) < 0 ? NK_FAIL : NK_OK;
 }
 
-/* ---- scans ---- */
+/* ---- --watch ---- */
 
-/* Listed one by one up to this many per reason; more are summarised (as nmap does). */
-#define SCAN_LIST_MAX 25
-
-static const char *tcp_service(int port, char *buf, size_t len)
+/* One socket's identity across refreshes. */
+static bool same_sock(const struct sockent *a, const struct sockent *b)
 {
-    struct service s;
-    if (!services_by_port(port, "tcp", &s))
-        return NULL;
-    snprintf(buf, len, "%s", s.name);
-    return buf;
+    return a->ipproto == b->ipproto && a->family == b->family && a->lport == b->lport &&
+           a->pport == b->pport && a->inode == b->inode && a->state == b->state &&
+           !memcmp(a->local, b->local, sizeof(a->local)) &&
+           !memcmp(a->peer, b->peer, sizeof(a->peer));
 }
 
-static void show_scan(struct out *o, const char *host, const char *addr, const struct portspec *ps,
-                      const struct scan_result *res)
+static bool sock_in(const struct sockvec *v, const struct sockent *e)
 {
-    const struct scan_stats *st = &res->stats;
-    size_t filtered = st->timeout + st->unreach;
-    char name[64];
+    for (size_t i = 0; i < v->n; i++)
+        if (same_sock(&v->v[i], e))
+            return true;
+    return false;
+}
+
+/* One refresh as text: a timestamped header with the counts per state, then the sockets, the
+ * new ones marked '+', and those gone since the last refresh once more, marked '-'. */
+static int watch_text(const struct ports_req *rq, struct nk_ctx *ctx, const struct sockvec *cur,
+                      const struct sockvec *prev, bool first, const char *when, bool tty)
+{
+    size_t n = 0, added = 0, gone = 0, counts[16] = {0};
+    char *mark = calloc(cur->n + prev->n + 1, 1);
+    struct sockent *all = malloc((cur->n + prev->n + 1) * sizeof(*all));
+    if (!mark || !all) {
+        free(mark);
+        free(all);
+        nk_err(CMD, "out of memory");
+        return NK_FAIL;
+    }
+    for (size_t i = 0; i < cur->n; i++) {
+        all[n] = cur->v[i];
+        mark[n] = !first && !sock_in(prev, &cur->v[i]) ? '+' : ' ';
+        added += mark[n++] == '+';
+        counts[cur->v[i].state & 15]++;
+    }
+    for (size_t i = 0; !first && i < prev->n; i++)
+        if (!sock_in(cur, &prev->v[i])) {
+            all[n] = prev->v[i];
+            mark[n++] = '-';
+            gone++;
+        }
+    if (tty)
+        fputs("\033[H\033[2J", stdout); /* redraw in place */
+    printf("%s  every %d s: %zu sockets", when, rq->watch, cur->n);
+    for (int s = 0; s < 16; s++)
+        if (counts[s]) {
+            struct sockent st = {.state = (uint8_t)s, .ipproto = IPPROTO_TCP};
+            printf(", %zu %s", counts[s], sockdiag_state_name(&st));
+        }
+    printf(first ? "\n" : " (%zu new, %zu gone)\n", added, gone);
+    fflush(stdout);
+    struct sockvec view = {.v = all, .n = n};
+    struct sock_show how = {.mark = mark};
+    struct out *o = out_new(stdout, false, ctx->color);
+    show_sockets(o, &view, rq->procs, &how);
+    int st = out_close(o) < 0 ? NK_FAIL : NK_OK;
+    if (!tty)
+        putchar('\n');
+    fflush(stdout);
+    free(mark);
+    free(all);
+    return st;
+}
+
+/* The changes as NDJSON events: the first listing as "opened", then what opened and closed. */
+static int watch_json(const struct ports_req *rq, const struct sockvec *cur,
+                      const struct sockvec *prev, bool first, const char *when)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        const struct sockvec *a = pass ? prev : cur, *b = pass ? cur : prev;
+        for (size_t i = 0; i < a->n; i++) {
+            if (pass ? (first || sock_in(b, &a->v[i])) : (!first && sock_in(b, &a->v[i])))
+                continue;
+            struct sockvec one = {.v = &a->v[i], .n = 1};
+            struct sock_show how = {.event = pass ? "closed" : "opened", .when = when};
+            struct out *o = out_new(stdout, true, false);
+            show_sockets(o, &one, rq->procs, &how);
+            if (out_close(o) < 0)
+                return NK_FAIL;
+        }
+    }
+    fflush(stdout);
+    return NK_OK;
+}
+
+static int do_watch(const struct ports_req *rq, struct nk_ctx *ctx)
+{
+    bool tty = isatty(STDOUT_FILENO);
+    struct sockvec prev = {0};
+    bool first = true;
+    int status = NK_OK;
+    int ifd = loop_interrupt_fd();
+    struct nk_sig_saved sig;
+    nk_sig_install(false, &sig);
+    while (!loop_interrupted()) {
+        struct sockvec cur = {0};
+        status = collect_sockets(rq, &cur, !first);
+        if (status != NK_OK)
+            break;
+        char when[40];
+        time_t now = time(NULL);
+        struct tm tm;
+        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", localtime_r(&now, &tm));
+        status = ctx->json ? watch_json(rq, &cur, &prev, first, when)
+                           : watch_text(rq, ctx, &cur, &prev, first, when, tty);
+        sockdiag_free(&prev);
+        prev = cur;
+        first = false;
+        if (status != NK_OK)
+            break;
+        struct pollfd pf = {.fd = ifd, .events = POLLIN};
+        if (poll(&pf, ifd >= 0 ? 1 : 0, rq->watch * 1000) != 0)
+            break; /* Ctrl-C (or a failed poll) */
+    }
+    nk_sig_restore(&sig);
+    sockdiag_free(&prev);
+    return status; /* Ctrl-C is how a watch ends: status 0 */
+}
+
+/* ---- scans ---- */
+
+/* Listed one by one up to this many per reason; more are summarised (as nmap does), unless -v. */
+#define SCAN_LIST_MAX 25
+/* Addresses scanned together (one budget of sockets); a larger set runs in batches of these. */
+#define SCAN_BATCH 256
+
+/* One address to scan, and the target it came from. */
+struct scan_host {
+    struct net_addr addr;        /* the address */
+    char host[TARGETS_ITEM_MAX]; /* the name typed, or the address itself */
+    char text[NET_ADDRSTRLEN];   /* the address as text */
+};
+
+/* The whole scan: the request, the ports, the batch being filled, the totals. */
+struct scan_run {
+    const struct ports_req *rq;
+    struct nk_ctx *ctx;
+    struct portspec *ps;
+    struct services_table svc;
+    int ipproto;             /* IPPROTO_TCP or IPPROTO_UDP */
+    const char *proto;       /* "tcp" or "udp" */
+    struct scan_host *batch; /* up to SCAN_BATCH addresses */
+    size_t nbatch;
+    size_t scanned;          /* addresses scanned */
+    size_t failed;           /* addresses or names that could not be scanned */
+    struct scan_stats total; /* counts over every address */
+    uint64_t start_us;       /* when the scan began */
+    bool interrupted;        /* Ctrl-C */
+    bool out_failed;         /* stdout could not be written */
+};
+
+static const char *scan_service(const struct scan_run *sr, int port)
+{
+    return services_table_name(&sr->svc, port, sr->ipproto);
+}
+
+static void show_scan(struct out *o, const struct scan_run *sr, const struct scan_host *h,
+                      const struct scan_result *res, size_t i)
+{
+    const struct scan_stats *st = &res->host[i];
+    bool verbose = sr->rq->verbose;
     out_obj_begin(o, NULL);
-    out_str(o, OUT_C_NONE, "host", NULL, host);
-    out_str(o, OUT_C_NONE, "address", NULL, addr);
-    if (strcmp(host, addr) != 0)
-        out_text(o, "%s (%s)\n", host, addr);
+    out_str(o, OUT_C_NONE, "host", NULL, h->host);
+    out_str(o, OUT_C_NONE, "address", NULL, h->text);
+    out_str(o, OUT_C_NONE, "proto", NULL, sr->proto);
+    if (strcmp(h->host, h->text) != 0)
+        out_text(o, "%s (%s)\n", h->host, h->text);
     else
-        out_text(o, "%s\n", addr);
+        out_text(o, "%s\n", h->text);
     out_u64(o, "scanned", NULL, st->done);
-    out_text(o, "%-10s %-12s %s\n", "PORT", "STATE", "SERVICE");
-    size_t counts[5] = {0, st->open, st->refused, st->timeout, st->unreach};
+    out_text(o, "%-10s %-13s %-16s %s\n", "PORT", "STATE", "SERVICE", "REASON");
     /* Text: every open port, and the others by reason unless there are too many. */
     out_arr_begin(o, "open");
-    for (int p = portspec_next(ps, 0); p >= 0; p = portspec_next(ps, p + 1)) {
-        enum scan_state s = (enum scan_state)res->state[p];
-        if (s == SCAN_UNTRIED || (s != SCAN_OPEN && counts[s] > SCAN_LIST_MAX))
+    for (size_t k = 0; k < res->nports; k++) {
+        int p = res->ports[k];
+        enum scan_state s = (enum scan_state)res->state[i * res->nports + k];
+        enum scan_verdict v = scan_verdict(s);
+        if (v == SCAN_V_NONE || (v != SCAN_V_OPEN && !verbose && st->by[s] > SCAN_LIST_MAX))
             continue;
-        const char *svc = tcp_service(p, name, sizeof(name));
+        const char *svc = scan_service(sr, p);
         char pp[16];
-        snprintf(pp, sizeof(pp), "%d/tcp", p);
-        if (s == SCAN_OPEN) {
+        snprintf(pp, sizeof(pp), "%d/%s", p, sr->proto);
+        if (v == SCAN_V_OPEN) {
             out_obj_begin(o, NULL);
             out_u64(o, "port", NULL, (uint64_t)p);
             out_str(o, OUT_C_NONE, "service", NULL, svc);
+            out_str(o, OUT_C_NONE, "reason", NULL, scan_reason_name(s));
             out_obj_end(o);
         }
         out_text(o, "%-10s ", pp);
-        out_ctext(o, s == SCAN_OPEN ? OUT_C_GOOD : OUT_C_BAD, "%-12s",
-                  s == SCAN_OPEN ? "open" : scan_state_name(s));
-        out_text(o, " %s\n", svc ? svc : "-");
+        out_ctext(o, v == SCAN_V_OPEN ? OUT_C_GOOD : OUT_C_BAD, "%-13s", scan_verdict_name(v));
+        out_text(o, " %-16s %s\n", svc ? svc : "-", scan_reason_name(s));
     }
     out_arr_end(o);
-    for (int s = SCAN_REFUSED; s <= SCAN_UNREACH; s++)
-        if (counts[s] > SCAN_LIST_MAX)
-            out_text(o, "not shown: %zu %s ports (%s)\n", counts[s],
-                     s == SCAN_REFUSED ? "closed" : "filtered", scan_state_name(s));
-    out_u64(o, "closed", NULL, st->refused);
-    out_u64(o, "filtered", NULL, filtered);
-    /* JSON only: which ports were filtered and why, and the self-connections discarded. */
-    out_arr_begin(o, "filtered_ports");
-    for (int p = portspec_next(ps, 0); p >= 0; p = portspec_next(ps, p + 1)) {
-        enum scan_state s = (enum scan_state)res->state[p];
-        if (s != SCAN_TIMEOUT && s != SCAN_UNREACH)
-            continue;
-        out_obj_begin(o, NULL);
-        out_u64(o, "port", NULL, (uint64_t)p);
-        out_str(o, OUT_C_NONE, "reason", NULL, scan_state_name(s));
-        out_obj_end(o);
+    for (int s = SCAN_OPEN + 1; !verbose && s < SCAN_NSTATES; s++)
+        if (st->by[s] > SCAN_LIST_MAX && scan_verdict((enum scan_state)s) != SCAN_V_OPEN)
+            out_text(o, "not shown: %zu %s ports (%s)\n", st->by[s],
+                     scan_verdict_name(scan_verdict((enum scan_state)s)),
+                     scan_reason_name((enum scan_state)s));
+    out_u64(o, "closed", NULL, st->closed);
+    out_u64(o, "filtered", NULL, st->filtered);
+    if (verbose) { /* JSON: every port with its state and reason */
+        out_arr_begin(o, "ports");
+        for (size_t k = 0; k < res->nports; k++) {
+            enum scan_state s = (enum scan_state)res->state[i * res->nports + k];
+            if (s == SCAN_UNTRIED)
+                continue;
+            out_obj_begin(o, NULL);
+            out_u64(o, "port", NULL, (uint64_t)res->ports[k]);
+            out_str(o, OUT_C_NONE, "state", NULL, scan_verdict_name(scan_verdict(s)));
+            out_str(o, OUT_C_NONE, "reason", NULL, scan_reason_name(s));
+            out_obj_end(o);
+        }
+        out_arr_end(o);
     }
-    out_arr_end(o);
     out_u64(o, "self_connections", NULL, st->self);
     out_u64(o, "elapsed_ms", NULL, st->elapsed_ms);
     out_text(o, "scanned %zu ports in %.2f s: %zu open, %zu closed, %zu filtered", st->done,
-             (double)st->elapsed_ms / 1000.0, st->open, st->refused, filtered);
-    if (st->self)
-        out_text(o, " (%zu self-connections discarded)", st->self);
+             (double)st->elapsed_ms / 1000.0, st->open, st->closed, st->filtered);
+    if (res->stats.self && res->naddrs == 1)
+        out_text(o, " (%zu self-connections discarded)", res->stats.self);
     out_text(o, "\n");
     out_obj_end(o);
 }
@@ -522,86 +860,200 @@ static void show_scan(struct out *o, const char *host, const char *addr, const s
 /* The progress line: only on a terminal, rewritten in place. */
 static void progress(const struct scan_stats *st, void *arg)
 {
-    const char *addr = arg;
-    fprintf(stderr, "\r\033[Kscanning %s: %zu/%zu ports, %zu open", addr, st->done, st->total,
+    const char *what = arg;
+    fprintf(stderr, "\r\033[Kscanning %s: %zu/%zu ports, %zu open", what, st->done, st->total,
             st->open);
     fflush(stderr);
+}
+
+/* Scan the addresses gathered so far, print each, and empty the batch. */
+static void scan_batch(struct scan_run *sr)
+{
+    if (!sr->nbatch || sr->interrupted || sr->out_failed)
+        return;
+    char err[NK_ERRLEN];
+    struct net_addr *addrs = malloc(sr->nbatch * sizeof(*addrs));
+    if (!addrs) {
+        nk_err(CMD, "out of memory");
+        sr->failed += sr->nbatch;
+        sr->nbatch = 0;
+        return;
+    }
+    for (size_t i = 0; i < sr->nbatch; i++)
+        addrs[i] = sr->batch[i].addr;
+    char what[NET_ADDRSTRLEN + 32];
+    if (sr->nbatch == 1)
+        snprintf(what, sizeof(what), "%s", sr->batch[0].text);
+    else
+        snprintf(what, sizeof(what), "%zu addresses", sr->nbatch);
+    bool tty = isatty(STDERR_FILENO);
+    const struct ports_req *rq = sr->rq;
+    struct scan_req req = {
+        .addrs = addrs,
+        .naddrs = sr->nbatch,
+        .ports = sr->ps,
+        .proto = sr->ipproto,
+        .timeout_ms = rq->timeout_ms        ? rq->timeout_ms
+                      : sr->ctx->timeout_ms ? sr->ctx->timeout_ms
+                                            : DEFAULT_TIMEOUT_MS,
+        .concurrency = rq->concurrency ? rq->concurrency : DEFAULT_CONCURRENCY,
+        .progress = tty ? progress : NULL,
+        .progress_arg = what,
+    };
+    struct scan_result res;
+    /* Ctrl-C stops the scan: the ports done so far are shown, and the status is 1. */
+    struct nk_sig_saved sig;
+    nk_sig_install(false, &sig);
+    int rc = scan_run(&req, &res, err);
+    nk_sig_restore(&sig);
+    if (tty)
+        fputs("\r\033[K", stderr);
+    free(addrs);
+    if (rc < 0) {
+        nk_err(CMD, "%s: %s", what, err);
+        sr->failed += sr->nbatch;
+        sr->nbatch = 0;
+        return;
+    }
+    for (size_t i = 0; i < sr->nbatch && !sr->out_failed; i++) {
+        const struct scan_stats *h = &res.host[i];
+        if (!h->done && res.interrupted && i > 0)
+            continue; /* never reached */
+        struct out *o = out_new(stdout, sr->ctx->json, sr->ctx->color);
+        if (sr->scanned && !sr->ctx->json)
+            out_text(o, "\n");
+        show_scan(o, sr, &sr->batch[i], &res, i);
+        if (out_close(o) < 0)
+            sr->out_failed = true;
+        sr->scanned++;
+    }
+    struct scan_stats *t = &sr->total;
+    t->total += res.stats.total;
+    t->done += res.stats.done;
+    t->open += res.stats.open;
+    t->closed += res.stats.closed;
+    t->filtered += res.stats.filtered;
+    sr->interrupted = res.interrupted;
+    scan_result_free(&res);
+    sr->nbatch = 0;
+}
+
+static void scan_add(struct scan_run *sr, const struct net_addr *a, const char *host)
+{
+    if (sr->interrupted || sr->out_failed)
+        return;
+    struct scan_host *h = &sr->batch[sr->nbatch++];
+    h->addr = *a;
+    net_ntop((const struct sockaddr *)&a->ss, h->text, sizeof(h->text));
+    snprintf(h->host, sizeof(h->host), "%s", host ? host : h->text);
+    if (sr->nbatch == SCAN_BATCH)
+        scan_batch(sr);
+}
+
+/* The default port set: 1-1024 and every port /etc/services names for TCP. */
+static void default_ports(struct portspec *ps, const struct services_table *svc, int ipproto)
+{
+    memset(ps, 0, sizeof(*ps));
+    portspec_add_range(ps, 1, 1024);
+    for (int p = 1025; p < PORTSPEC_NPORTS; p++)
+        if (services_table_name(svc, p, ipproto))
+            portspec_add_range(ps, p, p);
 }
 
 static int do_scan(const struct ports_req *rq, struct nk_ctx *ctx)
 {
     char err[NK_ERRLEN];
-    struct portspec *ps = malloc(sizeof(*ps));
-    struct scan_result *res = malloc(sizeof(*res));
-    if (!ps || !res) {
-        free(ps);
-        free(res);
-        nk_err(CMD, "out of memory");
-        return NK_FAIL;
-    }
+    bool udp = rq->udp && !rq->tcp; /* -u: a UDP scan */
+    struct scan_run sr = {.rq = rq,
+                          .ctx = ctx,
+                          .ipproto = udp ? IPPROTO_UDP : IPPROTO_TCP,
+                          .proto = udp ? "udp" : "tcp"};
+    struct targets tg = {0};
     int status = NK_OK;
-    struct net_addr *addrs = NULL;
-    size_t naddrs = 0;
-    if (portspec_parse(rq->ports ? rq->ports : "1-1024", ps, tcp_port_of, NULL, err) < 0) {
-        status = nk_usage(CMD, "%s", err);
-        goto out;
-    }
-    char hb[NET_ADDRSTRLEN];
-    const char *host = net_unbracket(rq->scan, hb, sizeof(hb));
-    struct hostaddr_req hr = {
-        .host = host, .family = AF_UNSPEC, .timeout_ms = 0, .server = ctx->server};
-    /* Names through c-ares (hosts file first); numeric addresses never touch DNS. */
-    int r = hostaddr_lookup(&hr, &addrs, &naddrs, err);
-    if (r == -2) {
-        status = nk_usage(CMD, "%s", err);
-        goto out;
-    }
-    if (r < 0) {
-        nk_err(CMD, "%s", err);
+    for (int i = 0; i < rq->nscan; i++)
+        if (targets_parse(rq->scan[i], rq->force, &tg, err) < 0) {
+            targets_free(&tg);
+            return nk_usage(CMD, "%s", err);
+        }
+    sr.ps = malloc(sizeof(*sr.ps));
+    sr.batch = malloc(SCAN_BATCH * sizeof(*sr.batch));
+    if (!sr.ps || !sr.batch) {
+        nk_err(CMD, "out of memory");
         status = NK_FAIL;
         goto out;
     }
-    bool tty = isatty(STDERR_FILENO);
-    for (size_t i = 0; i < naddrs; i++) {
-        char abuf[NET_ADDRSTRLEN];
-        net_ntop((const struct sockaddr *)&addrs[i].ss, abuf, sizeof(abuf));
-        struct scan_req sr = {
-            .addr = addrs[i],
-            .ports = ps,
-            .timeout_ms = rq->timeout_ms    ? rq->timeout_ms
-                          : ctx->timeout_ms ? ctx->timeout_ms
-                                            : DEFAULT_TIMEOUT_MS,
-            .concurrency = rq->concurrency ? rq->concurrency : DEFAULT_CONCURRENCY,
-            .progress = tty ? progress : NULL,
-            .progress_arg = abuf,
-        };
-        /* Ctrl-C stops the scan: the ports done so far are shown, and the status is 1. */
-        struct nk_sig_saved sig;
-        nk_sig_install(false, &sig);
-        int rc = scan_run(&sr, res, err);
-        nk_sig_restore(&sig);
-        if (tty)
-            fputs("\r\033[K", stderr);
-        if (rc < 0) {
-            nk_err(CMD, "%s: %s", abuf, err);
-            status = NK_FAIL;
+    services_table_load(&sr.svc); /* without it ports are scanned unnamed */
+    if (!rq->ports)
+        default_ports(sr.ps, &sr.svc, sr.ipproto);
+    else if (strcmp(rq->ports, "all") == 0) {
+        memset(sr.ps, 0, sizeof(*sr.ps));
+        portspec_add_range(sr.ps, 1, 65535);
+    } else if (portspec_parse(rq->ports, sr.ps, service_port_of, (void *)sr.proto, err) < 0) {
+        status = nk_usage(CMD, "%s", err);
+        goto out;
+    }
+    /* Names are checked before anything is scanned: a malformed one is bad input. */
+    struct net_addr **named = calloc(tg.n ? tg.n : 1, sizeof(*named));
+    size_t *nnamed = calloc(tg.n ? tg.n : 1, sizeof(*nnamed));
+    if (!named || !nnamed) {
+        free(named);
+        free(nnamed);
+        nk_err(CMD, "out of memory");
+        status = NK_FAIL;
+        goto out;
+    }
+    for (size_t i = 0; i < tg.n && status == NK_OK; i++) {
+        if (tg.v[i].kind != TARGET_NAME)
             continue;
-        }
-        struct out *o = out_new(stdout, ctx->json, ctx->color);
-        show_scan(o, host, abuf, ps, res);
-        if (out_close(o) < 0) {
-            status = NK_FAIL;
-            break;
-        }
-        if (res->interrupted) { /* the shell says "interrupted"; a script has the status */
-            status = NK_FAIL;
-            break;
+        struct hostaddr_req hr = {
+            .host = tg.v[i].text, .family = AF_UNSPEC, .timeout_ms = 0, .server = ctx->server};
+        /* Names through c-ares (hosts file first); numeric addresses never touch DNS. */
+        int r = hostaddr_lookup(&hr, &named[i], &nnamed[i], err);
+        if (r == -2) {
+            status = nk_usage(CMD, "%s", err);
+        } else if (r < 0) {
+            nk_err(CMD, "%s", err);
+            sr.failed++;
+            named[i] = NULL;
+            nnamed[i] = 0;
         }
     }
+    sr.start_us = loop_clock_us();
+    for (size_t i = 0; i < tg.n && status == NK_OK; i++) {
+        const struct target *t = &tg.v[i];
+        if (t->kind == TARGET_NAME) {
+            for (size_t k = 0; k < nnamed[i]; k++)
+                scan_add(&sr, &named[i][k], t->text);
+            continue;
+        }
+        uint64_t n = target_size(t);
+        for (uint64_t k = 0; k < n && !sr.interrupted && !sr.out_failed; k++) {
+            struct net_addr a;
+            target_addr(t, k, &a);
+            scan_add(&sr, &a, NULL);
+        }
+    }
+    if (status == NK_OK)
+        scan_batch(&sr);
+    for (size_t i = 0; i < tg.n; i++)
+        free(named[i]);
+    free(named);
+    free(nnamed);
+    if (status != NK_OK)
+        goto out;
+    if (sr.scanned > 1 && !ctx->json && !sr.out_failed) {
+        double secs = (double)(loop_clock_us() - sr.start_us) / 1e6;
+        printf("\n%zu addresses, %zu ports in %.2f s: %zu open, %zu closed, %zu filtered\n",
+               sr.scanned, sr.total.done, secs, sr.total.open, sr.total.closed, sr.total.filtered);
+    }
+    /* 0 when the scan ran, whatever it found; 1 when nothing could be scanned (or Ctrl-C). */
+    if (!sr.scanned || sr.interrupted || sr.out_failed)
+        status = NK_FAIL;
 out:
-    free(addrs);
-    free(ps);
-    free(res);
+    services_table_free(&sr.svc);
+    targets_free(&tg);
+    free(sr.ps);
+    free(sr.batch);
     return status;
 }
 
@@ -617,31 +1069,55 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         case OPT_TCP: rq.tcp = true; break;
         case OPT_UDP: rq.udp = true; break;
         case OPT_PROCS: rq.procs = true; break;
-        case OPT_SCAN: rq.scan = p.arg; break;
+        case OPT_SCAN: {
+            const char **v = realloc(rq.scan, (size_t)(rq.nscan + 1) * sizeof(*v));
+            if (!v) {
+                free(rq.scan);
+                nk_err(CMD, "out of memory");
+                return NK_FAIL;
+            }
+            rq.scan = v;
+            rq.scan[rq.nscan++] = p.arg;
+            break;
+        }
+        case OPT_FORCE: rq.force = true; break;
+        case OPT_LISTENING: rq.listening = true; break;
+        case OPT_NUMERIC: rq.numeric = true; break;
+        case OPT_STATE: rq.states |= 1u << p.num; break;
+        case OPT_LOCAL: rq.local = p.arg; break;
+        case OPT_PEER: rq.peer = p.arg; break;
+        case OPT_WATCH: rq.watch = p.arg ? (int)p.num : 1; break;
+        case OPT_VERBOSE: rq.verbose = true; break;
         case OPT_PORTS: rq.ports = p.arg; break;
         case OPT_TIMEOUT: rq.timeout_ms = (int)p.num; break;
         case OPT_CONC: rq.concurrency = (int)p.num; break;
         }
-    if (id < 0)
+    if (id < 0) {
+        free(rq.scan);
         return p.status;
+    }
     rq.nargs = p.argc;
     rq.args = p.argv;
     if (!rq.tcp && !rq.udp)
         rq.tcp = rq.udp = true;
-    if (rq.scan) { /* the option table rules out -u, -a and -p with it */
-        if (rq.nargs)
-            return nk_usage(CMD, "'%s': --scan takes its ports from --ports", rq.args[0]);
-        if (!*rq.scan)
-            return nk_usage(CMD, "'': empty host");
-        return do_scan(&rq, ctx);
+    if (rq.nscan) { /* the option table rules out -a, -p and the listing options with it */
+        int st = rq.nargs ? nk_usage(CMD, "'%s': --scan takes its ports from --ports", rq.args[0])
+                 : rq.tcp && rq.udp && nk_opt_seen(&p, OPT_UDP)
+                     ? nk_usage(CMD, "--scan: -t or -u, not both: one protocol per scan")
+                     : do_scan(&rq, ctx);
+        free(rq.scan);
+        return st;
     }
-    if (rq.nargs) {
-        if (rq.all || rq.procs)
-            return nk_usage(CMD, "%s: not used by service lookups",
-                            rq.all ? "--all" : "--processes");
+    /* A listing option makes the arguments filters of the listing, not lookups. */
+    bool listing = rq.all || rq.listening || rq.procs || rq.numeric || rq.states || rq.local ||
+                   rq.peer || rq.watch;
+    if (rq.nargs && !listing)
         return do_lookup(&rq, ctx);
-    }
-    return do_sockets(&rq, ctx);
+    /* --state other than listen, --local and --peer (unless -l) look beyond the listening
+     * sockets. */
+    if ((rq.states & ~(1u << STATE_LISTEN)) || ((rq.local || rq.peer) && !rq.listening))
+        rq.all = true;
+    return rq.watch ? do_watch(&rq, ctx) : do_sockets(&rq, ctx);
 }
 
 const struct nk_command nk_cmd_ports = {

@@ -6,6 +6,15 @@
  * EPOLLOUT with a per-port timer. A finished slot starts the next port at once, so `concurrency`
  * connects stay in flight until the list runs out.
  *
+ * Several addresses share the slots: the work is every (address, port) pair, taken port by
+ * port across the addresses (port 1 of each, then port 2 ...), so that no one host takes the
+ * whole budget at once.
+ *
+ * Why a port is filtered: the errno of the failed connect says unreachable or prohibited, and
+ * the ICMP message itself (IP_RECVERR: TCP queues it on the socket's error queue while it
+ * connects, no root needed) tells a firewall's admin-prohibited from a host-unreachable and a
+ * port-unreachable from a reset.
+ *
  * Large scans run one such loop per CPU (at most SCAN_MAX_THREADS), each with its share of the
  * slots, taking ports from one shared cursor: on loopback the work is the kernel's TCP code in
  * each connect call, and that spreads over the cores.
@@ -20,6 +29,10 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/errqueue.h>
+#include <netinet/icmp6.h>
+#include <netinet/in.h>
+#include <netinet/ip_icmp.h>
 #include <sys/epoll.h>
 #include <unistd.h>
 
@@ -46,6 +59,10 @@ struct probe {
     struct loop_timer timer; /* its per-port timeout */
     struct scanner *sc;      /* back pointer */
     int port;                /* port being tried, -1 when idle */
+    size_t host;             /* index of its address */
+    size_t pidx;             /* index of its port */
+    int family;              /* the socket's family (a kept socket must match the next host) */
+    bool waiting;            /* UDP: the timer is the paced time of its next probe */
     int tries;               /* attempts at this port (self-connections retry) */
 };
 
@@ -53,11 +70,11 @@ struct probe {
 struct shared {
     const struct scan_req *req; /* what to do */
     struct scan_result *res;    /* res->state: each port written by the one thread that took it */
-    int *ports;                 /* the ports in ascending order */
-    size_t nports;              /* how many */
-    size_t next;                /* index of the next port to hand out (atomic) */
+    size_t nwork;               /* (address, port) pairs */
+    size_t next;                /* index of the next pair to hand out (atomic) */
     int stop;                   /* non-zero (atomic): every thread winds down */
     uint64_t start_us;          /* when the scan started */
+    uint64_t *tat;              /* UDP: each host's pacing clock (ms; one thread runs UDP) */
     struct scanner *threads;    /* every thread's state, for the leader's progress line */
     int nthreads;               /* how many */
 };
@@ -79,16 +96,71 @@ struct scanner {
     pthread_t tid;           /* its thread */
 };
 
-const char *scan_state_name(enum scan_state s)
+enum scan_verdict scan_verdict(enum scan_state s)
 {
     switch (s) {
-    case SCAN_OPEN: return "open";
-    case SCAN_REFUSED: return "refused";
-    case SCAN_TIMEOUT: return "timeout";
-    case SCAN_UNREACH: return "unreachable";
-    case SCAN_UNTRIED: break;
+    case SCAN_OPEN: return SCAN_V_OPEN;
+    case SCAN_REFUSED:
+    case SCAN_PORT_UNREACH: return SCAN_V_CLOSED;
+    case SCAN_TIMEOUT:
+    case SCAN_HOST_UNREACH:
+    case SCAN_NET_UNREACH:
+    case SCAN_PROHIBITED: return SCAN_V_FILTERED;
+    case SCAN_REPLY: return SCAN_V_OPEN;
+    case SCAN_NO_REPLY: return SCAN_V_OPEN_FILTERED;
+    case SCAN_UNTRIED:
+    case SCAN_NSTATES: break;
     }
-    return "untried";
+    return SCAN_V_NONE;
+}
+
+const char *scan_verdict_name(enum scan_verdict v)
+{
+    static const char *const names[] = {"", "open", "closed", "filtered", "open|filtered"};
+    return names[v];
+}
+
+const char *scan_reason_name(enum scan_state s)
+{
+    static const char *const names[SCAN_NSTATES] = {
+        [SCAN_UNTRIED] = "untried",
+        [SCAN_OPEN] = "syn-ack",
+        [SCAN_REFUSED] = "refused",
+        [SCAN_PORT_UNREACH] = "port-unreachable",
+        [SCAN_TIMEOUT] = "timeout",
+        [SCAN_HOST_UNREACH] = "host-unreachable",
+        [SCAN_NET_UNREACH] = "net-unreachable",
+        [SCAN_PROHIBITED] = "admin-prohibited",
+        [SCAN_REPLY] = "reply",
+        [SCAN_NO_REPLY] = "no-reply",
+    };
+    return (unsigned)s < SCAN_NSTATES ? names[s] : "untried";
+}
+
+enum scan_state scan_state_of(const struct scan_result *res, size_t i, int port)
+{
+    /* The ports are sorted: a binary search. */
+    size_t lo = 0, hi = res->nports;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (res->ports[mid] < port)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == res->nports || res->ports[lo] != port)
+        return SCAN_UNTRIED;
+    return (enum scan_state)res->state[i * res->nports + lo];
+}
+
+void scan_result_free(struct scan_result *res)
+{
+    free(res->ports);
+    free(res->state);
+    free(res->host);
+    res->ports = NULL;
+    res->state = NULL;
+    res->host = NULL;
 }
 
 /* What a failed connect says about the port; SCAN_UNTRIED for local failures that stop the
@@ -100,18 +172,58 @@ static enum scan_state classify(int e)
     case ECONNRESET:
     case ECONNABORTED: return SCAN_REFUSED; /* reset during the handshake */
     case ETIMEDOUT: return SCAN_TIMEOUT;
-    case ENETUNREACH:
     case EHOSTUNREACH:
     case EHOSTDOWN:
+    case EPROTO:
+    case ENOPROTOOPT: return SCAN_HOST_UNREACH;
+    case ENETUNREACH:
     case ENETDOWN:
     case ENONET:
+    case EINVAL: return SCAN_NET_UNREACH; /* EINVAL: a blackhole route */
     case EACCES:
-    case EPERM:  /* a firewall's reject, a prohibit route */
-    case EINVAL: /* a blackhole route */
-    case EPROTO:
-    case ENOPROTOOPT: return SCAN_UNREACH;
+    case EPERM: return SCAN_PROHIBITED; /* a prohibit route, a local firewall's reject */
     default: return SCAN_UNTRIED;
     }
+}
+
+/* The ICMP error queued on fd (IP_RECVERR), as a state; `st` when there is none (or it is not
+ * an ICMP destination unreachable). */
+static enum scan_state icmp_reason(int fd, enum scan_state st)
+{
+    char cbuf[512];
+    struct msghdr m = {.msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+    if (recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0)
+        return st;
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+        if (!((c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_RECVERR) ||
+              (c->cmsg_level == IPPROTO_IPV6 && c->cmsg_type == IPV6_RECVERR)))
+            continue;
+        struct sock_extended_err ee;
+        memcpy(&ee, CMSG_DATA(c), sizeof(ee));
+        if (ee.ee_origin == SO_EE_ORIGIN_ICMP && ee.ee_type == ICMP_DEST_UNREACH) {
+            switch (ee.ee_code) {
+            case ICMP_NET_UNREACH:
+            case ICMP_NET_UNKNOWN:
+            case ICMP_NET_UNR_TOS: return SCAN_NET_UNREACH;
+            case ICMP_PORT_UNREACH: return SCAN_PORT_UNREACH;
+            case ICMP_NET_ANO:
+            case ICMP_HOST_ANO:
+            case ICMP_PKT_FILTERED: return SCAN_PROHIBITED;
+            default: return SCAN_HOST_UNREACH;
+            }
+        }
+        if (ee.ee_origin == SO_EE_ORIGIN_ICMP6 && ee.ee_type == ICMP6_DST_UNREACH) {
+            switch (ee.ee_code) {
+            case ICMP6_DST_UNREACH_NOROUTE: return SCAN_NET_UNREACH;
+            case ICMP6_DST_UNREACH_NOPORT: return SCAN_PORT_UNREACH;
+            case ICMP6_DST_UNREACH_ADMIN:
+            case 5: /* source address failed ingress/egress policy */
+            case 6: /* reject route to destination */ return SCAN_PROHIBITED;
+            default: return SCAN_HOST_UNREACH;
+            }
+        }
+    }
+    return st;
 }
 
 static void count(size_t *c)
@@ -119,18 +231,30 @@ static void count(size_t *c)
     __atomic_fetch_add(c, 1, __ATOMIC_RELAXED);
 }
 
-static void record(struct scanner *sc, int port, enum scan_state st)
+/* Count a port's state; returns the ports done, this one included. */
+static size_t count_state(struct scan_stats *s, enum scan_state st)
 {
-    struct scan_stats *s = &sc->stats;
-    sc->sh->res->state[port] = (uint8_t)st;
-    count(&s->done);
-    switch (st) {
-    case SCAN_OPEN: count(&s->open); break;
-    case SCAN_REFUSED: count(&s->refused); break;
-    case SCAN_TIMEOUT: count(&s->timeout); break;
-    case SCAN_UNREACH: count(&s->unreach); break;
-    case SCAN_UNTRIED: break;
+    size_t done = __atomic_add_fetch(&s->done, 1, __ATOMIC_RELAXED);
+    count(&s->by[st]);
+    switch (scan_verdict(st)) {
+    case SCAN_V_OPEN: count(&s->open); break;
+    case SCAN_V_CLOSED: count(&s->closed); break;
+    case SCAN_V_FILTERED:
+    case SCAN_V_OPEN_FILTERED: count(&s->filtered); break;
+    case SCAN_V_NONE: break;
     }
+    return done;
+}
+
+static void record(struct scanner *sc, const struct probe *p, enum scan_state st)
+{
+    struct scan_result *res = sc->sh->res;
+    res->state[p->host * res->nports + p->pidx] = (uint8_t)st;
+    count_state(&sc->stats, st);
+    struct scan_stats *h = &res->host[p->host];
+    if (count_state(h, st) == h->total) /* atomics: threads share the hosts */
+        __atomic_store_n(&h->elapsed_ms, (loop_clock_us() - sc->sh->start_us) / 1000u,
+                         __ATOMIC_RELAXED);
 }
 
 /* Stop the scan on every thread: the flag for the ports not yet handed out, a wake-up for the
@@ -151,7 +275,8 @@ static void set_fatal(struct scanner *sc, int e, const char *what)
     stop_scan(sc->sh);
 }
 
-static int next_port(struct scanner *sc)
+/* Give the slot its next (address, port); false when there is none. */
+static bool next_port(struct scanner *sc, struct probe *p)
 {
     struct shared *sh = sc->sh;
     /* Loopback ports end inside connect, without the loop: an interrupt must stop these too. */
@@ -160,9 +285,14 @@ static int next_port(struct scanner *sc)
         __atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
     }
     if (__atomic_load_n(&sh->stop, __ATOMIC_RELAXED))
-        return -1;
+        return false;
     size_t i = __atomic_fetch_add(&sh->next, 1, __ATOMIC_RELAXED);
-    return i < sh->nports ? sh->ports[i] : -1;
+    if (i >= sh->nwork)
+        return false;
+    p->host = i % sh->req->naddrs;
+    p->pidx = i / sh->req->naddrs;
+    p->port = sh->res->ports[p->pidx];
+    return true;
 }
 
 /* Close the slot's socket (with a reset for an established one: no TIME-WAIT, no lingering
@@ -213,29 +343,32 @@ static bool conclude(struct scanner *sc, struct probe *p, int e, bool watched)
     if (e == 0) {
         if (self_connected(p->io.fd)) {
             count(&sc->stats.self);
+            count(&sc->sh->res->host[p->host].self);
             probe_close(sc, p, watched, true);
             if (++p->tries < SELF_TRIES)
                 return false;
-            record(sc, p->port, SCAN_REFUSED);
+            record(sc, p, SCAN_REFUSED);
             return true;
         }
         probe_close(sc, p, watched, true);
-        record(sc, p->port, SCAN_OPEN);
+        record(sc, p, SCAN_OPEN);
         return true;
     }
     enum scan_state st = classify(e);
     if (e == ECONNREFUSED && !watched) {
         /* The failed connect reset the socket: keep it for the next port. */
-        record(sc, p->port, st);
+        record(sc, p, st);
         return true;
     }
+    if (st != SCAN_UNTRIED && st != SCAN_TIMEOUT)
+        st = icmp_reason(p->io.fd, st);
     probe_close(sc, p, watched, false);
     if (st == SCAN_UNTRIED) {
         /* A local failure (no free source port, out of memory): stop rather than lie. */
         set_fatal(sc, e, "connect");
         return true;
     }
-    record(sc, p->port, st);
+    record(sc, p, st);
     return true;
 }
 
@@ -254,7 +387,7 @@ static void finish_if_done(struct scanner *sc)
  * costs one system call where getsockopt plus a new socket would cost three. */
 static int try_connect(struct scanner *sc, struct probe *p)
 {
-    struct net_addr t = sc->sh->req->addr;
+    struct net_addr t = sc->sh->req->addrs[p->host];
     net_set_port((struct sockaddr *)&t.ss, p->port);
     if (connect(p->io.fd, (const struct sockaddr *)&t.ss, t.len) < 0)
         return errno;
@@ -265,22 +398,34 @@ static int try_connect(struct scanner *sc, struct probe *p)
  * answers within the connect call, so most ports end here without touching the loop. */
 static void probe_fill(struct scanner *sc, struct probe *p)
 {
-    const struct net_addr *a = &sc->sh->req->addr;
     for (;;) {
         if (p->port < 0) {
-            p->port = next_port(sc);
             p->tries = 0;
-            if (p->port < 0)
+            if (!next_port(sc, p)) {
+                p->port = -1;
                 break;
+            }
+        }
+        int family = sc->sh->req->addrs[p->host].ss.ss_family;
+        if (p->io.fd >= 0 && p->family != family) { /* kept from a host of the other family */
+            close(p->io.fd);
+            p->io.fd = -1;
         }
         if (p->io.fd < 0) {
-            int fd = socket(a->ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+            int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             if (fd < 0) {
                 set_fatal(sc, errno, "socket");
                 p->port = -1;
                 break;
             }
+            /* ICMP errors on the error queue: the REASON of a filtered port. */
+            int one = 1;
+            if (family == AF_INET6)
+                setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
+            else
+                setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
             p->io.fd = fd;
+            p->family = family;
         }
         int e = try_connect(sc, p);
         if (e == EINPROGRESS)
@@ -305,15 +450,194 @@ static void probe_fill(struct scanner *sc, struct probe *p)
     }
 }
 
+/* ---- UDP ---- */
+
+size_t scan_udp_payload(int port, const uint8_t **data)
+{
+    /* DNS: a query for the root's NS records (any server answers, even with REFUSED). */
+    static const uint8_t dns[] = {0x4e, 0x4b, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 1};
+    /* NTP: a version 3 client request. */
+    static const uint8_t ntp[48] = {0x1b};
+    /* SNMP v1 get-request of sysDescr.0, community "public". */
+    static const uint8_t snmp[] = {0x30, 0x26, 0x02, 0x01, 0x00, 0x04, 0x06, 'p',  'u',  'b',
+                                   'l',  'i',  'c',  0xa0, 0x19, 0x02, 0x01, 0x01, 0x02, 0x01,
+                                   0x00, 0x02, 0x01, 0x00, 0x30, 0x0e, 0x30, 0x0c, 0x06, 0x08,
+                                   0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x05, 0x00};
+    /* echo, discard, daytime, chargen, time, and unknown services that answer any data. */
+    static const uint8_t any[] = {'n', 'e', 't', 'k', 'i', 't', '\n'};
+    switch (port) {
+    case 53:
+    case 5353:
+    case 5355: *data = dns; return sizeof(dns);
+    case 123: *data = ntp; return sizeof(ntp);
+    case 161: *data = snmp; return sizeof(snmp);
+    case 7:
+    case 13:
+    case 19:
+    case 37: *data = any; return sizeof(any);
+    default: *data = any; return 0; /* an empty datagram, as nmap sends */
+    }
+}
+
+/* Send the slot's probe: a socket connected to the port (so ICMP errors come back to it), the
+ * payload, then a wait for a reply. true when in flight; false when it ended at once. */
+static bool udp_send(struct scanner *sc, struct probe *p)
+{
+    const struct net_addr *a = &sc->sh->req->addrs[p->host];
+    int fd = socket(a->ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+        set_fatal(sc, errno, "socket");
+        return false;
+    }
+    int one = 1;
+    if (a->ss.ss_family == AF_INET6)
+        setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
+    else
+        setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
+    p->io.fd = fd;
+    struct net_addr t = *a;
+    net_set_port((struct sockaddr *)&t.ss, p->port);
+    const uint8_t *data;
+    size_t len = scan_udp_payload(p->port, &data);
+    int e = 0;
+    if (connect(fd, (const struct sockaddr *)&t.ss, t.len) < 0 || send(fd, data, len, 0) < 0)
+        e = errno;
+    if (!e && loop_io_add(sc->loop, &p->io, EPOLLIN) < 0) {
+        set_fatal(sc, errno, "epoll");
+        probe_close(sc, p, false, false);
+        return false;
+    }
+    if (e) {
+        enum scan_state st = e == ECONNREFUSED ? SCAN_PORT_UNREACH : classify(e);
+        st = icmp_reason(fd, st);
+        probe_close(sc, p, false, false);
+        if (st == SCAN_UNTRIED)
+            set_fatal(sc, e, "send");
+        else
+            record(sc, p, st);
+        return false;
+    }
+    loop_update_time(sc->loop);
+    loop_timer_set(sc->loop, &p->timer, (uint64_t)sc->sh->req->timeout_ms);
+    sc->active++;
+    return true;
+}
+
+/* When the host's next probe may go: its first try at once, a retry on the host's paced clock
+ * (one every SCAN_UDP_INTERVAL_MS). */
+static uint64_t udp_slot_time(struct scanner *sc, struct probe *p)
+{
+    uint64_t now = loop_now_ms(sc->loop);
+    if (p->tries == 0)
+        return now;
+    uint64_t *tat = &sc->sh->tat[p->host];
+    uint64_t at = *tat > now ? *tat : now;
+    *tat = at + SCAN_UDP_INTERVAL_MS;
+    return at;
+}
+
+/* Keep a UDP slot busy: the next probe now, or a timer for its paced time. */
+static void udp_fill(struct scanner *sc, struct probe *p)
+{
+    for (;;) {
+        if (p->port < 0) {
+            p->tries = 0;
+            if (!next_port(sc, p)) {
+                p->port = -1;
+                return;
+            }
+        }
+        loop_update_time(sc->loop);
+        uint64_t at = udp_slot_time(sc, p), now = loop_now_ms(sc->loop);
+        if (at > now) {
+            p->waiting = true;
+            loop_timer_set(sc->loop, &p->timer, at - now);
+            sc->active++;
+            return;
+        }
+        if (udp_send(sc, p))
+            return;
+        p->port = -1;
+        if (sc->fatal)
+            return;
+    }
+}
+
+/* What came back on a UDP probe's socket: a state, or SCAN_UNTRIED for nothing yet. */
+static enum scan_state udp_answer(struct probe *p)
+{
+    uint8_t buf[512];
+    if (recv(p->io.fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
+        return SCAN_REPLY;
+    int e = errno;
+    if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR)
+        return SCAN_UNTRIED;
+    enum scan_state st = e == ECONNREFUSED ? SCAN_PORT_UNREACH : classify(e);
+    st = icmp_reason(p->io.fd, st);
+    return st == SCAN_UNTRIED ? SCAN_HOST_UNREACH : st;
+}
+
+static void udp_on_io(struct scanner *sc, struct probe *p)
+{
+    enum scan_state st = udp_answer(p);
+    if (st == SCAN_UNTRIED)
+        return;
+    probe_close(sc, p, true, false);
+    record(sc, p, st);
+    p->port = -1;
+    udp_fill(sc, p);
+    finish_if_done(sc);
+}
+
+static void udp_on_timeout(struct scanner *sc, struct probe *p)
+{
+    if (p->waiting) { /* its paced time came */
+        p->waiting = false;
+        sc->active--;
+        if (!udp_send(sc, p)) {
+            p->port = -1;
+            udp_fill(sc, p);
+        }
+        finish_if_done(sc);
+        return;
+    }
+    enum scan_state st = udp_answer(p);
+    probe_close(sc, p, true, false);
+    if (st == SCAN_UNTRIED && ++p->tries < SCAN_UDP_TRIES) {
+        udp_fill(sc, p); /* the same port again, paced */
+    } else {
+        record(sc, p, st == SCAN_UNTRIED ? SCAN_NO_REPLY : st);
+        p->port = -1;
+        udp_fill(sc, p);
+    }
+    finish_if_done(sc);
+}
+
 static void on_io(struct loop *l, struct loop_io *io, uint32_t events)
 {
     (void)l;
     (void)events;
     struct probe *p = io->arg;
     struct scanner *sc = p->sc;
+    if (sc->sh->req->proto == IPPROTO_UDP) {
+        udp_on_io(sc, p);
+        return;
+    }
     int e = try_connect(sc, p);
-    if (e == EALREADY || e == EINPROGRESS)
-        return; /* woken without an answer: keep waiting */
+    if (e == EALREADY || e == EINPROGRESS) {
+        /* An ICMP error that reached the socket while it was busy in a system call does not
+         * end the connect (TCP keeps it as a soft error), but it is on the error queue, and
+         * that woke us (EPOLLERR): it is the answer. */
+        enum scan_state st = icmp_reason(p->io.fd, SCAN_UNTRIED);
+        if (st == SCAN_UNTRIED)
+            return; /* woken without an answer: keep waiting */
+        probe_close(sc, p, true, false);
+        record(sc, p, st);
+        p->port = -1;
+        probe_fill(sc, p);
+        finish_if_done(sc);
+        return;
+    }
     if (conclude(sc, p, e, true))
         p->port = -1;
     probe_fill(sc, p);
@@ -325,11 +649,16 @@ static void on_timeout(struct loop *l, struct loop_timer *t)
     (void)l;
     struct probe *p = t->arg;
     struct scanner *sc = p->sc;
+    if (sc->sh->req->proto == IPPROTO_UDP) {
+        udp_on_timeout(sc, p);
+        return;
+    }
     /* The answer may have arrived while the loop was busy elsewhere: ask before judging. */
     int e = try_connect(sc, p);
     if (e == EALREADY || e == EINPROGRESS) {
+        enum scan_state st = icmp_reason(p->io.fd, SCAN_TIMEOUT);
         probe_close(sc, p, true, false);
-        record(sc, p->port, SCAN_TIMEOUT);
+        record(sc, p, st);
         p->port = -1;
     } else if (conclude(sc, p, e, true)) {
         p->port = -1;
@@ -342,6 +671,11 @@ static void stop_all(struct scanner *sc)
 {
     for (int i = 0; i < sc->nprobes; i++) {
         struct probe *p = &sc->probes[i];
+        if (p->waiting) {
+            loop_timer_cancel(sc->loop, &p->timer);
+            p->waiting = false;
+            sc->active--;
+        }
         if (p->io.fd >= 0)
             probe_close(sc, p, true, false);
         p->port = -1;
@@ -358,9 +692,10 @@ static void sum_stats(const struct shared *sh, struct scan_stats *out)
         const struct scan_stats *s = &sh->threads[i].stats;
         out->done += __atomic_load_n(&s->done, __ATOMIC_RELAXED);
         out->open += __atomic_load_n(&s->open, __ATOMIC_RELAXED);
-        out->refused += __atomic_load_n(&s->refused, __ATOMIC_RELAXED);
-        out->timeout += __atomic_load_n(&s->timeout, __ATOMIC_RELAXED);
-        out->unreach += __atomic_load_n(&s->unreach, __ATOMIC_RELAXED);
+        out->closed += __atomic_load_n(&s->closed, __ATOMIC_RELAXED);
+        out->filtered += __atomic_load_n(&s->filtered, __ATOMIC_RELAXED);
+        for (int k = 0; k < SCAN_NSTATES; k++)
+            out->by[k] += __atomic_load_n(&s->by[k], __ATOMIC_RELAXED);
         out->self += __atomic_load_n(&s->self, __ATOMIC_RELAXED);
     }
     out->elapsed_ms = (loop_clock_us() - sh->start_us) / 1000u;
@@ -371,7 +706,7 @@ static void on_tick(struct loop *l, struct loop_timer *t)
 {
     struct scanner *sc = t->arg;
     struct shared *sh = sc->sh;
-    struct scan_stats st = {.total = sh->nports};
+    struct scan_stats st = {.total = sh->nwork};
     sum_stats(sh, &st);
     sh->req->progress(&st, sh->req->progress_arg);
     loop_timer_set(l, t, TICK_MS);
@@ -382,8 +717,12 @@ static void *run_scanner(void *arg)
 {
     struct scanner *sc = arg;
     struct shared *sh = sc->sh;
-    for (int i = 0; i < sc->nprobes; i++)
-        probe_fill(sc, &sc->probes[i]);
+    for (int i = 0; i < sc->nprobes; i++) {
+        if (sh->req->proto == IPPROTO_UDP)
+            udp_fill(sc, &sc->probes[i]);
+        else
+            probe_fill(sc, &sc->probes[i]);
+    }
     if (sc->active > 0 && sc->leader && sh->req->progress)
         loop_timer_set(sc->loop, &sc->tick, TICK_MS);
     while (sc->active > 0) {
@@ -429,35 +768,45 @@ static void free_scan(struct shared *sh)
         free(sc->probes);
     }
     free(sh->threads);
-    free(sh->ports);
+    free(sh->tat);
 }
 
 int scan_run(const struct scan_req *req, struct scan_result *res, char err[NK_ERRLEN])
 {
     memset(res, 0, sizeof(*res));
-    res->stats.total = req->ports->count;
+    size_t nwork = req->ports->count * req->naddrs;
+    res->stats.total = nwork;
+    res->naddrs = req->naddrs;
+    res->nports = req->ports->count;
     long limit = nk_raise_nofile() - FD_RESERVE;
     long c = req->concurrency;
     if (c > limit)
         c = limit;
-    if (c > (long)req->ports->count)
-        c = (long)req->ports->count;
+    if ((size_t)c > nwork)
+        c = (long)nwork;
     if (c < 1)
         c = 1;
     res->concurrency = (int)c;
 
-    struct shared sh = {.req = req, .res = res, .nports = req->ports->count};
-    sh.nthreads = thread_count(sh.nports, c);
+    struct shared sh = {.req = req, .res = res, .nwork = nwork};
+    /* UDP: one thread (its pacing clocks are per host, unshared), however large. */
+    sh.nthreads = req->proto == IPPROTO_UDP ? 1 : thread_count(nwork, c);
+    sh.tat = calloc(req->naddrs ? req->naddrs : 1, sizeof(*sh.tat));
     res->threads = sh.nthreads;
-    sh.ports = malloc((sh.nports ? sh.nports : 1) * sizeof(*sh.ports));
+    res->ports = malloc((res->nports ? res->nports : 1) * sizeof(*res->ports));
+    res->state = calloc(nwork ? nwork : 1, 1);
+    res->host = calloc(req->naddrs ? req->naddrs : 1, sizeof(*res->host));
     sh.threads = calloc((size_t)sh.nthreads, sizeof(*sh.threads));
-    if (!sh.ports || !sh.threads) {
+    if (!res->ports || !res->state || !res->host || !sh.threads || !sh.tat) {
         free_scan(&sh);
+        scan_result_free(res);
         return nk_seterr(err, "scan: out of memory");
     }
     size_t k = 0;
     for (int p = portspec_next(req->ports, 0); p >= 0; p = portspec_next(req->ports, p + 1))
-        sh.ports[k++] = p;
+        res->ports[k++] = p;
+    for (size_t i = 0; i < req->naddrs; i++)
+        res->host[i].total = res->nports;
     for (int t = 0; t < sh.nthreads; t++) {
         struct scanner *sc = &sh.threads[t];
         /* The slots split evenly; the first threads take the remainder. */
@@ -470,6 +819,7 @@ int scan_run(const struct scan_req *req, struct scan_result *res, char err[NK_ER
             sc->probes[i].io.fd = -1;
         if (!sc->loop || !sc->probes) {
             free_scan(&sh);
+            scan_result_free(res);
             return nk_seterr(err, "scan: %s", nk_strerror(errno ? errno : ENOMEM));
         }
         for (int i = 0; i < sc->nprobes; i++) {
@@ -502,6 +852,9 @@ int scan_run(const struct scan_req *req, struct scan_result *res, char err[NK_ER
             failed = sc;
     }
     sum_stats(&sh, &res->stats);
+    for (size_t i = 0; i < req->naddrs; i++)
+        if (res->host[i].done < res->host[i].total) /* interrupted */
+            res->host[i].elapsed_ms = res->stats.elapsed_ms;
     if (failed)
         nk_seterr(err, "scan: %s: %s", failed->fatal_what, nk_strerror(failed->fatal));
     free_scan(&sh);

@@ -47,6 +47,8 @@ static int sock_msg(const struct nlmsghdr *nlh, void *arg, char err[NK_ERRLEN])
     s->ifindex = m.id.idiag_if;
     s->uid = m.idiag_uid;
     s->inode = m.idiag_inode;
+    s->rqueue = m.idiag_rqueue;
+    s->wqueue = m.idiag_wqueue;
     return 0;
 }
 
@@ -131,8 +133,17 @@ void sockdiag_sort(struct sockvec *v)
         qsort(v->v, v->n, sizeof(v->v[0]), cmp);
 }
 
+void sockdiag_ent_free(struct sockent *s)
+{
+    free(s->owners);
+    s->owners = NULL;
+    s->nowners = 0;
+}
+
 void sockdiag_free(struct sockvec *v)
 {
+    for (size_t i = 0; i < v->n; i++)
+        sockdiag_ent_free(&v->v[i]);
     free(v->v);
     memset(v, 0, sizeof(*v));
 }

@@ -10,6 +10,13 @@
 #include <stdint.h>
 #include "lib/nk.h"
 
+/* A process holding a socket: one of its descriptors. */
+struct sockowner {
+    int pid;       /* the process */
+    int fd;        /* the descriptor number in it */
+    char comm[16]; /* its short name */
+};
+
 /* One socket as the kernel describes it. */
 struct sockent {
     uint8_t family;    /* AF_INET or AF_INET6 */
@@ -22,8 +29,13 @@ struct sockent {
     uint32_t ifindex;  /* bound interface (scope of a link-local address), 0 if none */
     uint32_t uid;      /* owner's user id */
     uint32_t inode;    /* socket inode (0 for TIME-WAIT and request sockets) */
-    int pid;           /* owning process, 0 when unknown (filled by sockproc) */
+    uint32_t rqueue;   /* Recv-Q: bytes unread; a listener's accept queue length */
+    uint32_t wqueue;   /* Send-Q: bytes unacknowledged; a listener's backlog limit */
+    int pid;           /* owning process, 0 when unknown (filled by sockproc): the lowest */
     char comm[16];     /* its short name, "" when unknown */
+    struct sockowner *owners; /* every process and descriptor holding it (malloc'd, by pid
+                                 and fd; filled by sockproc), NULL when none is known */
+    size_t nowners;           /* how many */
 };
 
 /* A growable array of sockets. */
@@ -56,6 +68,9 @@ const char *sockdiag_state_name(const struct sockent *s);
 
 /* Sort by protocol, family, local address and port, peer address and port, inode. */
 void sockdiag_sort(struct sockvec *v);
+
+/* Free the owners of one socket (before dropping it from a vector). */
+void sockdiag_ent_free(struct sockent *s);
 
 void sockdiag_free(struct sockvec *v);
 

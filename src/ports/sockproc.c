@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,7 +93,7 @@ static void read_comm(int piddir, char comm[16])
 
 /* Match one process's descriptors; returns the number of sockets it claimed. */
 static size_t scan_pid(int procfd, const char *name, int pid, struct sockvec *v,
-                       const struct inomap *m, struct sockproc_stats *st)
+                       const struct inomap *m, struct sockproc_stats *st, bool *oom)
 {
     size_t claimed = 0;
     int piddir = openat(procfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -135,6 +136,16 @@ static size_t scan_pid(int procfd, const char *name, int pid, struct sockvec *v,
             s->pid = pid;
             memcpy(s->comm, comm, sizeof(s->comm));
         }
+        struct sockowner *o = realloc(s->owners, (s->nowners + 1) * sizeof(*o));
+        if (!o) {
+            *oom = true;
+            break;
+        }
+        s->owners = o;
+        o = &o[s->nowners++];
+        o->pid = pid;
+        o->fd = atoi(de->d_name);
+        memcpy(o->comm, comm, sizeof(o->comm));
         claimed++;
     }
     closedir(d);
@@ -142,9 +153,18 @@ static size_t scan_pid(int procfd, const char *name, int pid, struct sockvec *v,
     return claimed;
 }
 
+static int owner_cmp(const void *a, const void *b)
+{
+    const struct sockowner *x = a, *y = b;
+    if (x->pid != y->pid)
+        return x->pid < y->pid ? -1 : 1;
+    return (x->fd > y->fd) - (x->fd < y->fd);
+}
+
 int sockproc_fill(struct sockvec *v, const char *proc_root, struct sockproc_stats *st,
                   char err[NK_ERRLEN])
 {
+    bool oom = false;
     struct inomap m = {0};
     memset(st, 0, sizeof(*st));
     if (inomap_init(&m, v) < 0) {
@@ -168,10 +188,15 @@ int sockproc_fill(struct sockvec *v, const char *proc_root, struct sockproc_stat
         long pid = strtol(de->d_name, &end, 10);
         if (*end || pid <= 0 || de->d_name[0] < '0' || de->d_name[0] > '9')
             continue;
-        scan_pid(procfd, de->d_name, (int)pid, v, &m, st);
+        scan_pid(procfd, de->d_name, (int)pid, v, &m, st, &oom);
     }
     closedir(d);
     free(m.ino);
     free(m.idx);
+    if (oom)
+        return nk_seterr(err, "processes: out of memory");
+    for (size_t i = 0; i < v->n; i++)
+        if (v->v[i].nowners > 1)
+            qsort(v->v[i].owners, v->v[i].nowners, sizeof(struct sockowner), owner_cmp);
     return 0;
 }

@@ -13,9 +13,10 @@ struct sockproc_stats {
     size_t hidden; /* processes whose descriptors we may not read (other users', without root) */
 };
 
-/* Fill pid and comm of every socket of v with an inode, from the /proc tree at proc_root
- * ("/proc" normally). A socket shared by several processes gets the lowest pid. 0, or -1 with
- * the reason (out of memory, no /proc). */
+/* Fill the owners of every socket of v with an inode, from the /proc tree at proc_root
+ * ("/proc" normally): every process and descriptor that holds it (a pre-forked server shares
+ * one listener among many processes), sorted by pid and fd; pid and comm name the lowest pid.
+ * 0, or -1 with the reason (out of memory, no /proc). */
 int sockproc_fill(struct sockvec *v, const char *proc_root, struct sockproc_stats *st,
                   char err[NK_ERRLEN]);
 

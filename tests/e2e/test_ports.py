@@ -171,11 +171,11 @@ def test_bad_port_spec_is_exit_2(spec, msg):
     ["--ports", "22"],
     ["--timeout", "100"],
     ["--scan", "127.0.0.1", "22"],
-    ["--scan", "127.0.0.1", "-u"],
+    ["--scan", "127.0.0.1", "-u", "-t"],
     ["--scan", ""],
     ["--scan", "not an address"],
     ["--scan", "a..b"],
-    ["-a", "ssh"],
+    ["-a", "no-such-service-x"],
     ["--timeout", "0", "--scan", "127.0.0.1"],
     ["-c", "0", "--scan", "127.0.0.1"],
     ["--bogus"],
@@ -231,15 +231,18 @@ def test_listening_sockets_with_our_pid():
             assert e["process"] == my_comm()
             assert e["uid"] == os.getuid()
             assert e["inode"] == os.fstat(s.fileno()).st_ino
+            assert e["processes"] == [{"pid": os.getpid(), "process": my_comm(),
+                                       "fd": s.fileno()}]
         # Text: one aligned line per socket, header first.
         r = run("ports", "-p")
         assert r.returncode == 0
         lines = r.stdout.splitlines()
-        assert lines[0].split() == ["PROTO", "STATE", "LOCAL", "PEER", "SERVICE", "EXPOSED",
-                                    "PROCESS"]
+        assert lines[0].split() == ["PROTO", "STATE", "RECV-Q", "SEND-Q", "LOCAL", "PEER",
+                                    "SERVICE", "EXPOSED", "PROCESS"]
         line = next(l for l in lines if f"0.0.0.0:{ta.getsockname()[1]} " in l)
-        assert re.search(r"\bexposed\s+%d/%s$" % (os.getpid(), re.escape(my_comm())), line)
-        starts = {len(re.match(r"\S+\s+\S+\s+", l).group(0)) for l in lines}
+        assert re.search(r"\bexposed\s+%d/%s:%d$" % (os.getpid(), re.escape(my_comm()),
+                                                     ta.fileno()), line)
+        starts = {len(re.match(r"\S+\s+\S+\s+\S+\s+\S+\s+", l).group(0)) for l in lines}
         assert len(starts) == 1, "LOCAL column not aligned"
     finally:
         for s in socks:
@@ -358,9 +361,10 @@ def test_scan_ipv6_and_text_output(netns, listeners):
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0] == "::1"
-    assert re.search(r"^443/tcp\s+open\s+https$", r.stdout, re.M)
+    assert lines[1].split() == ["PORT", "STATE", "SERVICE", "REASON"]
+    assert re.search(r"^443/tcp\s+open\s+https\s+syn-ack$", r.stdout, re.M)
     assert re.search(r"^2222/tcp\s+open\s+", r.stdout, re.M)
-    assert re.search(r"^441/tcp\s+refused\s+", r.stdout, re.M)  # few: each with its reason
+    assert re.search(r"^441/tcp\s+closed\s+\S+\s+refused$", r.stdout, re.M)  # few: listed
     assert re.search(r"^scanned 12 ports in [0-9.]+ s: 2 open, 10 closed, 0 filtered$",
                      r.stdout, re.M)
 
@@ -410,12 +414,12 @@ def test_dropped_ports_are_filtered_within_the_timeout(netns):
     ns = veth_pair(netns)
     t0 = time.monotonic()
     got = run_json("ports", "--scan", "10.66.0.2", "--ports", "22,80,443,8000-8009",
-                   "--timeout", "400", netns=ns)
+                   "--timeout", "400", "-v", netns=ns)
     elapsed = time.monotonic() - t0
     assert got["open"] == [] and got["closed"] == 0
     assert got["filtered"] == 13
-    assert {f["reason"] for f in got["filtered_ports"]} == {"timeout"}
-    assert [f["port"] for f in got["filtered_ports"]] == [22, 80, 443] + list(range(8000, 8010))
+    assert {(f["state"], f["reason"]) for f in got["ports"]} == {("filtered", "timeout")}
+    assert [f["port"] for f in got["ports"]] == [22, 80, 443] + list(range(8000, 8010))
     assert 390 <= got["elapsed_ms"] < 1400
     assert elapsed < 10
 
@@ -470,14 +474,17 @@ def test_ctrl_c_outside_the_shell_shows_what_it_has(netns):
     assert "interrupted" not in child.before  # the report and the status say it
 
 
-@pytest.mark.parametrize("kind", ["blackhole", "unreachable", "prohibit"])
-def test_unreachable_routes_are_filtered(netns, kind):
+@pytest.mark.parametrize("kind,reason", [("blackhole", "net-unreachable"),
+                                         ("unreachable", "host-unreachable"),
+                                         ("prohibit", "admin-prohibited")])
+def test_unreachable_routes_are_filtered(netns, kind, reason):
     ns = netns()
     sh(["ip", "-n", ns, "route", "add", kind, "10.67.0.0/16"])
     got = run_json("ports", "--scan", "10.67.0.1", "--ports", "80,81", "--timeout", "2000",
-                   netns=ns)
+                   "-v", netns=ns)
     assert got["filtered"] == 2
-    assert {f["reason"] for f in got["filtered_ports"]} == {"unreachable"}
+    assert {(f["state"], f["reason"]) for f in got["ports"]} == {("filtered", reason)}
+    assert "ports" not in run_json("ports", "--scan", "10.67.0.1", "--ports", "80", netns=ns)
     assert got["elapsed_ms"] < 1000  # known at once, not by waiting for the timeout
 
 
@@ -486,7 +493,7 @@ def test_scan_text_lists_filtered_reason(netns):
     sh(["ip", "-n", ns, "route", "add", "unreachable", "10.68.0.0/16"])
     r = run("ports", "--scan", "10.68.0.1", "--ports", "25", netns=ns)
     assert r.returncode == 0
-    assert re.search(r"^25/tcp\s+unreachable\s+smtp$", r.stdout, re.M)
+    assert re.search(r"^25/tcp\s+filtered\s+smtp\s+host-unreachable$", r.stdout, re.M)
     assert "0 open, 0 closed, 1 filtered" in r.stdout
 
 
@@ -494,7 +501,7 @@ def test_scan_service_names_in_port_list(netns, listeners):
     ns = netns()
     listeners(ns, [("4", "127.0.0.1", 22)])
     got = run_json("ports", "--scan", "127.0.0.1", "--ports", "ssh,http", netns=ns)
-    assert got["open"] == [{"port": 22, "service": "ssh"}]
+    assert got["open"] == [{"port": 22, "service": "ssh", "reason": "syn-ack"}]
     assert got["closed"] == 1
 
 

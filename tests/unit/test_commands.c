@@ -228,7 +228,13 @@ static void declared_rules_hold(void **state)
         {"ports", "--ports", "22", NULL},
         {"ports", "--timeout", "5", NULL},
         {"ports", "-c", "5", NULL},
-        {"ports", "--scan", "h", "-u", NULL},
+        {"ports", "--scan", "h", "-l", NULL},
+        {"ports", "--state", "listen", "--scan", "h", NULL},
+        {"ports", "--force", NULL},
+        {"ports", "--watch=0", NULL},
+        {"ports", "--watch=x", NULL},
+        {"ports", "--watch", "--scan", "h", NULL},
+        {"ports", "-v", NULL},
         {"ports", "-a", "--scan", "h", NULL},
         {"ports", "--scan", "h", "-p", NULL},
         {"ifaces", "-n", "-H", NULL},
@@ -241,8 +247,12 @@ static void declared_rules_hold(void **state)
         {"echo-connect", "--rate", "100", NULL},
         {"echo-connect", "--bench", "--count", "5", "--duration", "1", NULL},
     };
-    static char *good[][8] = {
+    static char *good[][12] = {
         {"ports", "--scan", "h", "--ports", "22", "-c", "5", NULL},
+        {"ports", "-u", "--scan", "h", "--scan", "i", "--force", "-v", NULL},
+        {"ports", "-tulpn", "--state", "listen", "--local", "::1", "--peer", "::/0", NULL},
+        {"ports", "--watch", "22", NULL},
+        {"ports", "--watch=3600", NULL},
         {"ifaces", "-b", "-s", "-4", NULL},
         {"echo-serve", "--unix", "p", "-v", NULL},
         {"echo-connect", "--bench", "--pipeline", "4", "--count", "9", NULL},
@@ -260,6 +270,28 @@ static void declared_rules_hold(void **state)
         struct nk_ctx ctx = {0};
         assert_int_equal(parse_with(good[i][0], good[i], &p, &ctx), 0);
     }
+}
+
+/* An optional value: given with '=' only; left out, p.arg is NULL. */
+static void optional_values(void **state)
+{
+    (void)state;
+    static char *with[] = {"ports", "--watch=7", NULL},
+                *without[] = {"ports", "--watch", "7", NULL};
+    struct nk_opt_parser p;
+    struct nk_ctx ctx = {0};
+    nk_opt_init(&p, nk_command_find("ports"), &ctx, 2, with);
+    int id;
+    while ((id = nk_opt_next(&p)) > 0) {
+        assert_non_null(p.arg);
+        assert_int_equal(p.num, 7);
+    }
+    assert_int_equal(id, 0);
+    nk_opt_init(&p, nk_command_find("ports"), &ctx, 3, without);
+    while ((id = nk_opt_next(&p)) > 0)
+        assert_null(p.arg);
+    assert_int_equal(id, 0);
+    assert_int_equal(p.argc, 1); /* "7" stays a positional argument */
 }
 
 static int help_of_echo_connect(void *arg)
@@ -331,6 +363,7 @@ int main(void)
         cmocka_unit_test(shell_row_takes_no_arguments),
         cmocka_unit_test(option_tables_are_consistent),
         cmocka_unit_test(declared_rules_hold),
+        cmocka_unit_test(optional_values),
         cmocka_unit_test(help_shows_the_rules),
         cmocka_unit_test(both_families_mean_both),
     };

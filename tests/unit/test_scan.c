@@ -42,9 +42,14 @@ static int tcp_socket(int backlog, int *port)
 
 static struct scan_req request(struct portspec *ps, int timeout_ms, int concurrency)
 {
-    struct scan_req r = {.ports = ps, .timeout_ms = timeout_ms, .concurrency = concurrency};
+    static struct net_addr lo;
+    struct scan_req r = {.addrs = &lo,
+                         .naddrs = 1,
+                         .ports = ps,
+                         .timeout_ms = timeout_ms,
+                         .concurrency = concurrency};
     char err[NK_ERRLEN];
-    assert_int_equal(net_parse_ip("127.0.0.1", 0, &r.addr, err), 0);
+    assert_int_equal(net_parse_ip("127.0.0.1", 0, &lo, err), 0);
     return r;
 }
 
@@ -94,17 +99,17 @@ static void open_refused_timeout(void **state)
     assert_int_equal(scan_run(&r, res, err), 0);
 
     for (int i = 0; i < 3; i++)
-        assert_int_equal(res->state[open_port[i]], SCAN_OPEN);
-    assert_int_equal(res->state[closed_port], SCAN_REFUSED);
-    assert_int_equal(res->state[timeout_port], SCAN_TIMEOUT);
-    assert_int_equal(res->state[1], SCAN_UNTRIED); /* not in the list */
+        assert_int_equal(scan_state_of(res, 0, open_port[i]), SCAN_OPEN);
+    assert_int_equal(scan_state_of(res, 0, closed_port), SCAN_REFUSED);
+    assert_int_equal(scan_state_of(res, 0, timeout_port), SCAN_TIMEOUT);
+    assert_int_equal(scan_state_of(res, 0, 1), SCAN_UNTRIED); /* not in the list */
     assert_false(res->interrupted);
     assert_int_equal(res->stats.total, 5);
     assert_int_equal(res->stats.done, 5);
     assert_int_equal(res->stats.open, 3);
-    assert_int_equal(res->stats.refused, 1);
-    assert_int_equal(res->stats.timeout, 1);
-    assert_int_equal(res->stats.unreach, 0);
+    assert_int_equal(res->stats.by[SCAN_REFUSED], 1);
+    assert_int_equal(res->stats.by[SCAN_TIMEOUT], 1);
+    assert_int_equal(res->stats.filtered - res->stats.by[SCAN_TIMEOUT], 0);
     assert_true(res->stats.elapsed_ms >= 300); /* the timeout was waited for */
     assert_int_equal(res->concurrency, 5);     /* never more slots than ports */
     assert_int_equal(res->threads, 1);
@@ -115,6 +120,7 @@ static void open_refused_timeout(void **state)
     for (int i = 0; i < 3; i++)
         close(open_fd[i]);
     free(ps);
+    scan_result_free(res);
     free(res);
 }
 
@@ -135,14 +141,15 @@ static void one_slot_walks_the_list(void **state)
     char err[NK_ERRLEN];
     assert_int_equal(scan_run(&r, res, err), 0);
     assert_int_equal(res->concurrency, 1);
-    assert_int_equal(res->state[lport], SCAN_OPEN);
+    assert_int_equal(scan_state_of(res, 0, lport), SCAN_OPEN);
     for (int i = 0; i < 4; i++)
-        assert_int_equal(res->state[cport[i]], SCAN_REFUSED);
+        assert_int_equal(scan_state_of(res, 0, cport[i]), SCAN_REFUSED);
     assert_int_equal(res->stats.done, 5);
     for (int i = 0; i < 4; i++)
         close(cfd[i]);
     close(lfd);
     free(ps);
+    scan_result_free(res);
     free(res);
 }
 
@@ -167,14 +174,15 @@ static void large_scan_splits_over_threads(void **state)
     assert_int_equal(res->stats.total, ps->count);
     size_t counted = 0;
     for (int p = portspec_next(ps, 0); p >= 0; p = portspec_next(ps, p + 1))
-        counted += res->state[p] != SCAN_UNTRIED;
+        counted += scan_state_of(res, 0, p) != SCAN_UNTRIED;
     assert_int_equal(counted, ps->count);
-    assert_int_equal(res->state[lport], SCAN_OPEN);
-    assert_int_equal(res->state[cport], SCAN_REFUSED);
+    assert_int_equal(scan_state_of(res, 0, lport), SCAN_OPEN);
+    assert_int_equal(scan_state_of(res, 0, cport), SCAN_REFUSED);
     assert_true(res->stats.open >= 1);
     close(cfd);
     close(lfd);
     free(ps);
+    scan_result_free(res);
     free(res);
 }
 
@@ -208,32 +216,82 @@ static void interrupt_stops_the_scan(void **state)
     assert_true(loop_clock_us() - t0 < 10 * 1000000u);
     assert_true(res->interrupted);
     assert_int_equal(calls, 1);
-    assert_int_equal(res->state[lport], SCAN_OPEN);
-    assert_int_equal(res->state[full_port], SCAN_UNTRIED); /* given up, not judged */
+    assert_int_equal(scan_state_of(res, 0, lport), SCAN_OPEN);
+    assert_int_equal(scan_state_of(res, 0, full_port), SCAN_UNTRIED); /* given up, not judged */
     assert_int_equal(res->stats.done, 1);
+    scan_result_free(res);
 
     /* Until the interrupt is cleared, a new scan stops at once; after, it runs. */
     assert_int_equal(scan_run(&r, res, err), 0);
     assert_true(res->interrupted);
     assert_int_equal(res->stats.done, 0);
+    scan_result_free(res);
     loop_interrupt_clear();
     r.progress = NULL;
     r.timeout_ms = 200;
     assert_int_equal(scan_run(&r, res, err), 0);
     assert_false(res->interrupted);
-    assert_int_equal(res->state[lport], SCAN_OPEN);
-    assert_int_equal(res->state[full_port], SCAN_TIMEOUT);
+    assert_int_equal(scan_state_of(res, 0, lport), SCAN_OPEN);
+    assert_int_equal(scan_state_of(res, 0, full_port), SCAN_TIMEOUT);
 
     close(filler);
     close(full_fd);
     close(lfd);
     free(ps);
+    scan_result_free(res);
     free(res);
+}
+
+/* Three addresses of two families in one scan: each has its own states and counts, and a slot
+ * moving between the families gets a socket of the right one. */
+static void several_addresses(void **state)
+{
+    (void)state;
+    int lport;
+    int lfd = tcp_socket(16, &lport); /* on 127.0.0.1 only */
+    struct portspec *ps = calloc(1, sizeof(*ps));
+    struct scan_result *res = malloc(sizeof(*res));
+    assert_non_null(ps);
+    assert_non_null(res);
+    add(ps, lport);
+    add(ps, 1);
+    struct net_addr a[3];
+    char err[NK_ERRLEN];
+    assert_int_equal(net_parse_ip("127.0.0.2", 0, &a[0], err), 0);
+    assert_int_equal(net_parse_ip("127.0.0.1", 0, &a[1], err), 0);
+    assert_int_equal(net_parse_ip("::1", 0, &a[2], err), 0);
+    struct scan_req r = {
+        .addrs = a, .naddrs = 3, .ports = ps, .timeout_ms = 2000, .concurrency = 2};
+    assert_int_equal(scan_run(&r, res, err), 0);
+    assert_int_equal(res->naddrs, 3);
+    assert_int_equal(res->stats.total, 6);
+    assert_int_equal(res->stats.done, 6);
+    assert_int_equal(res->stats.open, 1);
+    assert_int_equal(res->stats.closed, 5);
+    assert_int_equal(scan_state_of(res, 0, lport), SCAN_REFUSED);
+    assert_int_equal(scan_state_of(res, 1, lport), SCAN_OPEN);
+    assert_int_equal(scan_state_of(res, 2, lport), SCAN_REFUSED);
+    assert_int_equal(scan_state_of(res, 1, 1), SCAN_REFUSED);
+    assert_int_equal(scan_state_of(res, 1, 2), SCAN_UNTRIED);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(res->host[i].total, 2);
+        assert_int_equal(res->host[i].done, 2);
+        assert_int_equal(res->host[i].open, i == 1);
+        assert_int_equal(res->host[i].by[SCAN_REFUSED], i == 1 ? 1 : 2);
+    }
+    assert_string_equal(scan_reason_name(SCAN_PROHIBITED), "admin-prohibited");
+    assert_string_equal(scan_verdict_name(scan_verdict(SCAN_PORT_UNREACH)), "closed");
+    assert_string_equal(scan_verdict_name(scan_verdict(SCAN_NET_UNREACH)), "filtered");
+    scan_result_free(res);
+    free(res);
+    free(ps);
+    close(lfd);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(several_addresses),
         cmocka_unit_test(open_refused_timeout),
         cmocka_unit_test(one_slot_walks_the_list),
         cmocka_unit_test(large_scan_splits_over_threads),
