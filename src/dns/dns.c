@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dns.c - c-ares 1.18 on loop.h: the channel, its sockets and timer, lookups and their status.
- * See CARES-NOTES.md for the traps this design avoids. */
+ */
 #include <ares.h>
 #include <errno.h>
 #include <netdb.h>

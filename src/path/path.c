@@ -52,6 +52,7 @@ struct run {
     struct loop_timer probe_deadline; /* the hop probes' and path MTU's time is up */
     struct loop_timer conn_deadline;  /* the connect in flight's time is up */
     int end_ttl;                      /* the first TTL that ended the path, 0 if none yet */
+    double max_rtt_ms;                /* the slowest answer a hop gave so far */
     bool probes_done;                 /* every hop probe and the path MTU ended */
     bool conns_done;                  /* every connect ended */
     int nopen;                        /* connects that were open */
@@ -252,6 +253,19 @@ static double since_ms(uint64_t t0)
 
 static void check_done(struct run *r);
 
+/* Once the end of the path has answered, a hop before it that is still quiet is a router that
+ * sends no "time exceeded": its answer would have come back with the others (all probes went out
+ * together). It gets a short grace, three times the slowest answer seen (at least 100 ms),
+ * instead of the whole --timeout, so that silent hops are never waited for. */
+static void silent_grace(struct run *r)
+{
+    uint64_t grace = (uint64_t)(3.0 * r->max_rtt_ms) + 1;
+    if (grace < 100)
+        grace = 100;
+    if (r->probe_deadline.slot && loop_now_ms(r->l) + grace < r->probe_deadline.when_ms)
+        loop_timer_set(r->l, &r->probe_deadline, grace);
+}
+
 /* A hop answered: record it; an answer other than "time exceeded" ends the path there. */
 static void hop_answer(struct run *r, struct probe *p, const struct net_addr *from,
                        const struct path_icmp *ic, bool dest)
@@ -267,11 +281,14 @@ static void hop_answer(struct run *r, struct probe *p, const struct net_addr *fr
         dest = true;
     h->dest = dest;
     probe_close(r, p);
+    if (h->rtt_ms > r->max_rtt_ms)
+        r->max_rtt_ms = h->rtt_ms;
     bool ends = dest || !ic || path_icmp_classify(ic->family, ic->type, ic->code) != PATH_ICMP_TTL;
     if (ends && (r->end_ttl == 0 || p->ttl < r->end_ttl)) {
         r->end_ttl = p->ttl;
         for (int i = p->ttl; i < r->req->max_hops; i++)
             probe_close(r, &r->hop[i]); /* beyond the end: not needed */
+        silent_grace(r);
     }
 }
 

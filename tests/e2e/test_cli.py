@@ -9,7 +9,7 @@ import pytest
 from conftest import NETKIT, run
 
 
-# netkit's commands (CLI.md), pinned here: a table that lost a row (or all of them) fails the
+# netkit's commands (netkit(1)), pinned here: a table that lost a row (or all of them) fails the
 # tests below instead of giving them nothing to check.
 COMMANDS = ["resolve", "ifaces", "ports", "echo-serve", "echo-connect", "trace"]
 FRAME = ["help", "shell"]

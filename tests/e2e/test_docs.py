@@ -132,3 +132,28 @@ def test_packages_named_in_design_are_installed_by_ci():
     for p in ["libc-ares-dev", "libreadline-dev", "libmnl-dev", "libjansson-dev", "libcmocka-dev",
               "python3-pytest", "python3-pexpect", "ieee-data", "netbase"]:
         assert p in pkgs, p
+
+
+def test_nothing_cites_a_file_outside_the_repository():
+    """Help, man pages, completions, sources and tests point at what ships here (the man pages
+    document the contract), never at design notes that are not in the repository."""
+    outside = re.compile(r"\b(CLI|DESIGN|CARES-NOTES)\.md\b")
+    bad = []
+    for top in ("src", "man", "completions", "tests", "bench", "fuzz", "pkg", ".ci"):
+        for root, _, files in os.walk(os.path.join(SOURCE, top)):
+            for f in files:
+                path = os.path.join(root, f)
+                try:
+                    text = open(path, encoding="utf-8", errors="replace").read()
+                except OSError:
+                    continue
+                for n, line in enumerate(text.splitlines(), 1):
+                    if outside.search(line):
+                        bad.append(f"{os.path.relpath(path, SOURCE)}:{n}: {line.strip()}")
+    for doc in ("README.md", "CONTRIBUTING.md"):
+        for n, line in enumerate(open(os.path.join(SOURCE, doc)).read().splitlines(), 1):
+            if outside.search(line):
+                bad.append(f"{doc}:{n}: {line.strip()}")
+    assert not bad, "\n".join(bad)
+    help_text = run("--help").stdout + "".join(run(c, "--help").stdout for c in COMMANDS)
+    assert not outside.search(help_text)

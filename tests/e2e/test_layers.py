@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The layers of src/ hold (DESIGN.md): main -> cli -> cmd -> domains -> lib.
+"""The layers of src/ hold (README.md, Layout): main -> cli -> cmd -> domains -> lib.
 
 Only the frame (src/cli/), the commands (src/cmd/) and src/main.c write to stdout or stderr
 (or end the process);
@@ -28,7 +28,7 @@ PRINT_CALLS = re.compile(
 STREAMS = re.compile(r"(?<![\w.>])(stdout|stderr|STDOUT_FILENO|STDERR_FILENO)\b")
 # Writing to descriptor 1 or 2 by number.
 FD_WRITES = re.compile(r"(?<![\w.>])(write|writev|dprintf|vdprintf|send|pwrite)\s*\(\s*[12]\s*,")
-# Ending the process is the frame's decision too (DESIGN.md: modules return a status).
+# Ending the process is the frame's decision too (modules return a status).
 EXITS = re.compile(r"(?<![\w.>])(exit|_exit|_Exit|quick_exit|abort)\s*\(")
 INCLUDE = re.compile(r'^[ \t]*#[ \t]*include[ \t]*"([^"]+)"', re.M)
 

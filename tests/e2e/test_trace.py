@@ -4,11 +4,13 @@
 client (c) -- r1 -- r2 -- server (s): three veth links, IPv4 and IPv6, forwarding on in the
 routers. The server runs netkit echo-serve (TCP and UDP, port 0, read from its ready line).
 Faults are injected with ip route and nftables in the namespaces; names come from a knotd in
-the server's namespace (-s) or a hosts file (CARES_HOSTS). Every verdict is reached at least once
-and the JSON is checked against the contract's field names (netkit-trace(1), CLI.md).
+the server's namespace (-s, or the client's /etc/netns/NAME/resolv.conf) or a hosts file
+(CARES_HOSTS, or /etc/netns/NAME/hosts). Every verdict is reached at least once
+and the JSON is checked against the contract's field names (netkit-trace(1)).
 """
 import json
 import os
+import shutil
 import re
 import subprocess
 import sys
@@ -222,8 +224,8 @@ alias IN CNAME www
 class NsKnot(Knot):
     """knotd in namespace ns on addr (the server's namespace), readiness polled from there."""
 
-    def __init__(self, workdir, zones, ns, addr):
-        self.ns, self.addr = ns, addr
+    def __init__(self, workdir, zones, ns, addr, port=None):
+        self.ns, self.addr, self.fixed_port = ns, addr, port
         super().__init__(workdir, zones)
 
     def _start(self, zones):
@@ -232,6 +234,9 @@ class NsKnot(Knot):
         self.proc.wait(timeout=10)
         conf = os.path.join(self.workdir, "knot.conf")
         text = open(conf).read().replace("127.0.0.1@", self.addr + "@")
+        if self.fixed_port:  # the namespace is the test's own: any port is free there
+            text = text.replace(f"@{self.port}", f"@{self.fixed_port}")
+            self.port = self.fixed_port
         open(conf, "w").write(text)
         self.proc = subprocess.Popen(["ip", "netns", "exec", self.ns, "/usr/sbin/knotd", "-c",
                                       conf], stdin=subprocess.DEVNULL, stdout=self.logf,
@@ -294,6 +299,31 @@ def test_dns_error(topo):
     # Nothing answers DNS on the server's address (no knotd here): refused at once.
     r, o = trace(topo, "-s", SERVER4 + ":53", "www.trace.test", 80)
     assert r.returncode == 1 and o["verdict"] == "dns-error", o
+
+
+def test_names_from_the_namespace_files(topo, echo, tmp_path, monkeypatch):
+    """No -s: the client namespace's own hosts file and resolv.conf, which `ip netns exec` binds
+    over /etc from /etc/netns/NAME/ (a knotd on port 53 of the server's namespace answers)."""
+    z = tmp_path / "trace.test.zone"
+    z.write_text(ZONE)
+    k = NsKnot(str(tmp_path), {"trace.test": str(z)}, topo.s, SERVER4, port=53)
+    etc = f"/etc/netns/{topo.c}"
+    os.makedirs(etc, exist_ok=True)
+    try:
+        with open(f"{etc}/hosts", "w") as f:
+            f.write(f"{SERVER4} web.netns.test\n")
+        with open(f"{etc}/resolv.conf", "w") as f:
+            f.write(f"nameserver {SERVER4}\n")
+        monkeypatch.delenv("CARES_HOSTS")
+        env = {"NETKIT_RESOLV_CONF": ""}  # the namespace's /etc/resolv.conf, not the harness's
+        r, o = trace(topo, "web.netns.test", echo, env=env)
+        assert o["name"]["source"] == "hosts" and o["verdict"] == "reachable", o
+        r, o = trace(topo, "-4", "alias.trace.test", echo, env=env)
+        assert o["name"]["source"] == "dns" and o["name"]["server"] == f"{SERVER4}:53", o
+        assert o["name"]["cname"] == ["www.trace.test."] and o["verdict"] == "reachable", o
+    finally:
+        shutil.rmtree(etc, ignore_errors=True)
+        k.stop()
 
 
 def test_name_only_in_hosts_file(topo, echo, no_hosts):
