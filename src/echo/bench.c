@@ -845,14 +845,7 @@ bool bench_wait(struct bench *b, int ms)
         pthread_mutex_unlock(&b->mu);
         return true;
     }
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    struct timespec ts = loop_deadline_ts(ms);
     pthread_mutex_lock(&b->mu);
     while (b->running > 0)
         if (pthread_cond_timedwait(&b->cv, &b->mu, &ts) == ETIMEDOUT)

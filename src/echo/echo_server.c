@@ -444,14 +444,7 @@ void es_counters(const struct echo_server *s, struct es_live *l)
 
 bool es_wait(struct echo_server *s, int ms)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    ts.tv_sec += ms / 1000;
-    ts.tv_nsec += (long)(ms % 1000) * 1000000L;
-    if (ts.tv_nsec >= 1000000000L) {
-        ts.tv_sec++;
-        ts.tv_nsec -= 1000000000L;
-    }
+    struct timespec ts = loop_deadline_ts(ms);
     pthread_mutex_lock(&s->mu);
     while (s->running > 0)
         if (pthread_cond_timedwait(&s->cv, &s->mu, &ts) == ETIMEDOUT)

@@ -14,6 +14,7 @@
 #define NK_LOOP_H
 
 #include <stdint.h>
+#include <time.h>
 #include <stddef.h>
 
 struct loop;
@@ -59,6 +60,9 @@ void loop_timer_cancel(struct loop *l, struct loop_timer *t);
 uint64_t loop_now_ms(struct loop *l);
 /* Monotonic microseconds, read now (for latency measurements). */
 uint64_t loop_clock_us(void);
+/* CLOCK_MONOTONIC ms milliseconds from now, as pthread_cond_timedwait takes a deadline on a
+ * condition variable set to that clock (threads that wait for workers with a timeout). */
+struct timespec loop_deadline_ts(int ms);
 void loop_update_time(struct loop *l);
 
 /* Run until loop_stop, or until no descriptor and no timer is registered: 0. -1 with errno on
