@@ -159,8 +159,9 @@ static int run_line(const char *line, bool interactive)
         st = cmd_set(argc, argv);
     } else {
         struct nk_ctx c = interactive ? command_ctx() : *sh.base;
-        /* Ctrl-C during the command (lib/sig.h) wakes its loops; it gives up and returns. */
-        nk_sig_clear();
+        /* Ctrl-C during the command (lib/sig.h) wakes its loops; it gives up and returns.
+         * No clearing here: a Ctrl-C typed after Enter, before the command got going, is meant
+         * for the command (read_line cleared what was meant for the prompt). */
         st = nk_finish(argv[0], nk_run(argc, argv, &c));
         if (nk_sig_caught() == SIGINT) {
             if (interactive) {
