@@ -112,7 +112,7 @@ static void open_refused_timeout(void **state)
     assert_int_equal(res->stats.filtered - res->stats.by[SCAN_TIMEOUT], 0);
     /* The timeout was waited for (give or take the loop's cached millisecond clock). */
     assert_true(res->stats.elapsed_ms >= 250);
-    assert_int_equal(res->concurrency, 5);     /* never more slots than ports */
+    assert_int_equal(res->concurrency, 5); /* never more slots than ports */
     assert_int_equal(res->threads, 1);
 
     close(filler);
