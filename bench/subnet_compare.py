@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Scans of namespace hosts, netkit against nmap, RUNS times each; prints best and median wall
-time and whether each run found exactly the expected open ports (per host).
+time and whether each run found exactly the expected open ports (per host); for UDP, also the
+number of closed ports (every scanned port that is not open is closed on the bench's hosts: a
+port reported open|filtered there is a closed port whose ICMP answer went missing).
 
 usage: subnet_compare.py tcp NS RUNS NETKIT TARGET PORTS EXPECTED_JSON
        subnet_compare.py udp NS RUNS NETKIT TARGET PORTS EXPECTED_JSON
@@ -21,6 +23,8 @@ for item in ports.split(","):
     lo, _, hi = item.partition("-")
     scanned.update(range(int(lo), int(hi or lo) + 1))
 expected = {a: sorted(x for x in p if x in scanned) for a, p in json.loads(expected).items()}
+if mode == "udp":
+    expected = {a: (p, len(scanned) - len(p)) for a, p in expected.items()}
 
 
 def in_ns(cmd):
@@ -33,6 +37,8 @@ def netkit_open(out):
         if line.startswith("{"):
             o = json.loads(line)
             found[o["address"]] = sorted(p["port"] for p in o["open"])
+            if mode == "udp":
+                found[o["address"]] = (found[o["address"]], o["closed"])
     return found
 
 
@@ -41,8 +47,12 @@ def nmap_open(out):
     for line in out.splitlines():
         m = re.match(r"Host: (\S+) .*Ports: (.*?)(\t|$)", line)
         if m:
-            found[m.group(1)] = sorted(int(f.split("/")[0]) for f in m.group(2).split(", ")
-                                       if f.split("/")[1] == "open")
+            fields = [f.split("/") for f in m.group(2).split(", ")]
+            found[m.group(1)] = sorted(int(f[0]) for f in fields if f[1] == "open")
+            if mode == "udp":
+                closed = sum(1 for f in fields if f[1] == "closed")
+                ign = re.search(r"Ignored State: closed \((\d+)\)", line)
+                found[m.group(1)] = (found[m.group(1)], closed + int(ign.group(1) if ign else 0))
     return found
 
 
@@ -77,13 +87,16 @@ for name, cmd, parse in tools:
         r = subprocess.run(in_ns(cmd), capture_output=True, text=True, timeout=1800)
         times.append(time.monotonic() - t0)
         found = parse(r.stdout)
-        got = {a: found.get(a, []) for a in expected}
+        got = {a: found.get(a, ([], 0) if mode == "udp" else []) for a in expected}
         if got == expected:
             exact += 1
         else:
             for a in expected:
-                for p in set(got[a]) ^ set(expected[a]):
-                    diffs.add(f"{a}:{p} {'reported open' if p in got[a] else 'missed'}")
+                g, e = (got[a][0], expected[a][0]) if mode == "udp" else (got[a], expected[a])
+                for p in set(g) ^ set(e):
+                    diffs.add(f"{a}:{p} {'reported open' if p in g else 'missed'}")
+                if mode == "udp" and got[a][1] != expected[a][1]:
+                    diffs.add(f"{a}: {expected[a][1] - got[a][1]} closed ports not found")
     times.sort()
     results[name] = times
     print(f"{name:<24} {runs:>4} {times[0]:>8.3f} {times[len(times) // 2]:>9.3f} "

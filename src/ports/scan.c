@@ -19,6 +19,8 @@
  * slots, taking ports from one shared cursor: on loopback the work is the kernel's TCP code in
  * each connect call, and that spreads over the cores.
  *
+ * UDP (scan_udp.c) shares the slots and the loop; its pacing and canaries are described there.
+ *
  * Self-connections: connecting to a port of this host that lies in the ephemeral range can pick
  * that very port as the source port; TCP's simultaneous open then "connects" the socket to
  * itself and the port looks open. Such a socket's local and peer addresses are equal: it is
@@ -40,6 +42,7 @@
 #include "lib/limits.h"
 #include "lib/loop.h"
 #include "ports/scan.h"
+#include "ports/scan_int.h"
 
 /* Descriptors kept back from the scan for stdio, the loop, c-ares and the like. */
 #define FD_RESERVE 32
@@ -50,51 +53,6 @@
 /* Threads for a large scan, and what counts as large. */
 #define SCAN_MAX_THREADS 4
 #define PORTS_PER_THREAD 4096
-
-struct scanner;
-
-/* One connect in flight. */
-struct probe {
-    struct loop_io io;       /* the socket being connected (fd -1 when idle) */
-    struct loop_timer timer; /* its per-port timeout */
-    struct scanner *sc;      /* back pointer */
-    int port;                /* port being tried, -1 when idle */
-    size_t host;             /* index of its address */
-    size_t pidx;             /* index of its port */
-    int family;              /* the socket's family (a kept socket must match the next host) */
-    bool waiting;            /* UDP: the timer is the paced time of its next probe */
-    int tries;               /* attempts at this port (self-connections retry) */
-};
-
-/* What the threads of one scan share. */
-struct shared {
-    const struct scan_req *req; /* what to do */
-    struct scan_result *res;    /* res->state: each port written by the one thread that took it */
-    size_t nwork;               /* (address, port) pairs */
-    size_t next;                /* index of the next pair to hand out (atomic) */
-    int stop;                   /* non-zero (atomic): every thread winds down */
-    uint64_t start_us;          /* when the scan started */
-    uint64_t *tat;              /* UDP: each host's pacing clock (ms; one thread runs UDP) */
-    struct scanner *threads;    /* every thread's state, for the leader's progress line */
-    int nthreads;               /* how many */
-};
-
-/* One thread's part of a scan: its loop and slots. */
-struct scanner {
-    struct shared *sh;       /* the scan */
-    struct loop *loop;       /* this thread's event loop */
-    struct probe *probes;    /* its slots */
-    int nprobes;             /* how many */
-    int active;              /* slots with a connect in flight */
-    struct loop_timer tick;  /* progress reports (the leader's, when asked for) */
-    bool leader;             /* the calling thread: it reports progress */
-    bool started;            /* its thread is running (and must be joined) */
-    bool interrupted;        /* it stopped on an interrupt (loop_interrupt_all) */
-    struct scan_stats stats; /* its counts (atomic: the leader reads them for progress) */
-    int fatal;               /* errno of an error that stops the scan, 0 if none */
-    const char *fatal_what;  /* which call failed */
-    pthread_t tid;           /* its thread */
-};
 
 enum scan_verdict scan_verdict(enum scan_state s)
 {
@@ -165,7 +123,7 @@ void scan_result_free(struct scan_result *res)
 
 /* What a failed connect says about the port; SCAN_UNTRIED for local failures that stop the
  * scan. */
-static enum scan_state classify(int e)
+enum scan_state scan_classify(int e)
 {
     switch (e) {
     case ECONNREFUSED:
@@ -188,7 +146,7 @@ static enum scan_state classify(int e)
 
 /* The ICMP error queued on fd (IP_RECVERR), as a state; `st` when there is none (or it is not
  * an ICMP destination unreachable). */
-static enum scan_state icmp_reason(int fd, enum scan_state st)
+enum scan_state scan_icmp_reason(int fd, enum scan_state st)
 {
     char cbuf[512];
     struct msghdr m = {.msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
@@ -246,7 +204,7 @@ static size_t count_state(struct scan_stats *s, enum scan_state st)
     return done;
 }
 
-static void record(struct scanner *sc, const struct probe *p, enum scan_state st)
+void scan_record(struct scanner *sc, const struct probe *p, enum scan_state st)
 {
     struct scan_result *res = sc->sh->res;
     res->state[p->host * res->nports + p->pidx] = (uint8_t)st;
@@ -266,7 +224,7 @@ static void stop_scan(struct shared *sh)
         loop_stop(sh->threads[i].loop);
 }
 
-static void set_fatal(struct scanner *sc, int e, const char *what)
+void scan_set_fatal(struct scanner *sc, int e, const char *what)
 {
     if (!sc->fatal) {
         sc->fatal = e;
@@ -276,7 +234,7 @@ static void set_fatal(struct scanner *sc, int e, const char *what)
 }
 
 /* Give the slot its next (address, port); false when there is none. */
-static bool next_port(struct scanner *sc, struct probe *p)
+bool scan_next_port(struct scanner *sc, struct probe *p)
 {
     struct shared *sh = sc->sh;
     /* Loopback ports end inside connect, without the loop: an interrupt must stop these too. */
@@ -297,7 +255,7 @@ static bool next_port(struct scanner *sc, struct probe *p)
 
 /* Close the slot's socket (with a reset for an established one: no TIME-WAIT, no lingering
  * connection at the target). watched: the socket is registered with the loop. */
-static void probe_close(struct scanner *sc, struct probe *p, bool watched, bool established)
+void scan_probe_close(struct scanner *sc, struct probe *p, bool watched, bool established)
 {
     if (watched) {
         loop_io_del(sc->loop, &p->io);
@@ -310,6 +268,10 @@ static void probe_close(struct scanner *sc, struct probe *p, bool watched, bool 
     }
     close(p->io.fd);
     p->io.fd = -1;
+    if (p->cfd >= 0) {
+        close(p->cfd);
+        p->cfd = -1;
+    }
 }
 
 static bool same_addr(const struct net_addr *a, const struct net_addr *b)
@@ -344,36 +306,36 @@ static bool conclude(struct scanner *sc, struct probe *p, int e, bool watched)
         if (self_connected(p->io.fd)) {
             count(&sc->stats.self);
             count(&sc->sh->res->host[p->host].self);
-            probe_close(sc, p, watched, true);
+            scan_probe_close(sc, p, watched, true);
             if (++p->tries < SELF_TRIES)
                 return false;
-            record(sc, p, SCAN_REFUSED);
+            scan_record(sc, p, SCAN_REFUSED);
             return true;
         }
-        probe_close(sc, p, watched, true);
-        record(sc, p, SCAN_OPEN);
+        scan_probe_close(sc, p, watched, true);
+        scan_record(sc, p, SCAN_OPEN);
         return true;
     }
-    enum scan_state st = classify(e);
+    enum scan_state st = scan_classify(e);
     if (e == ECONNREFUSED && !watched) {
         /* The failed connect reset the socket: keep it for the next port. */
-        record(sc, p, st);
+        scan_record(sc, p, st);
         return true;
     }
     if (st != SCAN_UNTRIED && st != SCAN_TIMEOUT)
-        st = icmp_reason(p->io.fd, st);
-    probe_close(sc, p, watched, false);
+        st = scan_icmp_reason(p->io.fd, st);
+    scan_probe_close(sc, p, watched, false);
     if (st == SCAN_UNTRIED) {
         /* A local failure (no free source port, out of memory): stop rather than lie. */
-        set_fatal(sc, e, "connect");
+        scan_set_fatal(sc, e, "connect");
         return true;
     }
-    record(sc, p, st);
+    scan_record(sc, p, st);
     return true;
 }
 
 /* The last connect ended: end loop_run now (the progress tick would keep it going). */
-static void finish_if_done(struct scanner *sc)
+void scan_finish_if_done(struct scanner *sc)
 {
     if (sc->active == 0) {
         loop_timer_cancel(sc->loop, &sc->tick);
@@ -401,7 +363,7 @@ static void probe_fill(struct scanner *sc, struct probe *p)
     for (;;) {
         if (p->port < 0) {
             p->tries = 0;
-            if (!next_port(sc, p)) {
+            if (!scan_next_port(sc, p)) {
                 p->port = -1;
                 break;
             }
@@ -414,7 +376,7 @@ static void probe_fill(struct scanner *sc, struct probe *p)
         if (p->io.fd < 0) {
             int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
             if (fd < 0) {
-                set_fatal(sc, errno, "socket");
+                scan_set_fatal(sc, errno, "socket");
                 p->port = -1;
                 break;
             }
@@ -435,7 +397,7 @@ static void probe_fill(struct scanner *sc, struct probe *p)
                 e = errno;
                 close(p->io.fd);
                 p->io.fd = -1;
-                set_fatal(sc, e, "epoll");
+                scan_set_fatal(sc, e, "epoll");
                 p->port = -1;
                 break;
             }
@@ -450,169 +412,6 @@ static void probe_fill(struct scanner *sc, struct probe *p)
     }
 }
 
-/* ---- UDP ---- */
-
-size_t scan_udp_payload(int port, const uint8_t **data)
-{
-    /* DNS: a query for the root's NS records (any server answers, even with REFUSED). */
-    static const uint8_t dns[] = {0x4e, 0x4b, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 2, 0, 1};
-    /* NTP: a version 3 client request. */
-    static const uint8_t ntp[48] = {0x1b};
-    /* SNMP v1 get-request of sysDescr.0, community "public". */
-    static const uint8_t snmp[] = {0x30, 0x26, 0x02, 0x01, 0x00, 0x04, 0x06, 'p',  'u',  'b',
-                                   'l',  'i',  'c',  0xa0, 0x19, 0x02, 0x01, 0x01, 0x02, 0x01,
-                                   0x00, 0x02, 0x01, 0x00, 0x30, 0x0e, 0x30, 0x0c, 0x06, 0x08,
-                                   0x2b, 0x06, 0x01, 0x02, 0x01, 0x01, 0x01, 0x00, 0x05, 0x00};
-    /* echo, discard, daytime, chargen, time, and unknown services that answer any data. */
-    static const uint8_t any[] = {'n', 'e', 't', 'k', 'i', 't', '\n'};
-    switch (port) {
-    case 53:
-    case 5353:
-    case 5355: *data = dns; return sizeof(dns);
-    case 123: *data = ntp; return sizeof(ntp);
-    case 161: *data = snmp; return sizeof(snmp);
-    case 7:
-    case 13:
-    case 19:
-    case 37: *data = any; return sizeof(any);
-    default: *data = any; return 0; /* an empty datagram, as nmap sends */
-    }
-}
-
-/* Send the slot's probe: a socket connected to the port (so ICMP errors come back to it), the
- * payload, then a wait for a reply. true when in flight; false when it ended at once. */
-static bool udp_send(struct scanner *sc, struct probe *p)
-{
-    const struct net_addr *a = &sc->sh->req->addrs[p->host];
-    int fd = socket(a->ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-        set_fatal(sc, errno, "socket");
-        return false;
-    }
-    int one = 1;
-    if (a->ss.ss_family == AF_INET6)
-        setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &one, sizeof(one));
-    else
-        setsockopt(fd, IPPROTO_IP, IP_RECVERR, &one, sizeof(one));
-    p->io.fd = fd;
-    struct net_addr t = *a;
-    net_set_port((struct sockaddr *)&t.ss, p->port);
-    const uint8_t *data;
-    size_t len = scan_udp_payload(p->port, &data);
-    int e = 0;
-    if (connect(fd, (const struct sockaddr *)&t.ss, t.len) < 0 || send(fd, data, len, 0) < 0)
-        e = errno;
-    if (!e && loop_io_add(sc->loop, &p->io, EPOLLIN) < 0) {
-        set_fatal(sc, errno, "epoll");
-        probe_close(sc, p, false, false);
-        return false;
-    }
-    if (e) {
-        enum scan_state st = e == ECONNREFUSED ? SCAN_PORT_UNREACH : classify(e);
-        st = icmp_reason(fd, st);
-        probe_close(sc, p, false, false);
-        if (st == SCAN_UNTRIED)
-            set_fatal(sc, e, "send");
-        else
-            record(sc, p, st);
-        return false;
-    }
-    loop_update_time(sc->loop);
-    loop_timer_set(sc->loop, &p->timer, (uint64_t)sc->sh->req->timeout_ms);
-    sc->active++;
-    return true;
-}
-
-/* When the host's next probe may go: its first try at once, a retry on the host's paced clock
- * (one every SCAN_UDP_INTERVAL_MS). */
-static uint64_t udp_slot_time(struct scanner *sc, struct probe *p)
-{
-    uint64_t now = loop_now_ms(sc->loop);
-    if (p->tries == 0)
-        return now;
-    uint64_t *tat = &sc->sh->tat[p->host];
-    uint64_t at = *tat > now ? *tat : now;
-    *tat = at + SCAN_UDP_INTERVAL_MS;
-    return at;
-}
-
-/* Keep a UDP slot busy: the next probe now, or a timer for its paced time. */
-static void udp_fill(struct scanner *sc, struct probe *p)
-{
-    for (;;) {
-        if (p->port < 0) {
-            p->tries = 0;
-            if (!next_port(sc, p)) {
-                p->port = -1;
-                return;
-            }
-        }
-        loop_update_time(sc->loop);
-        uint64_t at = udp_slot_time(sc, p), now = loop_now_ms(sc->loop);
-        if (at > now) {
-            p->waiting = true;
-            loop_timer_set(sc->loop, &p->timer, at - now);
-            sc->active++;
-            return;
-        }
-        if (udp_send(sc, p))
-            return;
-        p->port = -1;
-        if (sc->fatal)
-            return;
-    }
-}
-
-/* What came back on a UDP probe's socket: a state, or SCAN_UNTRIED for nothing yet. */
-static enum scan_state udp_answer(struct probe *p)
-{
-    uint8_t buf[512];
-    if (recv(p->io.fd, buf, sizeof(buf), MSG_DONTWAIT) >= 0)
-        return SCAN_REPLY;
-    int e = errno;
-    if (e == EAGAIN || e == EWOULDBLOCK || e == EINTR)
-        return SCAN_UNTRIED;
-    enum scan_state st = e == ECONNREFUSED ? SCAN_PORT_UNREACH : classify(e);
-    st = icmp_reason(p->io.fd, st);
-    return st == SCAN_UNTRIED ? SCAN_HOST_UNREACH : st;
-}
-
-static void udp_on_io(struct scanner *sc, struct probe *p)
-{
-    enum scan_state st = udp_answer(p);
-    if (st == SCAN_UNTRIED)
-        return;
-    probe_close(sc, p, true, false);
-    record(sc, p, st);
-    p->port = -1;
-    udp_fill(sc, p);
-    finish_if_done(sc);
-}
-
-static void udp_on_timeout(struct scanner *sc, struct probe *p)
-{
-    if (p->waiting) { /* its paced time came */
-        p->waiting = false;
-        sc->active--;
-        if (!udp_send(sc, p)) {
-            p->port = -1;
-            udp_fill(sc, p);
-        }
-        finish_if_done(sc);
-        return;
-    }
-    enum scan_state st = udp_answer(p);
-    probe_close(sc, p, true, false);
-    if (st == SCAN_UNTRIED && ++p->tries < SCAN_UDP_TRIES) {
-        udp_fill(sc, p); /* the same port again, paced */
-    } else {
-        record(sc, p, st == SCAN_UNTRIED ? SCAN_NO_REPLY : st);
-        p->port = -1;
-        udp_fill(sc, p);
-    }
-    finish_if_done(sc);
-}
-
 static void on_io(struct loop *l, struct loop_io *io, uint32_t events)
 {
     (void)l;
@@ -620,7 +419,7 @@ static void on_io(struct loop *l, struct loop_io *io, uint32_t events)
     struct probe *p = io->arg;
     struct scanner *sc = p->sc;
     if (sc->sh->req->proto == IPPROTO_UDP) {
-        udp_on_io(sc, p);
+        scan_udp_on_io(sc, p);
         return;
     }
     int e = try_connect(sc, p);
@@ -628,20 +427,20 @@ static void on_io(struct loop *l, struct loop_io *io, uint32_t events)
         /* An ICMP error that reached the socket while it was busy in a system call does not
          * end the connect (TCP keeps it as a soft error), but it is on the error queue, and
          * that woke us (EPOLLERR): it is the answer. */
-        enum scan_state st = icmp_reason(p->io.fd, SCAN_UNTRIED);
+        enum scan_state st = scan_icmp_reason(p->io.fd, SCAN_UNTRIED);
         if (st == SCAN_UNTRIED)
             return; /* woken without an answer: keep waiting */
-        probe_close(sc, p, true, false);
-        record(sc, p, st);
+        scan_probe_close(sc, p, true, false);
+        scan_record(sc, p, st);
         p->port = -1;
         probe_fill(sc, p);
-        finish_if_done(sc);
+        scan_finish_if_done(sc);
         return;
     }
     if (conclude(sc, p, e, true))
         p->port = -1;
     probe_fill(sc, p);
-    finish_if_done(sc);
+    scan_finish_if_done(sc);
 }
 
 static void on_timeout(struct loop *l, struct loop_timer *t)
@@ -650,21 +449,21 @@ static void on_timeout(struct loop *l, struct loop_timer *t)
     struct probe *p = t->arg;
     struct scanner *sc = p->sc;
     if (sc->sh->req->proto == IPPROTO_UDP) {
-        udp_on_timeout(sc, p);
+        scan_udp_on_timeout(sc, p);
         return;
     }
     /* The answer may have arrived while the loop was busy elsewhere: ask before judging. */
     int e = try_connect(sc, p);
     if (e == EALREADY || e == EINPROGRESS) {
-        enum scan_state st = icmp_reason(p->io.fd, SCAN_TIMEOUT);
-        probe_close(sc, p, true, false);
-        record(sc, p, st);
+        enum scan_state st = scan_icmp_reason(p->io.fd, SCAN_TIMEOUT);
+        scan_probe_close(sc, p, true, false);
+        scan_record(sc, p, st);
         p->port = -1;
     } else if (conclude(sc, p, e, true)) {
         p->port = -1;
     }
     probe_fill(sc, p);
-    finish_if_done(sc);
+    scan_finish_if_done(sc);
 }
 
 static void stop_all(struct scanner *sc)
@@ -677,7 +476,7 @@ static void stop_all(struct scanner *sc)
             sc->active--;
         }
         if (p->io.fd >= 0)
-            probe_close(sc, p, true, false);
+            scan_probe_close(sc, p, true, false);
         p->port = -1;
     }
 }
@@ -719,7 +518,7 @@ static void *run_scanner(void *arg)
     struct shared *sh = sc->sh;
     for (int i = 0; i < sc->nprobes; i++) {
         if (sh->req->proto == IPPROTO_UDP)
-            udp_fill(sc, &sc->probes[i]);
+            scan_udp_fill(sc, &sc->probes[i]);
         else
             probe_fill(sc, &sc->probes[i]);
     }
@@ -731,7 +530,7 @@ static void *run_scanner(void *arg)
                 sc->interrupted = true;
                 __atomic_store_n(&sh->stop, 1, __ATOMIC_RELAXED);
             } else {
-                set_fatal(sc, errno, "epoll");
+                scan_set_fatal(sc, errno, "epoll");
             }
             stop_all(sc);
         } else if (__atomic_load_n(&sh->stop, __ATOMIC_RELAXED)) {
@@ -768,7 +567,7 @@ static void free_scan(struct shared *sh)
         free(sc->probes);
     }
     free(sh->threads);
-    free(sh->tat);
+    free(sh->uh);
 }
 
 int scan_run(const struct scan_req *req, struct scan_result *res, char err[NK_ERRLEN])
@@ -791,13 +590,15 @@ int scan_run(const struct scan_req *req, struct scan_result *res, char err[NK_ER
     struct shared sh = {.req = req, .res = res, .nwork = nwork};
     /* UDP: one thread (its pacing clocks are per host, unshared), however large. */
     sh.nthreads = req->proto == IPPROTO_UDP ? 1 : thread_count(nwork, c);
-    sh.tat = calloc(req->naddrs ? req->naddrs : 1, sizeof(*sh.tat));
+    sh.uh = calloc(req->naddrs ? req->naddrs : 1, sizeof(*sh.uh));
+    if (sh.uh)
+        scan_udp_init(sh.uh, req->naddrs);
     res->threads = sh.nthreads;
     res->ports = malloc((res->nports ? res->nports : 1) * sizeof(*res->ports));
     res->state = calloc(nwork ? nwork : 1, 1);
     res->host = calloc(req->naddrs ? req->naddrs : 1, sizeof(*res->host));
     sh.threads = calloc((size_t)sh.nthreads, sizeof(*sh.threads));
-    if (!res->ports || !res->state || !res->host || !sh.threads || !sh.tat) {
+    if (!res->ports || !res->state || !res->host || !sh.threads || !sh.uh) {
         free_scan(&sh);
         scan_result_free(res);
         return nk_seterr(err, "scan: out of memory");
@@ -827,6 +628,7 @@ int scan_run(const struct scan_req *req, struct scan_result *res, char err[NK_ER
             p->sc = sc;
             p->port = -1;
             p->io.fd = -1;
+            p->cfd = -1;
             p->io.fn = on_io;
             p->io.arg = p;
             p->timer.fn = on_timeout;

@@ -79,12 +79,9 @@ struct scan_result {
  * empty datagram. Returns its length; *data points to static bytes. */
 size_t scan_udp_payload(int port, const uint8_t **data);
 
-/* The pacing of UDP retries to one host: Linux sends at most one ICMP error per second to a
- * peer after a burst of 6 (net.ipv4.icmp_ratelimit, 1000 ms by default), so a port that stayed
- * silent is asked again no faster than that, or a closed port would pass for open|filtered. */
+/* The slowest pacing of UDP probes to one host (ms): Linux sends at most one ICMP error per
+ * second to a peer after a burst of six (net.ipv4.icmp_ratelimit, 1000 ms by default). */
 #define SCAN_UDP_INTERVAL_MS 1000
-/* Probes of a UDP port before it counts as open|filtered. */
-#define SCAN_UDP_TRIES 2
 
 /* Run the scan. 0 when it ran (even interrupted: loop_interrupt_all stops it, and the ports not
  * yet tried stay SCAN_UNTRIED), -1 with the reason when it could not (no event loop, no

@@ -197,7 +197,7 @@ UDP_WANT = {7: ("open", "reply"), 53: ("open", "reply"), 9: ("open|filtered", "n
 
 @pytest.fixture
 def udp_host(netns, server):
-    """(scanner namespace, target address): a veth between two namespaces; the target runs
+    """(scanner namespace, target address, target namespace): a veth between two namespaces; the target runs
     UDP_SERVER behind UDP_FIREWALL, with the kernel's default ICMP rate limit."""
     a, b = netns(), netns()
     va, vb = "nku" + a[-6:], "nkv" + a[-6:]
@@ -211,11 +211,11 @@ def udp_host(netns, server):
     server("-c", UDP_SERVER, binary=sys.executable, netns=b)
     subprocess.run(["ip", "netns", "exec", b, "nft", "-f", "-"], input=UDP_FIREWALL,
                    text=True, check=True, timeout=30)
-    return a, "10.71.0.2"
+    return a, "10.71.0.2", b
 
 
 def test_udp_scan_states_and_reasons(udp_host):
-    ns, addr = udp_host
+    ns, addr, _ = udp_host
     objs = scan(ns, "-u", "--scan", addr, "--ports", UDP_PORTS, "-v")
     o = objs[0]
     assert o["proto"] == "udp" and o["scanned"] == 15
@@ -230,7 +230,7 @@ def test_udp_scan_states_and_reasons(udp_host):
 
 
 def test_udp_text_output(udp_host):
-    ns, addr = udp_host
+    ns, addr, _ = udp_host
     r = run("ports", "-u", "--scan", addr, "--ports", "7,9,11", netns=ns, timeout=60)
     assert r.returncode == 0, r.stderr
     assert re.search(r"^7/udp\s+open\s+echo\s+reply$", r.stdout, re.M)
@@ -243,7 +243,7 @@ def test_udp_same_findings_as_nmap(udp_host):
     """nmap paced to the target's ICMP rate limit (--scan-delay 1s: left to itself, nmap -sU
     reports some closed ports of a Linux host as open|filtered, their ICMP errors suppressed);
     netkit paces its retries by itself."""
-    ns, addr = udp_host
+    ns, addr, _ = udp_host
     r = subprocess.run(["ip", "netns", "exec", ns, "nmap", "-sU", "-Pn", "-n", "--scan-delay", "1s",
                         "-p", UDP_PORTS,
                         "-oG", "-", addr], capture_output=True, text=True, timeout=300)
@@ -253,6 +253,20 @@ def test_udp_same_findings_as_nmap(udp_host):
     ours = {p["port"]: p["state"]
             for p in scan(ns, "-u", "--scan", addr, "--ports", UDP_PORTS, "-v")[0]["ports"]}
     assert ours == theirs
+
+
+def test_udp_canaries_tell_silence_from_a_suppressed_icmp(udp_host):
+    """With the target's per-peer ICMP limit off, 57 closed ports answer within its global
+    burst only in part (net.ipv4.icmp_msgs_burst): the retries' canaries show the target
+    answering, so the dropped port is open|filtered and every closed port is found closed."""
+    ns, addr, target = udp_host
+    sh(["ip", "netns", "exec", target, "sysctl", "-qw", "net.ipv4.icmp_ratelimit=0"])
+    o = scan(ns, "-u", "--scan", addr, "--ports", "1-60,69,70", "-v")[0]
+    got = {p["port"]: p["state"] for p in o["ports"]}
+    assert got[69] == "open|filtered" and got[70] == "filtered"
+    assert got[7] == got[53] == "open" and got[9] == "open|filtered"
+    assert {got[p] for p in range(1, 61) if p not in (7, 9, 53)} == {"closed"}
+    assert o["closed"] == 57
 
 
 def test_udp_and_tcp_together_is_exit_2():
