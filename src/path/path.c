@@ -5,8 +5,11 @@
  * exceeded" lands in the error queue of the socket whose TTL ran out (IP_RECVERR names the
  * router as the offender), the destination's answer (TCP: SYN-ACK or RST; UDP: a reply or "port
  * unreachable") completes that socket. A TCP socket in SYN-SENT queues the ICMP error too, so no
- * raw socket is needed. All sockets go out at once; the first TTL that ends other than with
- * "time exceeded" is the end of the path, and the sockets beyond it are closed. */
+ * raw socket is needed. The sockets go out a window at a time (TTLs 1-8 at once, then up to 8
+ * beyond the furthest router that answered, or the next 8 when the window stays quiet for a
+ * grace): a short path costs a few packets, not one SYN per TTL up to --max-hops, and a long
+ * one a round trip per window. The first TTL that ends other than with "time exceeded" is the
+ * end of the path, and the sockets beyond it are closed. */
 #include <errno.h>
 #include <time.h> /* before errqueue.h, which uses struct timespec */
 #include <linux/errqueue.h>
@@ -21,6 +24,9 @@
 #include "lib/err.h"
 #include "lib/loop.h"
 #include "path/path.h"
+
+/* TTLs sent at once, and ahead of the furthest router that answered. */
+#define PATH_WINDOW 8
 
 /* What a socket is for. */
 enum probe_kind {
@@ -51,6 +57,8 @@ struct run {
     struct probe pmtu;                /* the path MTU socket */
     struct loop_timer probe_deadline; /* the hop probes' and path MTU's time is up */
     struct loop_timer conn_deadline;  /* the connect in flight's time is up */
+    struct loop_timer window;         /* the window stayed quiet: open the next */
+    int launched;                     /* TTLs 1..launched have been sent */
     int end_ttl;                      /* the first TTL that ended the path, 0 if none yet */
     double max_rtt_ms;                /* the slowest answer a hop gave so far */
     bool probes_done;                 /* every hop probe and the path MTU ended */
@@ -252,16 +260,21 @@ static double since_ms(uint64_t t0)
 /* ---- hop probes ---- */
 
 static void check_done(struct run *r);
+static void launch_upto(struct run *r, int n);
 
 /* Once the end of the path has answered, a hop before it that is still quiet is a router that
  * sends no "time exceeded": its answer would have come back with the others (all probes went out
  * together). It gets a short grace, three times the slowest answer seen (at least 100 ms),
  * instead of the whole --timeout, so that silent hops are never waited for. */
-static void silent_grace(struct run *r)
+static uint64_t grace_ms(const struct run *r)
 {
     uint64_t grace = (uint64_t)(3.0 * r->max_rtt_ms) + 1;
-    if (grace < 100)
-        grace = 100;
+    return grace < 100 ? 100 : grace;
+}
+
+static void silent_grace(struct run *r)
+{
+    uint64_t grace = grace_ms(r);
     if (r->probe_deadline.slot && loop_now_ms(r->l) + grace < r->probe_deadline.when_ms)
         loop_timer_set(r->l, &r->probe_deadline, grace);
 }
@@ -288,7 +301,10 @@ static void hop_answer(struct run *r, struct probe *p, const struct net_addr *fr
         r->end_ttl = p->ttl;
         for (int i = p->ttl; i < r->req->max_hops; i++)
             probe_close(r, &r->hop[i]); /* beyond the end: not needed */
+        loop_timer_cancel(r->l, &r->window);
         silent_grace(r);
+    } else if (!ends && !r->end_ttl) {
+        launch_upto(r, p->ttl + PATH_WINDOW); /* a router: keep a window ahead of it */
     }
 }
 
@@ -338,6 +354,35 @@ static int hop_start(struct run *r, struct probe *p)
     if (r->req->udp)
         send(fd, probe_payload, sizeof(probe_payload) - 1, MSG_DONTWAIT);
     return loop_io_add(r->l, &p->io, r->req->udp ? EPOLLIN : EPOLLOUT);
+}
+
+/* Send the TTLs up to n (at most --max-hops) not sent yet, and give the window a grace to
+ * answer before the next opens. A socket that cannot be had leaves its hop silent. */
+static void launch_upto(struct run *r, int n)
+{
+    if (n > r->req->max_hops)
+        n = r->req->max_hops;
+    if (n <= r->launched || r->probes_done)
+        return;
+    for (; r->launched < n; r->launched++) {
+        struct probe *p = &r->hop[r->launched];
+        if (hop_start(r, p) < 0) {
+            if (p->io.fd >= 0)
+                close(p->io.fd);
+            p->io.fd = -1;
+            p->done = true;
+        }
+    }
+    if (r->launched < r->req->max_hops)
+        loop_timer_set(r->l, &r->window, grace_ms(r));
+}
+
+static void on_window(struct loop *l, struct loop_timer *t)
+{
+    (void)l;
+    struct run *r = t->arg;
+    if (!r->end_ttl)
+        launch_upto(r, r->launched + PATH_WINDOW);
 }
 
 /* ---- path MTU ---- */
@@ -545,6 +590,7 @@ static void probes_end(struct run *r)
     }
     r->probes_done = true;
     loop_timer_cancel(r->l, &r->probe_deadline);
+    loop_timer_cancel(r->l, &r->window);
 }
 
 static void on_probe_deadline(struct loop *l, struct loop_timer *t)
@@ -579,6 +625,7 @@ int path_run(const struct path_req *req, struct path_result *res, char err[NK_ER
     r->res = res;
     r->probe_deadline = (struct loop_timer){.fn = on_probe_deadline, .arg = r};
     r->conn_deadline = (struct loop_timer){.fn = on_conn_deadline, .arg = r};
+    r->window = (struct loop_timer){.fn = on_window, .arg = r};
     r->conn.io.fd = r->pmtu.io.fd = -1;
     r->conn.run = r->pmtu.run = r;
     r->conn.kind = PROBE_CONN;
@@ -601,11 +648,12 @@ int path_run(const struct path_req *req, struct path_result *res, char err[NK_ER
     }
     if (req->probes) {
         loop_timer_set(r->l, &r->probe_deadline, (uint64_t)req->timeout_ms);
-        for (int i = 0; i < req->max_hops && !r->end_ttl; i++)
-            if (hop_start(r, &r->hop[i]) < 0) {
-                nk_seterr(err, "path: probe socket: %s", nk_strerror(errno));
-                goto out;
-            }
+        if (hop_start(r, &r->hop[0]) < 0) {
+            nk_seterr(err, "path: probe socket: %s", nk_strerror(errno));
+            goto out;
+        }
+        r->launched = 1;
+        launch_upto(r, PATH_WINDOW);
         if (pmtu_start(r) < 0) {
             nk_seterr(err, "path: MTU socket: %s", nk_strerror(errno));
             goto out;
@@ -650,6 +698,7 @@ out:
         probe_close(r, &r->conn);
         loop_timer_cancel(r->l, &r->probe_deadline);
         loop_timer_cancel(r->l, &r->conn_deadline);
+        loop_timer_cancel(r->l, &r->window);
         loop_free(r->l);
     }
     free(r);
