@@ -13,7 +13,8 @@ Every server listens on port 53 of its own loopback address inside the namespace
                                   caller drops its packets, e.g. with nft)
 
 glueless.test. is served by dns.example.test., a name with no glue in test. (its address lives
-in example.test.); alias.example.test. is a CNAME to host.glueless.test. (it crosses zones).
+in example.test.); broken.test.'s only server is the lame one; alias.example.test. is a
+CNAME to host.glueless.test. (it crosses zones).
 Readiness: one process in the namespace asks every server for its zone's SOA until each answers
 authoritatively (bounded), no sleeps.
 
@@ -59,7 +60,8 @@ def zones(silent=False):
            "serial 3600 NS ns2.serial.test.\n"
            f"ns1.serial 3600 A {SER1}\n"
            f"ns2.serial 3600 A {SER2}\n"
-           "glueless 3600 NS dns.example.test.\n")
+           "glueless 3600 NS dns.example.test.\n"
+           "broken 3600 NS ns2.example.test.\n")
     example = ("$ORIGIN example.test.\n" +
                SOA.format(ns="ns1.example.test.", zone="example.test.", serial=SERIAL_EXAMPLE) +
                "@ 3600 NS ns1.example.test.\n"
