@@ -221,8 +221,10 @@ static void text_trace(struct out *o, const struct itr_trace *t, int depth)
         out_text(o, "%*s", ind, "");
         out_ctext(o, OUT_C_NAME, "%s", a->name);
         out_text(o, "  %s  %u  ", dns_type_name(a->type, tb), a->ttl);
-        out_ctext(o, a->type == DNS_T_A ? OUT_C_INET : a->type == DNS_T_AAAA ? OUT_C_INET6
-                                                                          : OUT_C_NONE,
+        out_ctext(o,
+                  a->type == DNS_T_A      ? OUT_C_INET
+                  : a->type == DNS_T_AAAA ? OUT_C_INET6
+                                          : OUT_C_NONE,
                   "%s\n", a->data);
     }
     size_t np = 0;

@@ -665,10 +665,10 @@ int dns_lookup(struct dns *d, const char *ascii_name, int type, dns_done_fn fn, 
 
 /* One raw query in flight. */
 struct raw_job {
-    struct dns *d;   /* channel */
-    dns_raw_fn fn;   /* caller's callback */
-    void *arg;       /* its argument */
-    uint64_t t0_us;  /* sent */
+    struct dns *d;  /* channel */
+    dns_raw_fn fn;  /* caller's callback */
+    void *arg;      /* its argument */
+    uint64_t t0_us; /* sent */
 };
 
 static void raw_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
@@ -682,9 +682,8 @@ static void raw_cb(void *arg, int status, int timeouts, unsigned char *abuf, int
         r.len = (size_t)alen;
     } else {
         r.status = map_status(status, r.error);
-        if (r.status == DNS_S_NOERROR || r.status == DNS_S_NODATA ||
-            r.status == DNS_S_NXDOMAIN || r.status == DNS_S_SERVFAIL ||
-            r.status == DNS_S_REFUSED) {
+        if (r.status == DNS_S_NOERROR || r.status == DNS_S_NODATA || r.status == DNS_S_NXDOMAIN ||
+            r.status == DNS_S_SERVFAIL || r.status == DNS_S_REFUSED) {
             r.status = DNS_S_ERROR; /* a status without the packet that says it */
             nk_seterr(r.error, "%s", ares_strerror(status));
         }

@@ -45,47 +45,52 @@ struct known {
 
 /* A zone's servers as learnt, so a CNAME into a known zone starts there, not at the root. */
 struct zone {
-    char *zone;             /* name */
-    char **ns;              /* NS names */
-    size_t nns;             /* count */
-    struct itr_glue *glue;  /* addresses learnt with it */
-    size_t nglue;           /* count */
+    char *zone;            /* name */
+    char **ns;             /* NS names */
+    size_t nns;            /* count */
+    struct itr_glue *glue; /* addresses learnt with it */
+    size_t nglue;          /* count */
 };
 
 struct eng {
-    struct loop *l;          /* the loop */
-    const struct itr_opts *o; /* settings */
-    int port;                /* every server's port (53, or the --root one) */
-    struct chan *ch;         /* channels */
-    size_t nch, capch;       /* count, room */
-    struct known *kn;        /* addresses learnt */
-    size_t nkn, capkn;       /* count, room */
-    struct zone *zc;         /* zones learnt */
-    size_t nzc, capzc;       /* count, room */
-    unsigned queries;        /* sent so far */
-    uint64_t t0_ms;          /* start */
-    bool expired;            /* the whole run's time is up */
-    bool interrupted;        /* Ctrl-C */
-    size_t outstanding;      /* queries of this step not yet back */
-    bool cutting;            /* the grace ended: cancelled queries are "no answer in time" */
-    bool useful;             /* a usable answer came in this step */
-    double slowest;          /* the slowest usable answer of the step, ms */
-    struct loop_timer grace; /* ends waiting for the silent */
+    struct loop *l;            /* the loop */
+    const struct itr_opts *o;  /* settings */
+    int port;                  /* every server's port (53, or the --root one) */
+    struct chan *ch;           /* channels */
+    size_t nch, capch;         /* count, room */
+    struct known *kn;          /* addresses learnt */
+    size_t nkn, capkn;         /* count, room */
+    struct zone *zc;           /* zones learnt */
+    size_t nzc, capzc;         /* count, room */
+    unsigned queries;          /* sent so far */
+    uint64_t t0_ms;            /* start */
+    bool expired;              /* the whole run's time is up */
+    bool interrupted;          /* Ctrl-C */
+    size_t outstanding;        /* queries of this step not yet back */
+    bool cutting;              /* the grace ended: cancelled queries are "no answer in time" */
+    bool useful;               /* a usable answer came in this step */
+    double slowest;            /* the slowest usable answer of the step, ms */
+    struct loop_timer grace;   /* ends waiting for the silent */
     struct loop_timer overall; /* the whole run's deadline */
-    char err[NK_ERRLEN];     /* out of memory and the like */
+    char err[NK_ERRLEN];       /* out of memory and the like */
 };
 
 /* Roles of the queries of a step. */
-enum role { Q_MAIN, Q_SOA, Q_NS, Q_EXTRA };
+enum role {
+    Q_MAIN,
+    Q_SOA,
+    Q_NS,
+    Q_EXTRA
+};
 
 /* One query in flight. */
 struct q {
-    struct eng *e;         /* engine */
-    struct itr_server *s;  /* whose */
-    enum role role;        /* what for */
-    const char *qname;     /* asked (lives in the step) */
-    const char *zone;      /* the zone (lives in the step) */
-    int qtype;             /* asked */
+    struct eng *e;        /* engine */
+    struct itr_server *s; /* whose */
+    enum role role;       /* what for */
+    const char *qname;    /* asked (lives in the step) */
+    const char *zone;     /* the zone (lives in the step) */
+    int qtype;            /* asked */
 };
 
 static char *xdup(struct eng *e, const char *s)
@@ -297,12 +302,11 @@ static void on_raw(void *arg, const struct dns_raw *r)
                         if (c == 0)
                             break;
                         if (c > 0 && tmp.nns < 64) {
-                            char **slot = nk_grow((void **)&tmp.ns, &tmp.nns, &tmp.capns,
-                                                  sizeof(char *));
+                            char **slot =
+                                nk_grow((void **)&tmp.ns, &tmp.nns, &tmp.capns, sizeof(char *));
                             if (!slot)
                                 break;
-                            memmove(&tmp.ns[k + 1], &tmp.ns[k],
-                                    (tmp.nns - 1 - k) * sizeof(char *));
+                            memmove(&tmp.ns[k + 1], &tmp.ns[k], (tmp.nns - 1 - k) * sizeof(char *));
                             tmp.ns[k] = resp.ans[i].data; /* borrowed */
                             break;
                         }
@@ -449,8 +453,8 @@ static int add_known(struct eng *e, struct itr_step *st, const char *name)
     int fam = e->o->family;
     int added = 0;
     for (int pass = 0; pass < 2 && added == 0; pass++) {
-        int want = pass == 0 ? (fam == AF_INET6 ? AF_INET6 : AF_INET)
-                             : (fam == AF_UNSPEC ? AF_INET6 : 0);
+        int want =
+            pass == 0 ? (fam == AF_INET6 ? AF_INET6 : AF_INET) : (fam == AF_UNSPEC ? AF_INET6 : 0);
         if (!want)
             break;
         for (size_t i = 0; i < e->nkn; i++)
@@ -488,8 +492,7 @@ static void build_servers(struct eng *e, struct itr_step *st, char **ns, size_t 
         for (size_t k = 0; k < sub->nans; k++)
             if ((sub->ans[k].type == DNS_T_A || sub->ans[k].type == DNS_T_AAAA) &&
                 strcasecmp(sub->ans[k].name, sub->ans[sub->nans - 1].name) == 0)
-                learn(e, ns[i], sub->ans[k].data,
-                      sub->ans[k].type == DNS_T_A ? AF_INET : AF_INET6);
+                learn(e, ns[i], sub->ans[k].data, sub->ans[k].type == DNS_T_A ? AF_INET : AF_INET6);
         /* The first address goes on this entry (it carries the lookup), others after it. */
         bool first = true;
         for (size_t k = 0; k < e->nkn; k++) {
@@ -609,10 +612,10 @@ static struct itr_trace *trace(struct eng *e, const char *name, int type, int de
     while (!oom(e) && zone && ns) {
         if (e->expired || t->nsteps >= ITR_MAX_STEPS || e->queries >= ITR_MAX_QUERIES) {
             snprintf(t->reason, sizeof(t->reason), "%.255s: gave up at %.255s: %s", cur, zone,
-                     e->interrupted                 ? "interrupted"
-                     : e->expired                   ? "out of time"
-                     : t->nsteps >= ITR_MAX_STEPS   ? "too many steps"
-                                                    : "too many queries");
+                     e->interrupted               ? "interrupted"
+                     : e->expired                 ? "out of time"
+                     : t->nsteps >= ITR_MAX_STEPS ? "too many steps"
+                                                  : "too many queries");
             t->status = DNS_S_TIMEOUT;
             break;
         }

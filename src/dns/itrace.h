@@ -64,21 +64,21 @@ enum itr_kind {
 
 /* One response, parsed. */
 struct itr_resp {
-    enum itr_kind kind;     /* classification */
-    int rcode;              /* response code */
-    bool aa;                /* authoritative answer bit */
-    char why[NK_ERRLEN];    /* ITR_LAME: why */
-    struct itr_rec *ans;    /* answer section (OPT and RRSIG left out) */
-    size_t nans, capans;    /* count, room */
-    char *cname;            /* ITR_ANSWER without final data: where the chain goes on */
-    bool dname;             /* a DNAME took part in the chain */
-    char *child;            /* ITR_REFERRAL: the child zone */
-    char **ns;              /* ITR_REFERRAL: its NS names, sorted, no duplicates */
-    size_t nns, capns;      /* count, room */
-    struct itr_glue *glue;  /* ITR_REFERRAL: addresses of those NS names in additional */
-    size_t nglue, capglue;  /* count, room */
-    bool have_serial;       /* a SOA for the zone was in the answer or authority section */
-    uint32_t serial;        /* its serial */
+    enum itr_kind kind;    /* classification */
+    int rcode;             /* response code */
+    bool aa;               /* authoritative answer bit */
+    char why[NK_ERRLEN];   /* ITR_LAME: why */
+    struct itr_rec *ans;   /* answer section (OPT and RRSIG left out) */
+    size_t nans, capans;   /* count, room */
+    char *cname;           /* ITR_ANSWER without final data: where the chain goes on */
+    bool dname;            /* a DNAME took part in the chain */
+    char *child;           /* ITR_REFERRAL: the child zone */
+    char **ns;             /* ITR_REFERRAL: its NS names, sorted, no duplicates */
+    size_t nns, capns;     /* count, room */
+    struct itr_glue *glue; /* ITR_REFERRAL: addresses of those NS names in additional */
+    size_t nglue, capglue; /* count, room */
+    bool have_serial;      /* a SOA for the zone was in the answer or authority section */
+    uint32_t serial;       /* its serial */
 };
 
 /* Classify the response pkt to the question qname/qtype sent to a server of zone (names in
@@ -146,21 +146,21 @@ struct itr_problem {
 
 /* One zone asked. */
 struct itr_step {
-    char *zone;                 /* "." , "test." ... */
-    char *qname;                /* the name asked */
-    int qtype;                  /* the type asked */
-    struct itr_server *srv;     /* servers, in the delegation's order */
-    size_t nsrv, capsrv;        /* count, room */
-    char *ref_zone;             /* the referral followed (NULL: none) */
-    char **ref_ns;              /* its NS names */
-    size_t nref_ns;             /* count */
-    struct itr_glue *glue;      /* its glue */
-    size_t nglue;               /* count */
-    char *cname;                /* the chain went on to this name (CNAME or DNAME), or NULL */
-    bool dname;                 /* by a DNAME */
-    bool leaves;                /* ... into another zone */
-    struct itr_problem *prob;   /* problems */
-    size_t nprob, capprob;      /* count, room */
+    char *zone;               /* "." , "test." ... */
+    char *qname;              /* the name asked */
+    int qtype;                /* the type asked */
+    struct itr_server *srv;   /* servers, in the delegation's order */
+    size_t nsrv, capsrv;      /* count, room */
+    char *ref_zone;           /* the referral followed (NULL: none) */
+    char **ref_ns;            /* its NS names */
+    size_t nref_ns;           /* count */
+    struct itr_glue *glue;    /* its glue */
+    size_t nglue;             /* count */
+    char *cname;              /* the chain went on to this name (CNAME or DNAME), or NULL */
+    bool dname;               /* by a DNAME */
+    bool leaves;              /* ... into another zone */
+    struct itr_problem *prob; /* problems */
+    size_t nprob, capprob;    /* count, room */
 };
 
 /* The whole trace of one name. */

@@ -22,8 +22,8 @@ static char *xdup(char *oom, const char *s)
     return d;
 }
 
-void itr_problem(char *oom, struct itr_step *st, const char *kind,
-                    const struct itr_server *s, const char *fmt, ...)
+void itr_problem(char *oom, struct itr_step *st, const char *kind, const struct itr_server *s,
+                 const char *fmt, ...)
 {
     char buf[4 * NK_ERRLEN];
     va_list ap;
@@ -62,9 +62,9 @@ static void outcome_key(const struct itr_server *s, char *buf, size_t len)
         const struct itr_rec *best = NULL;
         for (size_t i = 0; i < r->nans; i++) {
             const struct itr_rec *a = &r->ans[i];
-            int cp = prev ? (a->type - prev->type ? a->type - prev->type
-                                                  : strcmp(a->data, prev->data))
-                          : 1;
+            int cp =
+                prev ? (a->type - prev->type ? a->type - prev->type : strcmp(a->data, prev->data))
+                     : 1;
             if (cp <= 0)
                 continue;
             if (!best || a->type < best->type ||
@@ -100,7 +100,8 @@ static bool judge_server(char *oom, struct itr_step *st, struct itr_server *s)
     const struct itr_resp *r = &s->resp;
     if (r->kind == ITR_RCODE) {
         s->lame = true;
-        itr_problem(oom, st, "lame", s, "answered %s for %s", dns_rcode_name(r->rcode, rb), st->zone);
+        itr_problem(oom, st, "lame", s, "answered %s for %s", dns_rcode_name(r->rcode, rb),
+                    st->zone);
         return false;
     }
     if (r->kind == ITR_LAME) {
@@ -111,13 +112,13 @@ static bool judge_server(char *oom, struct itr_step *st, struct itr_server *s)
     if (r->kind != ITR_REFERRAL && !r->aa) {
         s->lame = true;
         itr_problem(oom, st, "lame", s, "answered without the AA bit: not authoritative for %s",
-                st->zone);
+                    st->zone);
         return false;
     }
     if (s->soa_noaa) {
         s->lame = true;
-        itr_problem(oom, st, "lame", s, "not authoritative for %s (its SOA came without the AA bit)",
-                st->zone);
+        itr_problem(oom, st, "lame", s,
+                    "not authoritative for %s (its SOA came without the AA bit)", st->zone);
         return false;
     }
     return true;
@@ -143,11 +144,13 @@ static void judge_zone(char *oom, struct itr_step *st, const char *parent_zone,
     for (size_t i = 0; major && i < st->nsrv; i++) {
         const struct itr_server *s = &st->srv[i];
         if (s->nsset && strcasecmp(s->nsset, major) != 0)
-            itr_problem(oom, st, "ns-mismatch", s, "NS set %s; the others have %s", s->nsset, major);
+            itr_problem(oom, st, "ns-mismatch", s, "NS set %s; the others have %s", s->nsset,
+                        major);
     }
     if (major && parent_set && strcasecmp(major, parent_set) != 0)
-        itr_problem(oom, st, "ns-mismatch", NULL, "the parent %s delegates to %s; the zone's servers say %s",
-                parent_zone, parent_set, major);
+        itr_problem(oom, st, "ns-mismatch", NULL,
+                    "the parent %s delegates to %s; the zone's servers say %s", parent_zone,
+                    parent_set, major);
     uint32_t hi = 0;
     const struct itr_server *hs = NULL;
     bool differ = false;
@@ -166,7 +169,7 @@ static void judge_zone(char *oom, struct itr_step *st, const char *parent_zone,
         const struct itr_server *s = &st->srv[i];
         if (s->have_serial && s->serial != hi)
             itr_problem(oom, st, "serial-mismatch", s, "SOA serial %u; %s (%s) has %u", s->serial,
-                    hs->name ? hs->name : hs->addr, hs->addr, hi);
+                        hs->name ? hs->name : hs->addr, hs->addr, hi);
     }
 }
 
@@ -198,8 +201,8 @@ int itr_judge(struct itr_step *st, const char *parent_zone, const char *parent_s
     for (size_t i = 0; pick >= 0 && i < st->nsrv; i++)
         if (good[i] && strcmp(keys[i], keys[pick]) != 0)
             itr_problem(oom, st, "answer-mismatch", &st->srv[i], "answered %s; %s (%s) answered %s",
-                    keys[i], st->srv[pick].name ? st->srv[pick].name : st->srv[pick].addr,
-                    st->srv[pick].addr, keys[pick]);
+                        keys[i], st->srv[pick].name ? st->srv[pick].name : st->srv[pick].addr,
+                        st->srv[pick].addr, keys[pick]);
     judge_zone(oom, st, parent_zone, parent_set);
     return pick;
 }
@@ -216,8 +219,8 @@ void itr_broken(struct itr_trace *t, const struct itr_step *st)
         const struct itr_problem *p = &st->prob[i];
         if (strcmp(p->kind, "lame") != 0)
             continue;
-        w = snprintf(t->reason + used, sizeof(t->reason) - used, "%s %s%s%s%s: %s",
-                     i ? ";" : ":", p->name ? p->name : "", p->name && p->server ? " (" : "",
+        w = snprintf(t->reason + used, sizeof(t->reason) - used, "%s %s%s%s%s: %s", i ? ";" : ":",
+                     p->name ? p->name : "", p->name && p->server ? " (" : "",
                      p->server ? p->server : "", p->name && p->server ? ")" : "", p->detail);
         if (w < 0)
             break;
@@ -226,10 +229,8 @@ void itr_broken(struct itr_trace *t, const struct itr_step *st)
         all_refused = all_refused && strstr(p->detail, "REFUSED") != NULL;
     }
     if (st->nsrv == 0) {
-        snprintf(t->reason, sizeof(t->reason), "%s: %s has no server to ask", st->qname,
-                 st->zone);
+        snprintf(t->reason, sizeof(t->reason), "%s: %s has no server to ask", st->qname, st->zone);
         all_timeout = all_refused = false;
     }
     t->status = all_timeout ? DNS_S_TIMEOUT : all_refused ? DNS_S_REFUSED : DNS_S_ERROR;
 }
-

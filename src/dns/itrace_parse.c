@@ -46,8 +46,7 @@ void itr_glue_free(struct itr_glue *g, size_t n)
     free(g);
 }
 
-static int add_rec(struct itr_resp *r, const char *name, int type, uint32_t ttl,
-                   const char *data)
+static int add_rec(struct itr_resp *r, const char *name, int type, uint32_t ttl, const char *data)
 {
     struct itr_rec *a = nk_grow((void **)&r->ans, &r->nans, &r->capans, sizeof(*a));
     if (!a)
@@ -87,8 +86,8 @@ static int add_ns(struct itr_resp *r, const char *name)
     return 0;
 }
 
-static int add_glue(struct itr_glue **g, size_t *n, size_t *cap, const char *name,
-                    const char *addr, int family)
+static int add_glue(struct itr_glue **g, size_t *n, size_t *cap, const char *name, const char *addr,
+                    int family)
 {
     for (size_t i = 0; i < *n; i++)
         if (strcasecmp((*g)[i].name, name) == 0 && strcmp((*g)[i].addr, addr) == 0)
@@ -135,8 +134,8 @@ static int dname_subst(const char *name, const char *owner, const char *target, 
 
 /* Follow the chain from qname through the answer records: *final when data of qtype for the
  * name reached came along; cur ends at that name. */
-static void follow_chain(struct itr_resp *r, const char *qname, int qtype, char *cur,
-                         size_t curlen, bool *final, bool *moved)
+static void follow_chain(struct itr_resp *r, const char *qname, int qtype, char *cur, size_t curlen,
+                         bool *final, bool *moved)
 {
     snprintf(cur, curlen, "%s", qname);
     *final = *moved = false;
@@ -197,7 +196,7 @@ int itr_parse_response(const uint8_t *pkt, size_t len, const char *qname, int qt
     r->aa = (w.hdr.flags & DNS_F_AA) != 0;
     unsigned an = w.hdr.ancount, ns = w.hdr.nscount;
     w.left = an + ns + w.hdr.arcount; /* every section, told apart by count */
-    struct itr_glue *glue = NULL;      /* every address in additional, matched to NS later */
+    struct itr_glue *glue = NULL;     /* every address in additional, matched to NS later */
     size_t nglue = 0, capglue = 0;
     char *child = NULL;
     bool soa_auth = false;
@@ -284,8 +283,9 @@ int itr_parse_response(const uint8_t *pkt, size_t len, const char *qname, int qt
             r->kind = ITR_NODATA;
         } else {
             r->kind = ITR_LAME;
-            nk_seterr(r->why, "%s", soa_auth ? "a negative answer without the AA bit"
-                                              : "no answer, no referral and no AA bit");
+            nk_seterr(r->why, "%s",
+                      soa_auth ? "a negative answer without the AA bit"
+                               : "no answer, no referral and no AA bit");
         }
     }
     if (r->kind != ITR_REFERRAL) {
@@ -380,8 +380,7 @@ int itr_hints_parse(const char *buf, size_t len, int family, struct itr_glue **o
             for (size_t i = 0; i < norder && !seen; i++)
                 seen = strcmp(order[i], data) == 0;
             char *dup = seen ? NULL : strdup(data);
-            char **slot = dup ? nk_grow((void **)&order, &norder, &caporder, sizeof(char *))
-                              : NULL;
+            char **slot = dup ? nk_grow((void **)&order, &norder, &caporder, sizeof(char *)) : NULL;
             if (!seen && !slot) {
                 free(dup);
                 nk_seterr(err, "out of memory");
