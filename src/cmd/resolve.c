@@ -27,6 +27,7 @@
 #include "lib/sig.h"
 #include "cli/msg.h"
 #include "cli/out.h"
+#include "cmd/resolve_trace.h"
 
 #define CMD "resolve"
 /* Most -t types at once. */
@@ -49,6 +50,8 @@ enum {
     OPT_FILE,
     OPT_CONC,
     OPT_VERBOSE,
+    OPT_TRACE,
+    OPT_ROOT,
 };
 
 static const struct nk_opt opts[] = {
@@ -72,6 +75,13 @@ static const struct nk_opt opts[] = {
                "most queries in flight, default 500 (adapts to loss)"),
     NK_OPT_FLAG(OPT_VERBOSE, 'v', "verbose",
                 "show the server that answered, query time, rcode and flags"),
+    NK_OPT_FLAG(OPT_TRACE, 0, "trace",
+                "iterative resolution from the root servers, asking every server of each zone",
+                .excludes = {OPT_FILE, OPT_SERVER, OPT_CONC},
+                .why = "--trace asks the root servers and those they refer to, one name at a time"),
+    NK_OPT_STR(OPT_ROOT, 0, "root", "ADDR[:PORT]",
+               "with --trace: start at this server instead of the root hints; repeatable",
+               .requires = OPT_TRACE),
     NK_OPT_END,
 };
 
@@ -88,6 +98,9 @@ struct req {
     int timeout_ms, tries;                    /* per try */
     const char *file;                         /* -f, or NULL */
     unsigned concurrency;                     /* -c */
+    bool trace;                               /* --trace */
+    struct net_addr roots[DNS_MAX_SERVERS];   /* --root */
+    int nroots;                               /* how many */
 };
 
 /* What the emit callback needs. */
@@ -195,6 +208,27 @@ static void progress(void *arg, const struct dnsb_stats *st, bool last)
             (unsigned long long)st->done, (unsigned long long)st->failed, st->inflight, st->window);
 }
 
+/* --root ADDR, ADDR:PORT, [V6]:PORT or ADDR#PORT (dig's spelling). */
+static int parse_root(const char *arg, struct req *rq, char err[NK_ERRLEN])
+{
+    char spec[NET_ADDRSTRLEN + 8];
+    const char *hash = strchr(arg, '#');
+    if (strchr(arg, ','))
+        return nk_seterr(err, "'%s': one address per --root", arg);
+    if (hash && strchr(arg, ':') && hash - arg < (int)sizeof(spec) - 8)
+        snprintf(spec, sizeof(spec), "[%.*s]:%s", (int)(hash - arg), arg, hash + 1);
+    else if (hash && hash - arg < (int)sizeof(spec) - 8)
+        snprintf(spec, sizeof(spec), "%.*s:%s", (int)(hash - arg), arg, hash + 1);
+    else
+        snprintf(spec, sizeof(spec), "%s", arg);
+    if (dns_servers_parse(spec, rq->roots, DNS_MAX_SERVERS, &rq->nroots, err) < 0)
+        return -1;
+    if (rq->nroots > 1 && net_port((struct sockaddr *)&rq->roots[0].ss) !=
+                              net_port((struct sockaddr *)&rq->roots[rq->nroots - 1].ss))
+        return nk_seterr(err, "'%s': every --root has the same port (it is every server's)", arg);
+    return 0;
+}
+
 /* Options into req; returns -1 (and *status) when the command must return now. */
 static int parse(int argc, char **argv, struct nk_ctx *ctx, struct req *rq, struct nk_opt_parser *p,
                  int *status)
@@ -224,6 +258,13 @@ static int parse(int argc, char **argv, struct nk_ctx *ctx, struct req *rq, stru
         case OPT_FILE: rq->file = p->arg; break;
         case OPT_CONC: rq->concurrency = (unsigned)p->num; break;
         case OPT_VERBOSE: rq->verbose = true; break;
+        case OPT_TRACE: rq->trace = true; break;
+        case OPT_ROOT:
+            if (parse_root(p->arg, rq, err) < 0) {
+                *status = nk_usage(CMD, "--root %s", err);
+                return -1;
+            }
+            break;
         }
     }
     if (id < 0) {
@@ -268,6 +309,18 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     char err[NK_ERRLEN];
     if (parse(argc, argv, ctx, &rq, &p, &status) < 0)
         return status;
+    if (rq.trace) {
+        if (rq.ntypes > 1)
+            return nk_usage(CMD, "--trace follows one record type at a time");
+        struct itr_opts io = {.roots = rq.roots,
+                              .nroots = rq.nroots,
+                              .timeout_ms = rq.timeout_ms,
+                              .tries = rq.tries,
+                              .tcp = rq.tcp,
+                              .family = rq.family};
+        return resolve_trace(p.argv, p.argc, rq.ntypes ? rq.types[0] : 0, &io, ctx->json,
+                             ctx->color);
+    }
 
     int fd = -1;
     if (rq.file && strcmp(rq.file, "-") == 0) {
@@ -363,4 +416,7 @@ const struct nk_command nk_cmd_resolve = {
         "Without -t, a NAME gives its addresses (hosts file first, then A and AAAA from DNS with\n"
         "the search list) and an ADDRESS its PTR. Output: NAME  TYPE  TTL  DATA, with DATA as\n"
         "dig +short prints it. Exit 1 if any query ended without an answer (NXDOMAIN, NODATA,\n"
-        "SERVFAIL, REFUSED, TIMEOUT)."};
+        "SERVFAIL, REFUSED, TIMEOUT).\n"
+        "--trace resolves the name from the root servers down (root hints from dns-root-data,\n"
+        "or --root), asking every server of each zone without recursion, and reports lame\n"
+        "servers and NS-set, SOA-serial and answer mismatches; exit 1 when the chain broke."};

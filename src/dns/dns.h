@@ -99,6 +99,25 @@ uint64_t dns_idle_reads(const struct dns *d);
 
 void dns_result_free(struct dns_result *r);
 
+/* A raw query's outcome: the whole response packet, whatever its rcode. */
+struct dns_raw {
+    enum dns_status status; /* NOERROR when a packet came (any rcode), TIMEOUT, or ERROR */
+    char error[NK_ERRLEN];  /* ERROR: why */
+    const uint8_t *pkt;     /* the response, valid during the callback only; NULL without one */
+    size_t len;             /* its length */
+    double rtt_ms;          /* from dns_query_raw to the answer */
+};
+
+/* Called once per raw query, maybe from inside dns_query_raw or dns_cancel_all. */
+typedef void (*dns_raw_fn)(void *arg, const struct dns_raw *r);
+
+/* Send one query for ascii_name (absolute, no search list) and type to the channel's servers,
+ * with RD set only if rd (an iterative resolver asks with it clear) and an EDNS buffer of 1232
+ * bytes; fn gets the response packet as it came (a truncated one is asked again over TCP).
+ * Give a channel one server to know who answered. 0, or -1 with err and no callback. */
+int dns_query_raw(struct dns *d, const char *ascii_name, int type, bool rd, dns_raw_fn fn,
+                  void *arg, char err[NK_ERRLEN]);
+
 /* "NOERROR", "NXDOMAIN", ... */
 const char *dns_status_name(enum dns_status s);
 

@@ -1,0 +1,452 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* itrace.c - the --trace engine: down from the root, every server of each zone at once.
+ *
+ * A step is one zone: the servers it has (from the parent's referral and glue, or the nested
+ * lookup of a glueless NS name), each asked three things in parallel on a channel of its own
+ * (dns_query_raw, RD clear): the question, the zone's SOA and its NS set. The loop runs until
+ * every query is back or, once a usable answer came, until a grace period ends (a silent
+ * server is then reported, not waited for); then the step is judged and the next one built.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "lib/err.h"
+#include "lib/vec.h"
+#include "dns/dnsfmt.h"
+#include "dns/dnsname.h"
+#include "dns/itrace_eng.h"
+#include "dns/itrace_judge.h"
+#include "dns/itrace.h"
+
+/* A silent server is waited for this long at least once another answered, or 4x the slowest
+ * answer, within the query's own timeout. */
+#define GRACE_MIN_MS 500
+
+char *eng_dup(struct eng *e, const char *s)
+{
+    char *d = strdup(s ? s : "");
+    if (!d)
+        nk_seterr(e->err, "out of memory");
+    return d;
+}
+
+bool eng_oom(struct eng *e)
+{
+    return e->err[0] != '\0';
+}
+
+/* ---- result tree ---- */
+
+static void free_trace(struct itr_trace *t);
+
+static void free_step(struct itr_step *s)
+{
+    free(s->zone);
+    free(s->qname);
+    for (size_t i = 0; i < s->nsrv; i++) {
+        struct itr_server *v = &s->srv[i];
+        free(v->name);
+        free(v->nsset);
+        if (v->have_resp)
+            itr_resp_free(&v->resp);
+        if (v->have_extra)
+            itr_resp_free(&v->extra);
+        free_trace(v->lookup);
+    }
+    free(s->srv);
+    free(s->ref_zone);
+    for (size_t i = 0; i < s->nref_ns; i++)
+        free(s->ref_ns[i]);
+    free(s->ref_ns);
+    itr_glue_free(s->glue, s->nglue);
+    free(s->cname);
+    for (size_t i = 0; i < s->nprob; i++) {
+        free(s->prob[i].server);
+        free(s->prob[i].name);
+        free(s->prob[i].detail);
+    }
+    free(s->prob);
+}
+
+static void free_trace(struct itr_trace *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->nsteps; i++)
+        free_step(&t->steps[i]);
+    free(t->steps);
+    for (size_t i = 0; i < t->nans; i++)
+        free(t->ans[i].name);
+    free(t->ans);
+    free(t->query);
+    free(t);
+}
+
+void itr_free(struct itr_trace *t)
+{
+    free_trace(t);
+}
+
+int eng_add_answer(struct itr_trace *t, const struct itr_rec *a)
+{
+    for (size_t i = 0; i < t->nans; i++)
+        if (t->ans[i].type == a->type && strcasecmp(t->ans[i].name, a->name) == 0 &&
+            strcmp(t->ans[i].data, a->data) == 0)
+            return 0;
+    struct itr_rec *r = nk_grow((void **)&t->ans, &t->nans, &t->capans, sizeof(*r));
+    if (!r)
+        return -1;
+    size_t ln = strlen(a->name) + 1, ld = strlen(a->data) + 1;
+    if (!(r->name = malloc(ln + ld))) {
+        t->nans--;
+        return -1;
+    }
+    memcpy(r->name, a->name, ln);
+    r->data = memcpy(r->name + ln, a->data, ld);
+    r->type = a->type;
+    r->ttl = a->ttl;
+    return 0;
+}
+
+/* ---- channels and the waiting ---- */
+
+static struct dns *chan_for(struct eng *e, const struct net_addr *sa)
+{
+    for (size_t i = 0; i < e->nch; i++)
+        if (e->ch[i].sa.len == sa->len && memcmp(&e->ch[i].sa.ss, &sa->ss, sa->len) == 0)
+            return e->ch[i].d;
+    struct dns_opts o = {.servers = sa,
+                         .nservers = 1,
+                         .timeout_ms = e->o->timeout_ms,
+                         .tries = e->o->tries,
+                         .tcp = e->o->tcp,
+                         .no_search = true,
+                         .no_hosts = true};
+    struct dns *d = dns_new(e->l, &o, e->err);
+    if (!d)
+        return NULL;
+    struct chan *c = nk_grow((void **)&e->ch, &e->nch, &e->capch, sizeof(*c));
+    if (!c) {
+        dns_free(d);
+        nk_seterr(e->err, "out of memory");
+        return NULL;
+    }
+    c->sa = *sa;
+    c->d = d;
+    return d;
+}
+
+static void cancel_all(struct eng *e)
+{
+    for (size_t i = 0; i < e->nch; i++)
+        if (dns_pending(e->ch[i].d))
+            dns_cancel_all(e->ch[i].d);
+}
+
+void eng_grace_fn(struct loop *l, struct loop_timer *t)
+{
+    (void)l;
+    struct eng *e = t->arg;
+    e->cutting = true;
+    cancel_all(e);
+    e->cutting = false;
+}
+
+void eng_overall_fn(struct loop *l, struct loop_timer *t)
+{
+    (void)l;
+    struct eng *e = t->arg;
+    e->expired = true;
+    e->cutting = true;
+    cancel_all(e);
+    e->cutting = false;
+}
+
+static void on_raw(void *arg, const struct dns_raw *r)
+{
+    struct q *q = arg;
+    struct eng *e = q->e;
+    struct itr_server *s = q->s;
+    char err[NK_ERRLEN] = "";
+    struct itr_resp resp;
+    bool have = false;
+    if (r->status == DNS_S_NOERROR) {
+        if (itr_parse_response(r->pkt, r->len, q->qname, q->qtype, q->zone, &resp, err) == 0)
+            have = true;
+    } else if (r->status == DNS_S_TIMEOUT) {
+        if (e->cutting && !e->expired)
+            nk_seterr(err, "no answer within %.0f ms (the others had answered)", r->rtt_ms);
+        else
+            nk_seterr(err, "no answer in time (TIMEOUT)");
+    } else {
+        nk_seterr(err, "%s", r->error);
+    }
+    switch (q->role) {
+    case Q_MAIN:
+        if (have) {
+            s->resp = resp;
+            s->have_resp = true;
+            s->rtt_ms = r->rtt_ms;
+            s->rcode = resp.rcode;
+            s->aa = resp.aa;
+            if (resp.kind != ITR_RCODE && resp.kind != ITR_LAME &&
+                (resp.aa || resp.kind == ITR_REFERRAL)) {
+                e->useful = true;
+                if (r->rtt_ms > e->slowest)
+                    e->slowest = r->rtt_ms;
+            }
+        } else {
+            snprintf(s->error, sizeof(s->error), "%s", err);
+        }
+        break;
+    case Q_EXTRA:
+        if (have) {
+            s->extra = resp;
+            s->have_extra = true;
+            if (resp.aa && resp.kind != ITR_RCODE && resp.kind != ITR_LAME)
+                e->useful = true;
+        }
+        break;
+    case Q_SOA:
+        if (have && resp.aa && resp.have_serial) {
+            s->have_serial = true;
+            s->serial = resp.serial;
+        } else if (have && !resp.aa && resp.rcode == DNS_RC_NOERROR) {
+            s->soa_noaa = true;
+        }
+        if (have)
+            itr_resp_free(&resp);
+        break;
+    case Q_NS:
+        if (have && resp.aa && resp.kind == ITR_ANSWER) {
+            char set[2048] = "";
+            size_t used = 0;
+            /* The answer's NS names, sorted: a set to compare as a string. */
+            struct itr_resp tmp;
+            memset(&tmp, 0, sizeof(tmp));
+            for (size_t i = 0; i < resp.nans; i++)
+                if (resp.ans[i].type == DNS_T_NS && strcasecmp(resp.ans[i].name, q->zone) == 0)
+                    for (size_t k = 0; k <= tmp.nns; k++) {
+                        int c = k < tmp.nns ? strcasecmp(tmp.ns[k], resp.ans[i].data) : 1;
+                        if (c == 0)
+                            break;
+                        if (c > 0 && tmp.nns < 64) {
+                            char **slot =
+                                nk_grow((void **)&tmp.ns, &tmp.nns, &tmp.capns, sizeof(char *));
+                            if (!slot)
+                                break;
+                            memmove(&tmp.ns[k + 1], &tmp.ns[k], (tmp.nns - 1 - k) * sizeof(char *));
+                            tmp.ns[k] = resp.ans[i].data; /* borrowed */
+                            break;
+                        }
+                    }
+            for (size_t k = 0; k < tmp.nns; k++) {
+                int w = snprintf(set + used, sizeof(set) - used, "%s%s", k ? " " : "", tmp.ns[k]);
+                if (w < 0 || (size_t)w >= sizeof(set) - used)
+                    break;
+                used += (size_t)w;
+            }
+            free(tmp.ns);
+            if (tmp.nns)
+                s->nsset = eng_dup(e, set);
+        }
+        if (have)
+            itr_resp_free(&resp);
+        break;
+    }
+    free(q);
+    if (--e->outstanding == 0) {
+        loop_timer_cancel(e->l, &e->grace);
+        loop_stop(e->l);
+    } else if (e->useful && !e->grace.slot && !e->cutting) {
+        double g = 4 * e->slowest;
+        if (g < GRACE_MIN_MS)
+            g = GRACE_MIN_MS;
+        loop_timer_set(e->l, &e->grace, (uint64_t)g);
+    }
+}
+
+void eng_send(struct eng *e, struct itr_server *s, enum role role, const char *qname,
+              const char *zone, int qtype)
+{
+    if (e->queries >= ITR_MAX_QUERIES || e->expired || eng_oom(e))
+        return;
+    struct dns *d = chan_for(e, &s->sa);
+    struct q *q = d ? malloc(sizeof(*q)) : NULL;
+    if (!q) {
+        if (!eng_oom(e))
+            nk_seterr(e->err, "out of memory");
+        return;
+    }
+    *q = (struct q){e, s, role, qname, zone, qtype};
+    e->queries++;
+    e->outstanding++;
+    char err[NK_ERRLEN];
+    if (dns_query_raw(d, qname, qtype, false, on_raw, q, err) < 0) {
+        e->outstanding--;
+        free(q);
+        if (role == Q_MAIN)
+            snprintf(s->error, sizeof(s->error), "%s", err);
+    }
+}
+
+/* Run the loop until every query of the step is back (or cut). */
+void eng_wait(struct eng *e)
+{
+    e->useful = false;
+    e->slowest = 0;
+    if (e->outstanding == 0)
+        return;
+    if (loop_run(e->l) < 0 && errno == EINTR) {
+        e->interrupted = true;
+        e->expired = true;
+        e->cutting = true;
+        cancel_all(e);
+        e->cutting = false;
+    }
+    loop_timer_cancel(e->l, &e->grace);
+}
+
+/* ---- servers of a zone ---- */
+
+void eng_learn(struct eng *e, const char *name, const char *addr, int family)
+{
+    for (size_t i = 0; i < e->nkn; i++)
+        if (strcasecmp(e->kn[i].name, name) == 0 && strcmp(e->kn[i].addr, addr) == 0)
+            return;
+    struct known *k = nk_grow((void **)&e->kn, &e->nkn, &e->capkn, sizeof(*k));
+    if (!k || !(k->name = strdup(name))) {
+        if (k)
+            e->nkn--;
+        nk_seterr(e->err, "out of memory");
+        return;
+    }
+    snprintf(k->addr, sizeof(k->addr), "%s", addr);
+    k->family = family;
+}
+
+void eng_remember_zone(struct eng *e, const char *zone, char **ns, size_t nns)
+{
+    for (size_t i = 0; i < e->nzc; i++)
+        if (strcasecmp(e->zc[i].zone, zone) == 0)
+            return;
+    struct zone *z = nk_grow((void **)&e->zc, &e->nzc, &e->capzc, sizeof(*z));
+    if (!z) {
+        nk_seterr(e->err, "out of memory");
+        return;
+    }
+    z->zone = eng_dup(e, zone);
+    z->ns = calloc(nns ? nns : 1, sizeof(char *));
+    if (!z->ns) {
+        nk_seterr(e->err, "out of memory");
+        return;
+    }
+    for (size_t i = 0; i < nns; i++)
+        z->ns[z->nns++] = eng_dup(e, ns[i]);
+}
+
+/* Add a server (name, address text) to the step, if room. */
+struct itr_server *eng_add_server(struct eng *e, struct itr_step *st, const char *name,
+                                  const char *addr)
+{
+    if (st->nsrv >= ITR_MAX_SERVERS)
+        return NULL;
+    struct itr_server *s = nk_grow((void **)&st->srv, &st->nsrv, &st->capsrv, sizeof(*s));
+    if (!s) {
+        nk_seterr(e->err, "out of memory");
+        return NULL;
+    }
+    s->name = name ? eng_dup(e, name) : NULL;
+    s->rtt_ms = -1;
+    s->rcode = -1;
+    if (addr) {
+        char err[NK_ERRLEN];
+        if (net_parse_ip(addr, e->port, &s->sa, err) < 0) {
+            snprintf(s->error, sizeof(s->error), "%s", err);
+        } else if (e->port != 53) {
+            net_ntop_port((struct sockaddr *)&s->sa.ss, s->addr, sizeof(s->addr));
+        } else {
+            snprintf(s->addr, sizeof(s->addr), "%s", addr);
+        }
+    }
+    return s;
+}
+
+/* The addresses known for name in the family wanted: IPv4 first; IPv6 only without IPv4 unless
+ * -6. Adds a server per address; returns how many. */
+static int add_known(struct eng *e, struct itr_step *st, const char *name)
+{
+    int fam = e->o->family;
+    int added = 0;
+    for (int pass = 0; pass < 2 && added == 0; pass++) {
+        int want =
+            pass == 0 ? (fam == AF_INET6 ? AF_INET6 : AF_INET) : (fam == AF_UNSPEC ? AF_INET6 : 0);
+        if (!want)
+            break;
+        for (size_t i = 0; i < e->nkn; i++)
+            if (e->kn[i].family == want && strcasecmp(e->kn[i].name, name) == 0 &&
+                eng_add_server(e, st, name, e->kn[i].addr))
+                added++;
+    }
+    return added;
+}
+
+/* The step's servers: the NS names with their addresses, a nested trace for those without. */
+void eng_build_servers(struct eng *e, struct itr_step *st, char **ns, size_t nns, int depth)
+{
+    for (size_t i = 0; i < nns && !eng_oom(e) && !e->expired; i++) {
+        if (add_known(e, st, ns[i]) > 0)
+            continue;
+        struct itr_server *s = eng_add_server(e, st, ns[i], NULL);
+        if (!s)
+            return;
+        if (itr_in_zone(ns[i], st->zone)) {
+            nk_seterr(s->error, "no glue for a name inside the zone it serves");
+            continue;
+        }
+        if (depth >= ITR_MAX_NEST) {
+            nk_seterr(s->error, "no glue, and lookups nested %d deep already", depth);
+            continue;
+        }
+        int type = e->o->family == AF_INET6 ? DNS_T_AAAA : DNS_T_A;
+        size_t idx = (size_t)(s - st->srv);
+        struct itr_trace *sub = eng_trace(e, ns[i], type, depth + 1, st->zone);
+        s = &st->srv[idx];
+        s->lookup = sub;
+        if (!sub)
+            return;
+        for (size_t k = 0; k < sub->nans; k++)
+            if ((sub->ans[k].type == DNS_T_A || sub->ans[k].type == DNS_T_AAAA) &&
+                strcasecmp(sub->ans[k].name, sub->ans[sub->nans - 1].name) == 0)
+                eng_learn(e, ns[i], sub->ans[k].data,
+                          sub->ans[k].type == DNS_T_A ? AF_INET : AF_INET6);
+        /* The first address goes on this entry (it carries the lookup), others after it. */
+        bool first = true;
+        for (size_t k = 0; k < e->nkn; k++) {
+            if (strcasecmp(e->kn[k].name, ns[i]) != 0)
+                continue;
+            if (first) {
+                char err[NK_ERRLEN];
+                struct itr_server *v = &st->srv[idx];
+                if (net_parse_ip(e->kn[k].addr, e->port, &v->sa, err) == 0) {
+                    if (e->port != 53)
+                        net_ntop_port((struct sockaddr *)&v->sa.ss, v->addr, sizeof(v->addr));
+                    else
+                        snprintf(v->addr, sizeof(v->addr), "%s", e->kn[k].addr);
+                    first = false;
+                }
+            } else if (st->nsrv < ITR_MAX_SERVERS) {
+                eng_add_server(e, st, ns[i], e->kn[k].addr);
+            }
+        }
+        if (first)
+            nk_seterr(st->srv[idx].error, "no glue, and its own lookup found no address");
+    }
+}

@@ -1,0 +1,218 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""netkit resolve --trace against a real hierarchy of knotd servers (dnstree.py) in a network
+namespace of the test's own: a root, a TLD, a zone with a lame server, a zone whose servers have
+different SOA serials (and one different answer), an NS without glue and a CNAME that crosses
+zones. Results are checked against the zone data, and final answers against `dig +trace` on the
+same hierarchy. Every query goes to a server in the namespace (--root, or dig's @ROOT with the
+namespace's own resolv.conf and hosts file)."""
+import json
+import os
+import shutil
+import subprocess
+import uuid
+
+import pytest
+
+import dnstree
+from conftest import run, sh
+from dnstree import EX1, EX2, ROOT, SER1, SER2, TLD
+
+HOSTS = {"a.root-servers.nk": ROOT, "ns1.test": TLD, "ns1.example.test": EX1,
+         "ns2.example.test": EX2, "dns.example.test": EX1, "ns1.serial.test": SER1,
+         "ns2.serial.test": SER2}
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory):
+    ns = "nk" + uuid.uuid4().hex[:10]
+    sh(["ip", "netns", "add", ns])
+    etc = f"/etc/netns/{ns}"
+    t = None
+    try:
+        sh(["ip", "-n", ns, "link", "set", "lo", "up"])
+        # dig +trace looks NS names up through the system's resolver: the namespace's own
+        # files answer it (and nothing leaves the namespace anyway).
+        os.makedirs(etc, exist_ok=True)
+        with open(f"{etc}/resolv.conf", "w") as f:
+            f.write(f"nameserver {ROOT}\n")
+        with open(f"{etc}/hosts", "w") as f:
+            f.writelines(f"{a} {n}\n" for n, a in HOSTS.items())
+        t = dnstree.Tree(ns, str(tmp_path_factory.mktemp("tree")))
+        yield ns
+    finally:
+        if t:
+            t.stop()
+        shutil.rmtree(etc, ignore_errors=True)
+        sh(["ip", "netns", "del", ns], check=False)
+
+
+def trace(ns, *args):
+    return run("resolve", "--trace", "--root", ROOT, "--timeout", "500", *args, netns=ns)
+
+
+def trace_json(ns, *args, rc=0):
+    r = trace(ns, "--json", *args)
+    assert r.returncode == rc, r.stderr + r.stdout
+    return json.loads(r.stdout)
+
+
+def step(o, zone, name=None):
+    for s in o["steps"]:
+        if s["zone"] == zone and (name is None or s["name"] == name):
+            return s
+    raise AssertionError(f"no step for {zone}: {[s['zone'] for s in o['steps']]}")
+
+
+def server(s, addr):
+    return next(v for v in s["servers"] if v["address"] == addr)
+
+
+def kinds(s):
+    return sorted((p["kind"], p["server"]) for p in s["problems"])
+
+
+def answers(o):
+    return sorted((a["name"], a["type"], a["data"]) for a in o["answers"])
+
+
+def dig_trace(ns, name, qtype, tries=16):
+    """The final answer of dig +trace from our root: (name, type, data) of the last section that
+    came from an example.test.-level server. dig asks one server per zone, picked at random, and
+    gives up at the lame one: asked again (bounded) until it lands on a good one."""
+    for _ in range(tries):
+        out = subprocess.run(["ip", "netns", "exec", ns, "dig", f"@{ROOT}", "+trace", "+tries=1",
+                              "+time=1", name, qtype], capture_output=True, text=True,
+                             timeout=30).stdout
+        recs = [line.split() for line in out.splitlines() if line and not line.startswith(";")]
+        final = [(r[0], r[3], " ".join(r[4:])) for r in recs
+                 if len(r) >= 5 and r[0].rstrip(".") == name and r[3] in (qtype, "CNAME")]
+        if final:
+            return sorted(final)
+    raise AssertionError("dig +trace never got an answer")
+
+
+def test_answer_through_a_lame_server(tree):
+    o = trace_json(tree, "www.example.test")
+    assert o["query"] == "www.example.test" and o["type"] == "ADDR"
+    assert [s["zone"] for s in o["steps"]] == [".", "test.", "example.test."]
+    root = step(o, ".")
+    assert root["referral"]["zone"] == "test." and root["referral"]["ns"] == ["ns1.test."]
+    assert root["referral"]["glue"] == [{"name": "ns1.test.", "address": TLD}]
+    tld = step(o, "test.")
+    assert tld["servers"][0]["name"] is None or tld["servers"][0]["name"] == "ns1.test."
+    assert tld["referral"]["ns"] == ["ns1.example.test.", "ns2.example.test."]
+    assert sorted(g["address"] for g in tld["referral"]["glue"]) == [EX1, EX2]
+    ex = step(o, "example.test.")
+    good, lame = server(ex, EX1), server(ex, EX2)
+    assert good["aa"] and good["rcode"] == "NOERROR" and good["serial"] == dnstree.SERIAL_EXAMPLE
+    assert good["rtt_ms"] > 0 and good["error"] is None
+    assert lame["rcode"] == "REFUSED" and not lame["aa"]
+    assert kinds(ex) == [("lame", EX2)]
+    assert ex["problems"][0]["name"] == "ns2.example.test."
+    assert "REFUSED" in ex["problems"][0]["detail"]
+    assert o["status"] == "NOERROR" and o["reason"] is None
+    assert answers(o) == [("www.example.test.", "A", "192.0.2.10"),
+                          ("www.example.test.", "AAAA", "2001:db8::10")]
+    assert all(not s["problems"] for s in o["steps"][:2])
+
+
+def test_text(tree):
+    r = trace(tree, "www.example.test")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    heads = [line.split()[0] for line in lines if line and not line.startswith((" ", ";"))
+             and "server" in line]
+    assert heads == [".", "test.", "example.test."], r.stdout
+    assert any(line.split()[:3] == ["ns1.example.test.", EX1, line.split()[2]]
+               and "NOERROR aa" in line for line in lines), r.stdout
+    assert any(line.split()[:2] == ["ns2.example.test.", EX2] and "REFUSED" in line
+               for line in lines), r.stdout
+    assert f"! lame ns2.example.test. ({EX2}): answered REFUSED" in r.stdout
+    assert "-> example.test.  NS ns1.example.test. ns2.example.test." in r.stdout
+    assert "www.example.test.  A  300  192.0.2.10" in lines
+    assert lines[-1].startswith("; NOERROR (3 zones")
+
+
+def test_serials_and_answers_differ(tree):
+    o = trace_json(tree, "-t", "A", "www.serial.test")
+    s = step(o, "serial.test.")
+    assert server(s, SER1)["serial"] == 1 and server(s, SER2)["serial"] == 2
+    k = kinds(s)
+    assert ("serial-mismatch", SER1) in k and ("answer-mismatch", SER2) in k or \
+        ("answer-mismatch", SER1) in k, k
+    assert o["status"] == "NOERROR" and len(o["answers"]) == 1
+    assert o["answers"][0]["data"] in ("192.0.2.20", "192.0.2.21")
+    # The same data on both: only the serials differ.
+    o = trace_json(tree, "-t", "A", "same.serial.test")
+    assert kinds(step(o, "serial.test.")) == [("serial-mismatch", SER1)]
+    assert answers(o) == [("same.serial.test.", "A", "192.0.2.30")]
+
+
+def test_glueless_ns_and_cname_across_zones(tree):
+    o = trace_json(tree, "alias.example.test")
+    ex = step(o, "example.test.", "alias.example.test.")
+    assert ex["chain"] == {"type": "CNAME", "target": "host.glueless.test.", "leaves_zone": True}
+    tld = step(o, "test.", "host.glueless.test.")
+    assert tld["referral"]["ns"] == ["dns.example.test."] and tld["referral"]["glue"] == []
+    gl = step(o, "glueless.test.")
+    srv = gl["servers"][0]
+    assert srv["name"] == "dns.example.test." and srv["address"] == EX1 and srv["aa"]
+    sub = srv["lookup"]
+    assert sub["query"] == "dns.example.test." and sub["status"] == "NOERROR"
+    assert [a["data"] for a in sub["answers"]] == [EX1]
+    assert sub["steps"][-1]["zone"] == "example.test."
+    assert answers(o) == [("alias.example.test.", "CNAME", "host.glueless.test."),
+                          ("host.glueless.test.", "A", "192.0.2.77")]
+    r = trace(tree, "alias.example.test")
+    assert r.returncode == 0
+    assert "-> CNAME host.glueless.test., leaving example.test." in r.stdout
+    assert "    ; lookup of dns.example.test. A" in r.stdout
+    assert "host.glueless.test.  A  300  192.0.2.77" in r.stdout
+
+
+def test_nxdomain_and_nodata_are_answers(tree):
+    o = trace_json(tree, "nope.example.test")
+    assert o["status"] == "NXDOMAIN" and o["answers"] == [] and o["reason"] is None
+    o = trace_json(tree, "-t", "MX", "www.example.test")
+    assert o["status"] == "NODATA" and o["type"] == "MX"
+    o = trace_json(tree, "-t", "MX", "mail.example.test")
+    assert answers(o) == [("mail.example.test.", "MX", "10 mx.example.test.")]
+    o = trace_json(tree, "v4only.example.test")
+    assert answers(o) == [("v4only.example.test.", "A", "192.0.2.11")]
+
+
+def test_broken_chain(tree):
+    o = trace_json(tree, "www.broken.test", rc=1)
+    s = o["steps"][-1]
+    assert s["zone"] == "broken.test." and kinds(s) == [("lame", EX2)]
+    assert o["status"] == "REFUSED" and o["answers"] == []
+    assert "broken.test." in o["reason"] and EX2 in o["reason"]
+    r = trace(tree, "www.broken.test")
+    assert r.returncode == 1 and "no server of broken.test. gave a usable answer" in r.stderr
+    # Nothing listens at the root given: refused at once.
+    r = run("resolve", "--trace", "--root", "127.0.0.9", "--json", "www.example.test",
+            netns=tree)
+    o = json.loads(r.stdout)
+    assert r.returncode == 1 and o["steps"][0]["zone"] == "." and "127.0.0.9" in o["reason"]
+
+
+def test_same_answer_as_dig_trace(tree):
+    for name, qtype in (("www.example.test", "A"), ("mail.example.test", "MX"),
+                        ("same.serial.test", "A"), ("alias.example.test", "A")):
+        want = dig_trace(tree, name, qtype)
+        o = trace_json(tree, "-t", qtype, name)
+        got = sorted((a["name"], a["type"], a["data"]) for a in o["answers"])
+        assert set(want) <= set(got), (name, want, got)
+        if qtype != "A" or name != "alias.example.test":
+            assert want == got, (name, want, got)
+
+
+def test_options(tree):
+    r = run("resolve", "--root", ROOT, "www.example.test", netns=tree)
+    assert r.returncode == 2 and "--root" in r.stderr and "--trace" in r.stderr
+    r = run("resolve", "--trace", "-f", "-", input="x\n", netns=tree)
+    assert r.returncode == 2 and "--trace" in r.stderr
+    r = run("resolve", "--trace", "--root", "not-an-address", "x.test", netns=tree)
+    assert r.returncode == 2 and "not-an-address" in r.stderr
+    o = trace_json(tree, "--root", f"{ROOT}#53", "www.example.test")  # dig's ADDR#PORT
+    assert o["status"] == "NOERROR"
