@@ -305,14 +305,38 @@ static const char *last_server(struct dns *d)
     return d->last_server;
 }
 
+/* A send on a connected UDP socket fails with ECONNREFUSED when the ICMP "port unreachable"
+ * of an EARLIER datagram is pending: the error belongs to the queries already waiting, not to
+ * this one. c-ares 1.18 fails only the query being sent and the error is then gone, so the
+ * queries waiting on the socket never hear of it and end as TIMEOUT (address mode's A and AAAA
+ * with --tries 1). Sending again delivers this datagram; its own refusal then reaches the next
+ * read, where c-ares fails every query of the socket at once. Bounded: each refused send
+ * consumes one pending error. */
+#define DNS_REFUSED_RESENDS 4
+
+static bool refused_udp(int fd)
+{
+    int type = 0;
+    socklen_t l = sizeof(type);
+    return errno == ECONNREFUSED && getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) == 0 &&
+           type == SOCK_DGRAM;
+}
+
 static ares_ssize_t w_sendv(ares_socket_t fd, const struct iovec *iov, int n, void *ud)
 {
     (void)ud;
-    /* A UDP query is one buffer: send() skips writev's file-layer work (c-ares' own default) */
-    if (n == 1)
-        return send(fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
-    struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)n};
-    return sendmsg(fd, &m, MSG_NOSIGNAL);
+    ssize_t r;
+    int k = 0;
+    do {
+        /* A UDP query is one buffer: send() skips writev's file-layer work (c-ares' default) */
+        if (n == 1) {
+            r = send(fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
+        } else {
+            struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)n};
+            r = sendmsg(fd, &m, MSG_NOSIGNAL);
+        }
+    } while (r < 0 && ++k <= DNS_REFUSED_RESENDS && refused_udp(fd));
+    return r;
 }
 
 static const struct ares_socket_functions sock_funcs = {w_socket, w_close, w_connect, w_recvfrom,
