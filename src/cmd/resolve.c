@@ -63,8 +63,7 @@ static const struct nk_opt opts[] = {
     NK_OPT_FLAG(OPT_V4, '4', "ipv4", "only IPv4 addresses"),
     NK_OPT_FLAG(OPT_V6, '6', "ipv6", "only IPv6 addresses"),
     NK_OPT_STR(OPT_SERVER, 's', "server", "ADDR[:PORT]",
-               "DNS server(s) to ask; repeatable or comma separated; [v6]:port, ADDR#PORT;"
-               " @SERVER as an argument is the same"),
+               "DNS server(s): ADDR, ADDR:PORT, [v6]:PORT or ADDR#PORT; repeatable, comma list"),
     NK_OPT_FLAG(OPT_TCP, 0, "tcp", "query over TCP"),
     NK_OPT_INT(OPT_TIMEOUT, 0, "timeout", "MS", 1, 600000,
                "per-try timeout in milliseconds, default 2000"),
@@ -77,8 +76,7 @@ static const struct nk_opt opts[] = {
     NK_OPT_INT(OPT_CONC, 'c', "concurrency", "N", 1, 100000,
                "most queries in flight, default 500 (adapts to loss)"),
     NK_OPT_FLAG(OPT_VERBOSE, 'v', "verbose",
-                "show the server that answered, query time, rcode, flags, transport, size, EDNS,"
-                " and the authority and additional sections"),
+                "server, time, rcode, flags, transport, size, EDNS, authority and additional"),
     NK_OPT_FLAG(OPT_SHORT, 0, "short", "only the data of each record, one per line (dig +short)",
                 .excludes = {OPT_VERBOSE}, .why = "--short prints only the data"),
     NK_OPT_STR(OPT_REVERSE, 'x', "reverse", "ADDR",
@@ -350,8 +348,12 @@ static int parse(int argc, char **argv, struct nk_ctx *ctx, struct req *rq, stru
             break;
         }
     }
-    if (*status == 0 && id < 0)
+    if (*status == 0 && id < 0) { /* a usage error printed, or --help (status 0) */
         *status = p->status;
+        free(orig);
+        free(w);
+        return -1;
+    }
     int nw = *status == 0 ? words_in_order(orig, argc, p, rq, w) : 0;
     free(orig);
     if (*status == 0 && dns_args_parse(w, nw, rq->queries, argc, &rq->nnames, rq->servers,
@@ -510,4 +512,6 @@ const struct nk_command nk_cmd_resolve = {
         "Without -t, a NAME gives its addresses (hosts file first, then A and AAAA from DNS with\n"
         "the search list) and an ADDRESS its PTR. Output: NAME  TYPE  TTL  DATA, with DATA as\n"
         "dig +short prints it. Exit 1 if any query ended without an answer (NXDOMAIN, NODATA,\n"
-        "SERVFAIL, REFUSED, TIMEOUT)."};
+        "SERVFAIL, REFUSED, TIMEOUT).\n"
+        "As dig: @SERVER is -s SERVER, and a type word after a name asks that name for it\n"
+        "(resolve example.org MX); a type word before any name is a name."};
