@@ -507,6 +507,7 @@ const struct nk_command nk_cmd_resolve = {
     .opts = opts,
     .args = "NAME|ADDRESS...",
     .args_comp = NK_COMP_HOST,
+    .args_then = dns_type_names,
     .summary = "DNS lookups: addresses, reverse names and any record type, one name or thousands",
     .details =
         "Without -t, a NAME gives its addresses (hosts file first, then A and AAAA from DNS with\n"

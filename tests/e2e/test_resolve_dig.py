@@ -312,3 +312,16 @@ def test_closed_port_refused_at_once(args):
                         for o in objs), objs
     assert "connection refused" in r.stderr and "TIMEOUT" not in r.stderr
     assert elapsed < 1.0
+
+
+# ---- completion ----
+
+def test_completion_offers_type_words_after_a_name():
+    assert "MX" in run("--complete", "--", "resolve", "example.org", "M").stdout.split()
+    assert "MX" in run("--complete", "--", "resolve", "-s", "127.0.0.1", "a.test",
+                       "M").stdout.split()
+    # Before any name (a server or an option's value is none), a word is a name.
+    assert "MX" not in run("--complete", "--", "resolve", "M").stdout.split()
+    assert "MX" not in run("--complete", "--", "resolve", "-s", "127.0.0.1", "M").stdout.split()
+    assert "MX" not in run("--complete", "--", "resolve", "@127.0.0.1", "M").stdout.split()
+    assert "--short" in run("--complete", "--", "resolve", "--sh").stdout.split()
