@@ -282,20 +282,19 @@ static void progress(void *arg, const struct dnsb_stats *st, bool last)
 }
 
 /* The positional words and -x values in command-line order (getopt moves the positionals to
- * the end): found by where each string lies in the caller's argv (orig, as it was before
- * parsing), since "-xADDR" and "--reverse=ADDR" point inside their word. */
+ * the end, keeping their order): found by where each string lies in the caller's argv (orig,
+ * as it was before parsing), since "-xADDR" and "--reverse=ADDR" point inside their word. One
+ * pass: a command line from xargs may hold many thousands of names. */
 static int words_in_order(char **orig, int argc, const struct nk_opt_parser *p,
                           const struct req *rq, struct dns_word *w)
 {
-    int n = 0;
+    int n = 0, k = 0, r = 0;
     for (int i = 1; i < argc; i++) {
         const char *lo = orig[i], *hi = orig[i] + strlen(orig[i]);
-        for (int k = 0; k < p->argc; k++)
-            if (p->argv[k] == orig[i])
-                w[n++] = (struct dns_word){orig[i], false};
-        for (int k = 0; k < rq->nrev; k++)
-            if (rq->rev[k] >= lo && rq->rev[k] <= hi)
-                w[n++] = (struct dns_word){rq->rev[k], true};
+        if (k < p->argc && p->argv[k] == orig[i])
+            w[n++] = (struct dns_word){p->argv[k++], false};
+        else if (r < rq->nrev && rq->rev[r] >= lo && rq->rev[r] <= hi)
+            w[n++] = (struct dns_word){rq->rev[r++], true};
     }
     return n;
 }
