@@ -17,6 +17,16 @@ int dns_type_word(const char *s, int *type)
     return dns_type_parse(s, type, err) == 0;
 }
 
+/* A class word other than IN, as dig takes it after a name (version.bind CH TXT). */
+static bool other_class(const char *s)
+{
+    static const char *const cls[] = {"CH", "CHAOS", "HS", "HESIOD", "NONE", NULL};
+    for (int i = 0; cls[i]; i++)
+        if (strcasecmp(s, cls[i]) == 0)
+            return true;
+    return strncasecmp(s, "CLASS", 5) == 0 && isdigit((unsigned char)s[5]);
+}
+
 int dns_args_parse(const struct dns_word *w, int n, struct dns_query *q, int maxq, int *nq,
                    struct net_addr *srv, int maxsrv, int *nsrv, char err[NK_ERRLEN])
 {
@@ -42,6 +52,13 @@ int dns_args_parse(const struct dns_word *w, int n, struct dns_query *q, int max
             continue;
         } else if (cur && strcasecmp(s, "IN") == 0) {
             continue; /* the class: the only one netkit asks */
+        } else if (cur && other_class(s)) {
+            return nk_seterr(err, "'%.64s': only class IN is asked", s);
+        } else if (s[0] == '+') {
+            return nk_seterr(err,
+                             "'%.64s': dig's +options are not taken (see --help: --short, "
+                             "--tcp, --timeout, --tries)",
+                             s);
         }
         if (*nq >= maxq)
             return nk_seterr(err, "'%.64s': too many names (at most %d)", s, maxq);

@@ -9,7 +9,8 @@
  *   TYPE           right after a query (or after another TYPE of it): asks that query for TYPE
  *                  (a mnemonic or TYPEnnn, any case; several are all asked, in order). Before
  *                  any query a word is a name: `resolve mx` looks up the host mx.
- *   IN             right after a query: its class, accepted (netkit asks class IN only)
+ *   IN             right after a query: its class, accepted (netkit asks class IN only); the
+ *                  other classes there (CH, HS, CLASSnnn) are refused, as is a dig +option
  *
  * A type word belongs to the query before it only: `a.test MX b.test` asks a.test for MX and
  * b.test for the default (dig clones its default lookup for each new name the same way).

@@ -290,6 +290,8 @@ def test_bare_number_after_name_is_a_name(knot):
     (["@1.2.3.4:53#54", "x.dig.test"], "'1.2.3.4:53#54': not an IP address"),
     (["-x", "192.0.2.1", "-f", "-"], "names and --file together"),
     (["-x"], "-x: missing argument"),
+    (["version.bind", "CH", "TXT"], "'CH': only class IN is asked"),
+    (["+short", "a.dig.test"], "'+short': dig's +options are not taken"),
 ])
 def test_bad_values_exit_2(args, shown):
     r = run("resolve", *args, input="")

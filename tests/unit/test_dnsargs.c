@@ -93,6 +93,9 @@ static void type_word_first_is_a_name(void **state)
     assert_int_equal(parse_line("@127.0.0.1 in", &p), 0);
     assert_int_equal(p.nq, 1);
     assert_string_equal(p.q[0].name, "in");
+    /* A class word first is a name too. */
+    assert_int_equal(parse_line("ch", &p), 0);
+    assert_string_equal(p.q[0].name, "ch");
 }
 
 static void type_belongs_to_the_name_before(void **state)
@@ -151,6 +154,11 @@ static void bad_words(void **state)
         {"-x notanaddr", "-x 'notanaddr': not an IP address"},
         {"-x 1.2.3", "-x '1.2.3': not an IP address"},
         {"-x www.example.test", "-x 'www.example.test': not an IP address"},
+        {"version.bind CH TXT", "'CH': only class IN is asked"},
+        {"a.test in chaos", "'chaos': only class IN is asked"},
+        {"a.test CLASS3", "'CLASS3': only class IN is asked"},
+        {"+short a.test", "'+short': dig's +options are not taken (see --help: --short, --tcp, "
+                          "--timeout, --tries)"},
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         assert_int_equal(parse_line(bad[i].line, &p), -1);
