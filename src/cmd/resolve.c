@@ -7,6 +7,8 @@
  * Without -t a NAME gives its addresses (hosts file first, then A and AAAA from DNS with the
  * search list) and an ADDRESS its PTR. -t asks DNS for any type. Output: one line per record,
  * `NAME  TYPE  TTL  DATA` with DATA as `dig +short` prints it; --json: one object per query.
+ * dig's spellings too (dns/dnsargs.h): @SERVER, -x ADDR, a type word after a name; --short
+ * prints the data alone, -v adds the transport, size, EDNS size and the other sections.
  * Exit 1 when any query ended without an answer (NXDOMAIN included), 2 on bad input.
  */
 #include <math.h>
@@ -80,7 +82,7 @@ static const struct nk_opt opts[] = {
     NK_OPT_FLAG(OPT_SHORT, 0, "short", "only the data of each record, one per line (dig +short)",
                 .excludes = {OPT_VERBOSE}, .why = "--short prints only the data"),
     NK_OPT_STR(OPT_REVERSE, 'x', "reverse", "ADDR",
-               "reverse lookup (PTR) of ADDR, as dig -x; repeatable", .comp = NK_COMP_HOST),
+               "reverse lookup (PTR) of ADDR, as dig -x; repeatable"),
     NK_OPT_END,
 };
 
