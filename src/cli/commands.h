@@ -16,8 +16,10 @@ struct nk_command {
     const struct nk_opt *opts;                             /* its option table, or NULL */
     const char *args;                                      /* positional synopsis "[IFNAME...]" */
     enum nk_comp args_comp;                                /* how to complete positionals */
-    const char *summary;                                   /* one line, for `netkit help` */
-    const char *details;                                   /* paragraph after the usage, or NULL */
+    const char *const *args_then; /* NULL, or words also offered after a first positional
+                                     (resolve's type words: `resolve example.org MX`) */
+    const char *summary;          /* one line, for `netkit help` */
+    const char *details;          /* paragraph after the usage, or NULL */
     const char *page; /* its man page if not netkit-NAME ("netkit" for help and shell) */
 };
 

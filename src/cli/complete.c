@@ -164,5 +164,18 @@ int nk_complete(int n, char **words, nk_emit_fn emit, void *arg)
         offer_options(&s, cmd->opts);
         return 0;
     }
+    /* A positional word before this one (not an option, not an option's value): then the
+     * command's args_then words too. */
+    for (int k = i + 1; cmd->args_then && k < n - 1; k++) {
+        if (words[k][0] == '-') {
+            if (opt_taking_arg(cmd->opts, words[k]))
+                k++;
+            continue;
+        }
+        if (words[k][0] != '@') {
+            offer_kind(&s, NK_COMP_CHOICES, cmd->args_then);
+            break;
+        }
+    }
     return offer_kind(&s, cmd->args_comp, NULL);
 }

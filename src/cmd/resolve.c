@@ -7,6 +7,8 @@
  * Without -t a NAME gives its addresses (hosts file first, then A and AAAA from DNS with the
  * search list) and an ADDRESS its PTR. -t asks DNS for any type. Output: one line per record,
  * `NAME  TYPE  TTL  DATA` with DATA as `dig +short` prints it; --json: one object per query.
+ * dig's spellings too (dns/dnsargs.h): @SERVER, -x ADDR, a type word after a name; --short
+ * prints the data alone, -v adds the transport, size, EDNS size and the other sections.
  * Exit 1 when any query ended without an answer (NXDOMAIN included), 2 on bad input.
  */
 #include <math.h>
@@ -20,6 +22,7 @@
 #include "lib/err.h"
 #include "cli/commands.h"
 #include "dns/dns.h"
+#include "dns/dnsargs.h"
 #include "dns/dnsbatch.h"
 #include "dns/dnsfmt.h"
 #include "dns/dnsname.h"
@@ -32,6 +35,8 @@
 #define CMD "resolve"
 /* Most -t types at once. */
 #define MAX_TYPES 32
+/* Most -x addresses on one command line. */
+#define MAX_REVERSE 64
 /* Defaults: a lost UDP answer is asked again after 2 s; two tries per server. */
 #define DEF_TIMEOUT_MS  2000
 #define DEF_TRIES       2
@@ -52,6 +57,8 @@ enum {
     OPT_VERBOSE,
     OPT_TRACE,
     OPT_ROOT,
+    OPT_SHORT,
+    OPT_REVERSE,
 };
 
 static const struct nk_opt opts[] = {
@@ -61,7 +68,7 @@ static const struct nk_opt opts[] = {
     NK_OPT_FLAG(OPT_V4, '4', "ipv4", "only IPv4 addresses"),
     NK_OPT_FLAG(OPT_V6, '6', "ipv6", "only IPv6 addresses"),
     NK_OPT_STR(OPT_SERVER, 's', "server", "ADDR[:PORT]",
-               "DNS server(s) to ask; repeatable or comma separated; [v6]:port"),
+               "DNS server(s): ADDR, ADDR:PORT, [v6]:PORT or ADDR#PORT; repeatable, comma list"),
     NK_OPT_FLAG(OPT_TCP, 0, "tcp", "query over TCP"),
     NK_OPT_INT(OPT_TIMEOUT, 0, "timeout", "MS", 1, 600000,
                "per-try timeout in milliseconds, default 2000"),
@@ -74,7 +81,7 @@ static const struct nk_opt opts[] = {
     NK_OPT_INT(OPT_CONC, 'c', "concurrency", "N", 1, 100000,
                "most queries in flight, default 500 (adapts to loss)"),
     NK_OPT_FLAG(OPT_VERBOSE, 'v', "verbose",
-                "show the server that answered, query time, rcode and flags"),
+                "server, time, rcode, flags, transport, size, EDNS, authority and additional"),
     NK_OPT_FLAG(OPT_TRACE, 0, "trace",
                 "iterative resolution from the root servers, asking every server of each zone",
                 .excludes = {OPT_FILE, OPT_SERVER, OPT_CONC},
@@ -82,6 +89,11 @@ static const struct nk_opt opts[] = {
     NK_OPT_STR(OPT_ROOT, 0, "root", "ADDR[:PORT]",
                "with --trace: start at this server instead of the root hints; repeatable",
                .requires = OPT_TRACE),
+    NK_OPT_FLAG(OPT_SHORT, 0, "short", "only the data of each record, one per line (dig +short)",
+                .excludes = {OPT_VERBOSE, OPT_TRACE},
+                .why = "--short prints only the data of a plain lookup"),
+    NK_OPT_STR(OPT_REVERSE, 'x', "reverse", "ADDR",
+               "reverse lookup (PTR) of ADDR, as dig -x; repeatable"),
     NK_OPT_END,
 };
 
@@ -95,6 +107,12 @@ struct req {
     struct net_addr servers[DNS_MAX_SERVERS]; /* -s */
     int nservers;                             /* how many */
     bool tcp, no_hosts, no_search, verbose;   /* flags */
+    bool brief;                               /* --short */
+    const char *rev[MAX_REVERSE];             /* -x values, as getopt gave them */
+    int nrev;                                 /* how many */
+    struct dns_query *queries;                /* dig's word order: one per name (allocated) */
+    char **names;                             /* their names, for the batch (allocated) */
+    int nnames;                               /* how many */
     int timeout_ms, tries;                    /* per try */
     const char *file;                         /* -f, or NULL */
     unsigned concurrency;                     /* -c */
@@ -127,50 +145,12 @@ static void report_failure(struct printer *p, const struct dnsb_item *it)
         nk_err(CMD, "%s: %s", it->query, dns_status_text(&it->res, it->type, tb));
 }
 
-static void emit(void *arg, const struct dnsb_item *it)
+/* Records under key: `NAME  TYPE  TTL  DATA` lines, or an array of objects. */
+static void emit_recs(struct out *o, const char *key, const struct dns_answer *v, size_t n)
 {
-    struct printer *p = arg;
-    struct out *o = p->o;
-    const struct dns_result *r = &it->res;
-    char tb[DNS_TYPE_BUF], rb[16], fb[40];
-    const char *tname = it->type ? dns_type_name(it->type, tb) : "ADDR";
-
-    out_obj_begin(o, NULL);
-    out_str(o, OUT_C_NONE, "query", NULL, it->query);
-    out_str(o, OUT_C_NONE, "type", NULL, tname);
-    out_str(o, OUT_C_NONE, "status", NULL, dns_status_name(r->status));
-    if (r->status == DNS_S_ERROR)
-        out_str(o, OUT_C_NONE, "error", NULL, r->error);
-    if (r->server[0])
-        out_str(o, OUT_C_NONE, "server", NULL, r->server);
-    else
-        out_null(o, "server");
-    out_dbl(o, "time_ms", NULL, round(r->time_ms * 100) / 100);
-    if (p->rq->verbose && !it->bad) {
-        if (r->have_hdr) {
-            out_str(o, OUT_C_NONE, "rcode", NULL, dns_rcode_name(r->rcode, rb));
-            out_arr_begin(o, "flags");
-            char fl[40];
-            dns_flags_str(r->flags, fl, sizeof(fl));
-            for (char *w = strtok(fl, " "); w; w = strtok(NULL, " "))
-                out_str(o, OUT_C_NONE, NULL, NULL, w);
-            out_arr_end(o);
-        }
-        /* Text: one comment line, as dig starts its sections with ';'. */
-        out_text(o, "; %s %s: %s", it->query, tname, dns_status_name(r->status));
-        if (r->server[0])
-            out_text(o, " from %s", r->server);
-        else if (r->nans && r->ans[0].hosts)
-            out_text(o, " from the hosts file");
-        out_text(o, " in %.2f ms", r->time_ms);
-        if (r->have_hdr)
-            out_text(o, ", rcode %s, flags: %s", dns_rcode_name(r->rcode, rb),
-                     dns_flags_str(r->flags, fb, sizeof(fb)));
-        out_text(o, "\n");
-    }
-    out_arr_begin(o, "answers");
-    for (size_t i = 0; i < r->nans; i++) {
-        const struct dns_answer *a = &r->ans[i];
+    out_arr_begin(o, key);
+    for (size_t i = 0; i < n; i++) {
+        const struct dns_answer *a = &v[i];
         char ab[DNS_TYPE_BUF];
         const char *at = dns_type_name(a->type, ab);
         enum out_color c = a->type == DNS_T_A      ? OUT_C_INET
@@ -189,6 +169,115 @@ static void emit(void *arg, const struct dnsb_item *it)
         out_obj_end(o);
     }
     out_arr_end(o);
+}
+
+/* A negative answer's lifetime in caches (RFC 2308 5): the smaller of the authority SOA's TTL
+ * and its MINIMUM field (the last of its data). -1 without a SOA. */
+static long long negative_ttl(const struct dns_result *r)
+{
+    for (size_t i = 0; i < r->nauth; i++) {
+        if (r->auth[i].type != DNS_T_SOA)
+            continue;
+        const char *sp = strrchr(r->auth[i].data, ' ');
+        long long min = sp ? strtoll(sp + 1, NULL, 10) : (long long)r->auth[i].ttl;
+        return min < (long long)r->auth[i].ttl ? min : (long long)r->auth[i].ttl;
+    }
+    return -1;
+}
+
+/* -v: the response's transport, size and EDNS size, and the negative-caching TTL; the
+ * authority and additional sections come after the answers (emit_sections). */
+static void emit_transport(struct out *o, const struct dns_result *r)
+{
+    bool neg = r->status == DNS_S_NXDOMAIN || r->status == DNS_S_NODATA;
+    long long nttl = neg ? negative_ttl(r) : -1;
+    if (r->nresp == 0) { /* the hosts file (or no answer at all): nothing to tell */
+        out_null(o, "transport");
+        out_null(o, "size");
+        out_null(o, "edns");
+    } else {
+        out_str(o, OUT_C_NONE, "transport", "; %s", r->tcp ? "tcp" : "udp");
+        out_u64(o, "size", ", %llu bytes", r->size);
+        if (r->has_edns)
+            out_u64(o, "edns", ", EDNS %llu", r->edns);
+        else
+            out_null(o, "edns");
+        if (!r->has_edns)
+            out_text(o, ", no EDNS");
+        if (r->nresp > 1)
+            out_text(o, " (%d answers)", r->nresp);
+    }
+    if (nttl >= 0)
+        out_i64(o, "negative_ttl", r->nresp ? ", negative TTL %lld s" : NULL, nttl);
+    else
+        out_null(o, "negative_ttl");
+    if (r->nresp)
+        out_text(o, "\n");
+}
+
+static void emit_sections(struct out *o, const struct dns_result *r)
+{
+    if (r->nauth)
+        out_text(o, "; authority section\n");
+    emit_recs(o, "authority", r->auth, r->nauth);
+    if (r->naddl)
+        out_text(o, "; additional section\n");
+    emit_recs(o, "additional", r->addl, r->naddl);
+}
+
+static void emit(void *arg, const struct dnsb_item *it)
+{
+    struct printer *p = arg;
+    struct out *o = p->o;
+    const struct dns_result *r = &it->res;
+    char tb[DNS_TYPE_BUF], rb[16], fb[40];
+    const char *tname = it->type ? dns_type_name(it->type, tb) : "ADDR";
+
+    if (p->rq->brief) { /* dig +short: the data alone (--json is refused with --short) */
+        for (size_t i = 0; i < r->nans; i++)
+            out_str(o, OUT_C_NONE, NULL, "%s\n", r->ans[i].data);
+        if (r->status != DNS_S_NOERROR)
+            report_failure(p, it);
+        return;
+    }
+    out_obj_begin(o, NULL);
+    out_str(o, OUT_C_NONE, "query", NULL, it->query);
+    out_str(o, OUT_C_NONE, "type", NULL, tname);
+    out_str(o, OUT_C_NONE, "status", NULL, dns_status_name(r->status));
+    if (r->status == DNS_S_ERROR)
+        out_str(o, OUT_C_NONE, "error", NULL, r->error);
+    if (r->server[0])
+        out_str(o, OUT_C_NONE, "server", NULL, r->server);
+    else
+        out_null(o, "server");
+    out_dbl(o, "time_ms", NULL, round(r->time_ms * 100) / 100);
+    bool verbose = p->rq->verbose && !it->bad;
+    if (verbose) {
+        if (r->have_hdr) {
+            out_str(o, OUT_C_NONE, "rcode", NULL, dns_rcode_name(r->rcode, rb));
+            out_arr_begin(o, "flags");
+            char fl[40];
+            dns_flags_str(r->flags, fl, sizeof(fl));
+            for (char *w = strtok(fl, " "); w; w = strtok(NULL, " "))
+                out_str(o, OUT_C_NONE, NULL, NULL, w);
+            out_arr_end(o);
+        }
+        /* Text: comment lines, as dig starts its sections with ';'. */
+        out_text(o, "; %s %s: %s", it->query, tname, dns_status_name(r->status));
+        if (r->server[0])
+            out_text(o, " from %s", r->server);
+        else if (r->nans && r->ans[0].hosts)
+            out_text(o, " from the hosts file");
+        out_text(o, " in %.2f ms", r->time_ms);
+        if (r->have_hdr)
+            out_text(o, ", rcode %s, flags: %s", dns_rcode_name(r->rcode, rb),
+                     dns_flags_str(r->flags, fb, sizeof(fb)));
+        out_text(o, "\n");
+        emit_transport(o, r);
+    }
+    emit_recs(o, "answers", r->ans, r->nans);
+    if (verbose)
+        emit_sections(o, r);
     out_obj_end(o);
     if (r->status != DNS_S_NOERROR)
         report_failure(p, it);
@@ -229,26 +318,53 @@ static int parse_root(const char *arg, struct req *rq, char err[NK_ERRLEN])
     return 0;
 }
 
-/* Options into req; returns -1 (and *status) when the command must return now. */
+/* The positional words and -x values in command-line order (getopt moves the positionals to
+ * the end, keeping their order): found by where each string lies in the caller's argv (orig,
+ * as it was before parsing), since "-xADDR" and "--reverse=ADDR" point inside their word. One
+ * pass: a command line from xargs may hold many thousands of names. */
+static int words_in_order(char **orig, int argc, const struct nk_opt_parser *p,
+                          const struct req *rq, struct dns_word *w)
+{
+    int n = 0, k = 0, r = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *lo = orig[i], *hi = orig[i] + strlen(orig[i]);
+        if (k < p->argc && p->argv[k] == orig[i])
+            w[n++] = (struct dns_word){p->argv[k++], false};
+        else if (r < rq->nrev && rq->rev[r] >= lo && rq->rev[r] <= hi)
+            w[n++] = (struct dns_word){rq->rev[r++], true};
+    }
+    return n;
+}
+
+/* Options and words into req; returns -1 (and *status) when the command must return now. */
 static int parse(int argc, char **argv, struct nk_ctx *ctx, struct req *rq, struct nk_opt_parser *p,
                  int *status)
 {
     char err[NK_ERRLEN];
-    int id;
+    int id = 0;
+    char **orig = malloc((size_t)(argc + 1) * sizeof(*orig));
+    struct dns_word *w = malloc((size_t)(argc + 1) * sizeof(*w));
+    rq->queries = malloc((size_t)(argc + 1) * sizeof(*rq->queries));
+    rq->names = malloc((size_t)(argc + 1) * sizeof(*rq->names));
+    if (!orig || !w || !rq->queries || !rq->names) {
+        free(orig);
+        free(w);
+        nk_err(CMD, "out of memory");
+        *status = NK_FAIL;
+        return -1;
+    }
+    memcpy(orig, argv, (size_t)argc * sizeof(*orig));
+    *status = 0;
     nk_opt_init(p, &nk_cmd_resolve, ctx, argc, argv);
-    while ((id = nk_opt_next(p)) > 0) {
+    while (*status == 0 && (id = nk_opt_next(p)) > 0) {
         switch (id) {
         case OPT_TYPE:
-            if (dns_type_list_parse(p->arg, rq->types, MAX_TYPES, &rq->ntypes, err) < 0) {
+            if (dns_type_list_parse(p->arg, rq->types, MAX_TYPES, &rq->ntypes, err) < 0)
                 *status = nk_usage(CMD, "%s", err);
-                return -1;
-            }
             break;
         case OPT_SERVER:
-            if (dns_servers_parse(p->arg, rq->servers, DNS_MAX_SERVERS, &rq->nservers, err) < 0) {
+            if (dns_servers_parse(p->arg, rq->servers, DNS_MAX_SERVERS, &rq->nservers, err) < 0)
                 *status = nk_usage(CMD, "%s", err);
-                return -1;
-            }
             break;
         case OPT_TCP: rq->tcp = true; break;
         case OPT_TIMEOUT: rq->timeout_ms = (int)p->num; break;
@@ -260,32 +376,55 @@ static int parse(int argc, char **argv, struct nk_ctx *ctx, struct req *rq, stru
         case OPT_VERBOSE: rq->verbose = true; break;
         case OPT_TRACE: rq->trace = true; break;
         case OPT_ROOT:
-            if (parse_root(p->arg, rq, err) < 0) {
+            if (parse_root(p->arg, rq, err) < 0)
                 *status = nk_usage(CMD, "--root %s", err);
-                return -1;
-            }
+            break;
+        case OPT_SHORT: rq->brief = true; break;
+        case OPT_REVERSE:
+            if (rq->nrev >= MAX_REVERSE)
+                *status = nk_usage(CMD, "-x %s: too many reverse lookups (at most %d)", p->arg,
+                                   MAX_REVERSE);
+            else
+                rq->rev[rq->nrev++] = p->arg;
             break;
         }
     }
-    if (id < 0) {
+    if (*status == 0 && id < 0) { /* a usage error printed, or --help (status 0) */
         *status = p->status;
+        free(orig);
+        free(w);
         return -1;
     }
+    int nw = *status == 0 ? words_in_order(orig, argc, p, rq, w) : 0;
+    free(orig);
+    if (*status == 0 && dns_args_parse(w, nw, rq->queries, argc, &rq->nnames, rq->servers,
+                                       DNS_MAX_SERVERS, &rq->nservers, err) < 0)
+        *status = nk_usage(CMD, "%s", err);
+    free(w);
+    if (*status != 0)
+        return -1;
     rq->family = nk_opt_family(p, OPT_V4, OPT_V6);
-    if (rq->file && p->argc > 0) {
-        *status = nk_usage(CMD, "%s: names and --file together", p->argv[0]);
+    if (rq->brief && ctx->json) {
+        *status = nk_usage(CMD, "--short and --json: --short prints only the data, as text");
         return -1;
     }
-    if (!rq->file && p->argc == 0) {
+    if (rq->file && rq->nnames > 0) {
+        *status = nk_usage(CMD, "%s: names and --file together", rq->queries[0].name);
+        return -1;
+    }
+    if (!rq->file && rq->nnames == 0) {
         *status = nk_usage(CMD, "missing NAME or ADDRESS");
         return -1;
     }
-    /* Every positional name is checked before anything is sent. */
-    for (int i = 0; i < p->argc; i++) {
+    /* Every name is checked before anything is sent (-x ones were, as addresses). */
+    for (int i = 0; i < rq->nnames; i++) {
+        const struct dns_query *q = &rq->queries[i];
         char ascii[DNS_NAME_BUF + 80];
-        if (rq->ntypes == 0 && dns_reverse_name(p->argv[i], ascii, sizeof(ascii)))
+        rq->names[i] = (char *)q->name;
+        if (q->reverse ||
+            (rq->ntypes == 0 && q->ntypes == 0 && dns_reverse_name(q->name, ascii, sizeof(ascii))))
             continue;
-        if (dns_name_to_ascii(p->argv[i], ascii, err) < 0) {
+        if (dns_name_to_ascii(q->name, ascii, err) < 0) {
             *status = nk_usage(CMD, "%s", err);
             return -1;
         }
@@ -298,29 +437,10 @@ static int parse(int argc, char **argv, struct nk_ctx *ctx, struct req *rq, stru
     return 0;
 }
 
-static int run(int argc, char **argv, struct nk_ctx *ctx)
+static int lookup_all(struct nk_ctx *ctx, struct req *rqp)
 {
-    struct req rq = {.timeout_ms = ctx->timeout_ms > 0 ? ctx->timeout_ms : DEF_TIMEOUT_MS,
-                     .tries = DEF_TRIES,
-                     .concurrency = DEF_CONCURRENCY,
-                     .family = AF_UNSPEC};
-    struct nk_opt_parser p;
-    int status = NK_OK;
+    const struct req rq = *rqp;
     char err[NK_ERRLEN];
-    if (parse(argc, argv, ctx, &rq, &p, &status) < 0)
-        return status;
-    if (rq.trace) {
-        if (rq.ntypes > 1)
-            return nk_usage(CMD, "--trace follows one record type at a time");
-        struct itr_opts io = {.roots = rq.roots,
-                              .nroots = rq.nroots,
-                              .timeout_ms = rq.timeout_ms,
-                              .tries = rq.tries,
-                              .tcp = rq.tcp,
-                              .family = rq.family};
-        return resolve_trace(p.argv, p.argc, rq.ntypes ? rq.types[0] : 0, &io, ctx->json,
-                             ctx->color);
-    }
 
     int fd = -1;
     if (rq.file && strcmp(rq.file, "-") == 0) {
@@ -347,7 +467,8 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
                             .no_search = rq.no_search,
                             .no_hosts =
                                 rq.no_hosts || rq.ntypes > 0, /* only address mode reads it */
-                            .family = rq.family};
+                            .family = rq.family,
+                            .sections = rq.verbose};
     struct dns *d = dns_new(l, &dopt, err);
     if (!d) {
         nk_err(CMD, "%s", err);
@@ -364,8 +485,9 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         .loop = l,
         .types = rq.types,
         .ntypes = rq.ntypes,
-        .names = rq.file ? NULL : p.argv,
-        .nnames = rq.file ? 0 : p.argc,
+        .names = rq.file ? NULL : rq.names,
+        .nnames = rq.file ? 0 : rq.nnames,
+        .queries = rq.queries,
         .fd = fd,
         .max_inflight = rq.concurrency,
         /* The hard limit for names on the command line: c-ares doubles its timeout each
@@ -405,18 +527,61 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     return rc < 0 || st.failed ? NK_FAIL : NK_OK;
 }
 
+/* --trace: each name from the root down, with the one type asked (-t, or a type word after
+ * the name). */
+static int trace_all(struct nk_ctx *ctx, const struct req *rq)
+{
+    int type = rq->ntypes ? rq->types[0] : 0, ntypes = rq->ntypes;
+    for (int i = 0; i < rq->nnames; i++) {
+        const struct dns_query *q = &rq->queries[i];
+        if (q->reverse)
+            return nk_usage(CMD, "-x %s: --trace follows a name, not a reverse lookup", q->name);
+        if (q->ntypes) {
+            type = q->types[0];
+            ntypes = q->ntypes;
+        }
+    }
+    if (ntypes > 1)
+        return nk_usage(CMD, "--trace follows one record type at a time");
+    struct itr_opts io = {.roots = rq->roots,
+                          .nroots = rq->nroots,
+                          .timeout_ms = rq->timeout_ms,
+                          .tries = rq->tries,
+                          .tcp = rq->tcp,
+                          .family = rq->family};
+    return resolve_trace((char **)rq->names, rq->nnames, type, &io, ctx->json, ctx->color);
+}
+
+static int run(int argc, char **argv, struct nk_ctx *ctx)
+{
+    struct req rq = {.timeout_ms = ctx->timeout_ms > 0 ? ctx->timeout_ms : DEF_TIMEOUT_MS,
+                     .tries = DEF_TRIES,
+                     .concurrency = DEF_CONCURRENCY,
+                     .family = AF_UNSPEC};
+    struct nk_opt_parser p;
+    int status = NK_OK;
+    if (parse(argc, argv, ctx, &rq, &p, &status) == 0)
+        status = rq.trace ? trace_all(ctx, &rq) : lookup_all(ctx, &rq);
+    free(rq.queries);
+    free(rq.names);
+    return status;
+}
+
 const struct nk_command nk_cmd_resolve = {
     .name = "resolve",
     .run = run,
     .opts = opts,
     .args = "NAME|ADDRESS...",
     .args_comp = NK_COMP_HOST,
+    .args_then = dns_type_names,
     .summary = "DNS lookups: addresses, reverse names and any record type, one name or thousands",
     .details =
         "Without -t, a NAME gives its addresses (hosts file first, then A and AAAA from DNS with\n"
         "the search list) and an ADDRESS its PTR. Output: NAME  TYPE  TTL  DATA, with DATA as\n"
         "dig +short prints it. Exit 1 if any query ended without an answer (NXDOMAIN, NODATA,\n"
         "SERVFAIL, REFUSED, TIMEOUT).\n"
+        "As dig: @SERVER is -s SERVER, and a type word after a name asks that name for it\n"
+        "(resolve example.org MX); a type word before any name is a name.\n"
         "--trace resolves the name from the root servers down (root hints from dns-root-data,\n"
         "or --root), asking every server of each zone without recursion, and reports lame\n"
         "servers and NS-set, SOA-serial and answer mismatches; exit 1 when the chain broke."};

@@ -24,6 +24,9 @@
 /* The timer never fires more often than this: a late timeout by a few ms costs nothing, and
  * ares_timeout walks every pending query. */
 #define DNS_TIMER_MIN_MS 5
+/* The UDP buffer size netkit offers with EDNS (resolve -v): dig's default, the DNS flag day
+ * 2020 figure. */
+#define DNS_EDNS_SIZE 1232
 
 /* One descriptor c-ares opened: its loop handle and the server it talks to. */
 struct watch {
@@ -50,6 +53,7 @@ struct dns {
     size_t pending;                   /* lookups not yet finished */
     uint64_t idle_reads;              /* reads that found nothing waiting */
     bool tcp_hangup;                  /* a TCP server closed a connection on us */
+    bool last_tcp;                    /* the packet read last came over TCP */
     struct job *spare;                /* finished jobs for reuse: a batch starts and ends one
                                          per answer, and malloc's slow path for blocks this
                                          size cost more than the rest of a lookup's work */
@@ -102,27 +106,35 @@ const char *dns_status_text(const struct dns_result *r, int type, char buf[DNS_T
     }
 }
 
-void dns_result_free(struct dns_result *r)
+static void free_recs(struct dns_answer **v, size_t *n, size_t *cap)
 {
-    for (size_t i = 0; i < r->nans; i++)
-        free(r->ans[i].name); /* data lives in the same block */
-    free(r->ans);
-    r->ans = NULL;
-    r->nans = r->capans = 0;
+    for (size_t i = 0; i < *n; i++)
+        free((*v)[i].name); /* data lives in the same block */
+    free(*v);
+    *v = NULL;
+    *n = *cap = 0;
 }
 
-static int add_answer(struct dns_result *r, const char *name, int type, uint32_t ttl,
-                      const char *data, bool hosts)
+void dns_result_free(struct dns_result *r)
 {
-    if (r->nans == r->capans) {
-        size_t cap = r->capans ? 2 * r->capans : 4;
-        struct dns_answer *a = realloc(r->ans, cap * sizeof(*a));
+    free_recs(&r->ans, &r->nans, &r->capans);
+    free_recs(&r->auth, &r->nauth, &r->capauth);
+    free_recs(&r->addl, &r->naddl, &r->capaddl);
+}
+
+/* Append a record to the list v (n used, cap allocated). 0 or -1 (out of memory). */
+static int push_rec(struct dns_answer **v, size_t *n, size_t *cap, const char *name, int type,
+                    uint32_t ttl, const char *data, bool hosts)
+{
+    if (*n == *cap) {
+        size_t c = *cap ? 2 * *cap : 4;
+        struct dns_answer *a = realloc(*v, c * sizeof(*a));
         if (!a)
             return -1;
-        r->ans = a;
-        r->capans = cap;
+        *v = a;
+        *cap = c;
     }
-    struct dns_answer *a = &r->ans[r->nans];
+    struct dns_answer *a = &(*v)[*n];
     /* Name and data in one block: half the allocations of a batch's answers. */
     size_t ln = strlen(name) + 1, ld = strlen(data) + 1;
     a->name = malloc(ln + ld);
@@ -133,8 +145,14 @@ static int add_answer(struct dns_result *r, const char *name, int type, uint32_t
     a->type = type;
     a->ttl = ttl;
     a->hosts = hosts;
-    r->nans++;
+    (*n)++;
     return 0;
+}
+
+static int add_answer(struct dns_result *r, const char *name, int type, uint32_t ttl,
+                      const char *data, bool hosts)
+{
+    return push_rec(&r->ans, &r->nans, &r->capans, name, type, ttl, data, hosts);
 }
 
 /* ---- descriptors and the timer ---- */
@@ -282,6 +300,7 @@ static ares_ssize_t w_recvfrom(ares_socket_t fd, void *buf, size_t len, int flag
     if (!from && (n == 0 || (n < 0 && errno == ECONNRESET)))
         d->tcp_hangup = true; /* c-ares reports it as ECONNREFUSED: query_cb says what it was */
     if (n > 0) {
+        d->last_tcp = !from;
         if (from && fromlen && *fromlen > 0 && *fromlen <= sizeof(d->last_from.ss)) {
             memcpy(&d->last_from.ss, from, *fromlen);
             d->last_from.len = *fromlen;
@@ -305,14 +324,38 @@ static const char *last_server(struct dns *d)
     return d->last_server;
 }
 
+/* A send on a connected UDP socket fails with ECONNREFUSED when the ICMP "port unreachable"
+ * of an EARLIER datagram is pending: the error belongs to the queries already waiting, not to
+ * this one. c-ares 1.18 fails only the query being sent and the error is then gone, so the
+ * queries waiting on the socket never hear of it and end as TIMEOUT (address mode's A and AAAA
+ * with --tries 1). Sending again delivers this datagram; its own refusal then reaches the next
+ * read, where c-ares fails every query of the socket at once. Bounded: each refused send
+ * consumes one pending error. */
+#define DNS_REFUSED_RESENDS 4
+
+static bool refused_udp(int fd)
+{
+    int type = 0;
+    socklen_t l = sizeof(type);
+    return errno == ECONNREFUSED && getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l) == 0 &&
+           type == SOCK_DGRAM;
+}
+
 static ares_ssize_t w_sendv(ares_socket_t fd, const struct iovec *iov, int n, void *ud)
 {
     (void)ud;
-    /* A UDP query is one buffer: send() skips writev's file-layer work (c-ares' own default) */
-    if (n == 1)
-        return send(fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
-    struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)n};
-    return sendmsg(fd, &m, MSG_NOSIGNAL);
+    ssize_t r;
+    int k = 0;
+    do {
+        /* A UDP query is one buffer: send() skips writev's file-layer work (c-ares' default) */
+        if (n == 1) {
+            r = send(fd, iov[0].iov_base, iov[0].iov_len, MSG_NOSIGNAL);
+        } else {
+            struct msghdr m = {.msg_iov = (struct iovec *)iov, .msg_iovlen = (size_t)n};
+            r = sendmsg(fd, &m, MSG_NOSIGNAL);
+        }
+    } while (r < 0 && ++k <= DNS_REFUSED_RESENDS && refused_udp(fd));
+    return r;
 }
 
 static const struct ares_socket_functions sock_funcs = {w_socket, w_close, w_connect, w_recvfrom,
@@ -354,7 +397,11 @@ struct dns *dns_new(struct loop *l, const struct dns_opts *o, char err[NK_ERRLEN
     int mask = ARES_OPT_FLAGS | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_SOCK_STATE_CB |
                ARES_OPT_LOOKUPS;
     ao.flags = ARES_FLAG_NOCHECKRESP | (o->tcp ? ARES_FLAG_USEVC : 0) |
-               (o->no_search ? ARES_FLAG_NOSEARCH : 0);
+               (o->no_search ? ARES_FLAG_NOSEARCH : 0) | (o->sections ? ARES_FLAG_EDNS : 0);
+    if (o->sections) {
+        mask |= ARES_OPT_EDNSPSZ;
+        ao.ednspsz = DNS_EDNS_SIZE;
+    }
     ao.timeout = o->timeout_ms;
     ao.tries = o->tries;
     ao.sock_state_cb = sock_state_cb;
@@ -508,14 +555,52 @@ static void finish(struct job *j)
     d->spare = j;
 }
 
-/* Is there already a record with this name, type and data (the CNAME chain comes twice)? */
-static bool have(const struct dns_result *r, const char *name, int type, const char *data)
+/* Is there already a record with this name, type and data in v[0..n-1]? */
+static bool have_rec(const struct dns_answer *v, size_t n, const char *name, int type,
+                     const char *data)
 {
-    for (size_t i = 0; i < r->nans; i++)
-        if (r->ans[i].type == type && strcmp(r->ans[i].name, name) == 0 &&
-            strcmp(r->ans[i].data, data) == 0)
+    for (size_t i = 0; i < n; i++)
+        if (v[i].type == type && strcmp(v[i].name, name) == 0 && strcmp(v[i].data, data) == 0)
             return true;
     return false;
+}
+
+/* ... among the answers (the CNAME chain comes twice)? */
+static bool have(const struct dns_result *r, const char *name, int type, const char *data)
+{
+    return have_rec(r->ans, r->nans, name, type, data);
+}
+
+/* -v: the authority and additional sections after the answers (w stands past them), each
+ * record once (address mode's two answers repeat them); the OPT record gives the EDNS size.
+ * Also the response's transport and size. 0, or -1 with err. */
+static int take_sections(struct job *j, struct dns_walk *w, size_t alen, char *data, size_t cap,
+                         char err[NK_ERRLEN])
+{
+    struct dns_result *r = &j->r;
+    struct dns_rr rr;
+    int rc = 0;
+    r->nresp++;
+    r->size += alen;
+    r->tcp = r->tcp || j->d->last_tcp;
+    for (int sec = 0; sec < 2 && rc == 0; sec++) {
+        struct dns_answer **v = sec ? &r->addl : &r->auth;
+        size_t *n = sec ? &r->naddl : &r->nauth, *c = sec ? &r->capaddl : &r->capauth;
+        w->left = sec ? w->hdr.arcount : w->hdr.nscount;
+        while ((rc = dns_walk_next(w, &rr, err)) > 0) {
+            if (rr.type == DNS_T_OPT) {
+                r->has_edns = true;
+                r->edns = rr.rclass;
+                continue;
+            }
+            if (dns_rdata_format(w->pkt, w->len, &rr, data, cap, err) < 0)
+                return -1;
+            if (!have_rec(*v, *n, rr.name, rr.type, data) &&
+                push_rec(v, n, c, rr.name, rr.type, rr.ttl, data, false) < 0)
+                return nk_seterr(err, "out of memory");
+        }
+    }
+    return rc;
 }
 
 /* Walk one answer into the result: every record in type mode; CNAME/A/AAAA in address mode. */
@@ -542,6 +627,8 @@ static int take_packet(struct job *j, const unsigned char *abuf, int alen, char 
         if (add_answer(&j->r, rr.name, rr.type, rr.ttl, data, false) < 0)
             return nk_seterr(err, "out of memory");
     }
+    if (rc == 0 && j->d->o.sections)
+        rc = take_sections(j, &w, (size_t)alen, data, sizeof(data), err);
     return rc;
 }
 

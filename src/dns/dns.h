@@ -45,6 +45,9 @@ struct dns_opts {
     bool no_search;                 /* ask the name as given, no search list */
     bool no_hosts;                  /* address mode skips the hosts file */
     int family;                     /* address mode: AF_UNSPEC, AF_INET or AF_INET6 */
+    bool sections;                  /* keep the authority and additional sections, the
+                                       transport and size, and ask with EDNS (as dig does,
+                                       so the server's EDNS buffer size shows): resolve -v */
 };
 
 /* One record of a result. */
@@ -68,6 +71,16 @@ struct dns_result {
     struct dns_answer *ans;      /* the records, answer-section order (CNAMEs first) */
     size_t nans;                 /* how many */
     size_t capans;               /* allocated */
+    /* With dns_opts.sections (address mode: both answers together, each record once): */
+    struct dns_answer *auth; /* the authority section (the SOA of a negative answer) */
+    size_t nauth, capauth;   /* how many, allocated */
+    struct dns_answer *addl; /* the additional section without the OPT record (glue) */
+    size_t naddl, capaddl;   /* how many, allocated */
+    int nresp;               /* DNS responses these came from (0: the hosts file, none) */
+    bool tcp;                /* a response came over TCP */
+    size_t size;             /* bytes of the response(s) */
+    bool has_edns;           /* a response had an OPT record: */
+    uint16_t edns;           /* ... its UDP buffer size */
 };
 
 /* Called once per lookup, maybe from inside dns_lookup (the hosts file answers at once). The

@@ -70,6 +70,8 @@ struct batch {
     char ascii[DNS_NAME_BUF + 80]; /* what is asked for it */
     char name_err[NK_ERRLEN];      /* why it is bad, "" if it is not */
     bool name_reverse;             /* it is an address: PTR */
+    const int *types;              /* the types it is asked for (cfg's, or its own) */
+    int ntypes;                    /* how many (0: address mode) */
     bool line_bad;                 /* a bad input line: one result, whatever the types */
     int type_idx;                  /* next type for it; -1: need a new name */
     bool input_done;               /* no more names */
@@ -288,6 +290,8 @@ static int next_name(struct batch *b)
                 snprintf(b->name, sizeof(b->name), "%s", line);
                 b->name_reverse = false;
                 b->line_bad = true;
+                b->types = c->types;
+                b->ntypes = c->ntypes;
                 b->ascii[0] = '\0';
                 return 1;
             }
@@ -308,7 +312,21 @@ static int next_name(struct batch *b)
     b->name_err[0] = '\0';
     b->name_reverse = false;
     b->line_bad = false;
-    if (c->ntypes == 0 && dns_reverse_name(b->name, b->ascii, sizeof(b->ascii)))
+    b->types = c->types;
+    b->ntypes = c->ntypes;
+    /* dig's word order: types given after this name, or -x (its PTR, or those types). */
+    const struct dns_query *q = c->names && c->queries ? &c->queries[b->argi - 1] : NULL;
+    if (q && q->ntypes) {
+        b->types = q->types;
+        b->ntypes = q->ntypes;
+    }
+    if (q && q->reverse) {
+        if (!dns_reverse_name(b->name, b->ascii, sizeof(b->ascii)))
+            snprintf(b->name_err, sizeof(b->name_err), "-x '%.64s': not an IP address", b->name);
+        b->name_reverse = q->ntypes == 0;
+        return 1;
+    }
+    if (b->ntypes == 0 && dns_reverse_name(b->name, b->ascii, sizeof(b->ascii)))
         b->name_reverse = true;
     else if (dns_name_to_ascii(b->name, b->ascii, b->name_err) < 0)
         b->ascii[0] = '\0';
@@ -611,7 +629,7 @@ static int start_item(struct batch *b)
     it->ascii = memcpy(it->query + lq, b->ascii, la);
     it->seq = b->next_seq++;
     it->reverse = b->name_reverse;
-    it->type = b->name_reverse ? DNS_T_PTR : c->ntypes ? c->types[b->type_idx] : 0;
+    it->type = b->name_reverse ? DNS_T_PTR : b->ntypes ? b->types[b->type_idx] : 0;
     b->ring[it->seq & (b->rsize - 1)] = it;
     b->st.started++;
     b->st.inflight++;
@@ -662,7 +680,7 @@ static void pump(struct batch *b)
         }
         if (start_item(b) < 0)
             b->fail = 1;
-        if (b->name_reverse || b->line_bad || b->c->ntypes == 0 || ++b->type_idx >= b->c->ntypes)
+        if (b->name_reverse || b->line_bad || b->ntypes == 0 || ++b->type_idx >= b->ntypes)
             b->type_idx = -1;
     }
     b->in_pump = false;

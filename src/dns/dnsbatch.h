@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "dns/dns.h"
+#include "dns/dnsargs.h"
 #include "lib/loop.h"
 
 /* Attempts per lookup at most: the first and its retries (at 50 % loss, one name in 4096 loses
@@ -83,14 +84,16 @@ typedef void (*dnsb_progress_fn)(void *arg, const struct dnsb_stats *st, bool la
 
 /* What to run. */
 struct dnsb_cfg {
-    struct dns *dns;           /* the channel */
-    struct loop *loop;         /* its loop */
-    const int *types;          /* types per name; NULL/0: address mode (addresses get PTR) */
-    int ntypes;                /* how many */
-    char *const *names;        /* positional names, or NULL to read lines from fd */
-    int nnames;                /* how many */
-    int fd;                    /* -1, or the descriptor to read names from, one per line */
-    unsigned max_inflight;     /* -c: the window never exceeds it */
+    struct dns *dns;                 /* the channel */
+    struct loop *loop;               /* its loop */
+    const int *types;                /* types per name; NULL/0: address mode (addresses get PTR) */
+    int ntypes;                      /* how many */
+    char *const *names;              /* positional names, or NULL to read lines from fd */
+    int nnames;                      /* how many */
+    const struct dns_query *queries; /* NULL, or one per name: the types given after it
+                                        (dig's word order) and -x; names[i] is its name */
+    int fd;                          /* -1, or the descriptor to read names from, one per line */
+    unsigned max_inflight;           /* -c: the window never exceeds it */
     uint64_t deadline_ms;      /* 0, or the whole run's limit: pending lookups end as TIMEOUT */
     uint64_t retry_ms;         /* hedged retries never wait longer than this (timeout / 2) */
     uint64_t lookup_ms;        /* 0, or a name asked again ends as TIMEOUT this long after its

@@ -180,6 +180,38 @@ const char *dns_type_name(int type, char buf[DNS_TYPE_BUF])
     return buf;
 }
 
+/* One server: ADDR, ADDR:PORT, [V6]:PORT (net_parse_hostport), or dig's ADDR#PORT, which
+ * needs no brackets around an IPv6 address (::1#5300, [::1]#5300). */
+static int server_parse(const char *item, struct net_addr *a, char err[NK_ERRLEN])
+{
+    const char *hash = strrchr(item, '#');
+    if (!hash)
+        return net_parse_hostport(item, 53, a, err);
+    char host[NET_ADDRSTRLEN];
+    const char *h = item;
+    size_t hl = (size_t)(hash - item);
+    if (hl >= 2 && item[0] == '[' && item[hl - 1] == ']') {
+        h++;
+        hl -= 2;
+    }
+    if (hl == 0 || hl >= sizeof(host) || memchr(h, '[', hl) || memchr(h, ']', hl) ||
+        memchr(h, '#', hl))
+        return nk_seterr(err, "'%s': not an IP address", item);
+    memcpy(host, h, hl);
+    host[hl] = '\0';
+    int port;
+    if (!hash[1])
+        return nk_seterr(err, "'%s': missing port after '#'", item);
+    if (net_parse_port(hash + 1, &port, err) < 0)
+        return -1;
+    if (net_parse_ip(host, port, a, err) < 0) {
+        if (!strstr(err, "scope"))
+            nk_seterr(err, "'%s': not an IP address", item);
+        return -1;
+    }
+    return 0;
+}
+
 int dns_servers_parse(const char *spec, struct net_addr *out, int max, int *n, char err[NK_ERRLEN])
 {
     char item[NET_ADDRSTRLEN];
@@ -195,7 +227,7 @@ int dns_servers_parse(const char *spec, struct net_addr *out, int max, int *n, c
         item[l] = '\0';
         if (*n >= max)
             return nk_seterr(err, "'%s': too many servers (at most %d)", spec, max);
-        if (net_parse_hostport(item, 53, &out[*n], err) < 0) {
+        if (server_parse(item, &out[*n], err) < 0) {
             char *r = strstr(err, "(0-65535)");
             if (r)
                 r[1] = '1'; /* a server's port is never 0: the range said for ':0' too */

@@ -72,8 +72,9 @@ int dns_type_list_parse(const char *s, int *types, int max, int *n, char err[NK_
 /* The name of a type ("MX"), or "TYPEnnn" in buf for one without a name. */
 const char *dns_type_name(int type, char buf[DNS_TYPE_BUF]);
 
-/* A comma-separated server list "ADDR[:PORT],[V6]:PORT,..." (numeric addresses, default port
- * 53), appended to out[*n] (at most max in all). 0, or -1 naming the bad item in err. */
+/* A comma-separated server list "ADDR[:PORT],[V6]:PORT,ADDR#PORT,..." (numeric addresses,
+ * default port 53; dig's ADDR#PORT takes an IPv6 address with or without brackets), appended to
+ * out[*n] (at most max in all). 0, or -1 naming the bad item in err. */
 int dns_servers_parse(const char *spec, struct net_addr *out, int max, int *n, char err[NK_ERRLEN]);
 
 /* The servers as the CSV c-ares 1.18 takes ("127.0.0.1:53,[::1]:5300"). 0, or -1 if too long. */

@@ -176,9 +176,12 @@ def test_bracketed_and_scoped_addresses_are_reverse_lookups(knot, addr, ptr):
 def test_name_characters(knot):
     r = run("resolve", "-s", knot.server, "-t", "A", "weird\\.dot.loss.test")
     assert r.returncode == 0 and "192.0.2.7" in r.stdout, r.stderr
-    for bad in ("@", "%", "a/b"):
+    for bad in ("a@b", "%", "a/b"):
         r = run("resolve", "-s", knot.server, bad)
         assert r.returncode == 2 and "invalid character in name" in r.stderr
+    # A word starting with '@' is a server (dig's spelling): '@' alone names none.
+    r = run("resolve", "-s", knot.server, "@")
+    assert r.returncode == 2 and "'@': missing server" in r.stderr
 
 
 # ---- 5: messages that say what happened ----

@@ -183,12 +183,34 @@ static void positionals(void **state)
     release(&cs);
 }
 
+/* resolve: a type word after a name (dig's word order), never before one. */
+static void type_words_after_a_name(void **state)
+{
+    (void)state;
+    expect((char *[]){"resolve", "example.org", "NAP", NULL}, (const char *const[]){"NAPTR", NULL});
+    expect((char *[]){"resolve", "-s", "127.0.0.1", "a.test", "NAP", NULL},
+           (const char *const[]){"NAPTR", NULL});
+    expect((char *[]){"resolve", "-v", "a.test", "NAP", NULL},
+           (const char *const[]){"NAPTR", NULL});
+    /* Before any name: a server, an option's value, or nothing is no name. */
+    struct cands cs;
+    char **before[] = {(char *[]){"resolve", "NAP", NULL},
+                       (char *[]){"resolve", "-s", "127.0.0.1", "NAP", NULL},
+                       (char *[]){"resolve", "@127.0.0.1", "NAP", NULL},
+                       (char *[]){"resolve", "--timeout", "100", "NAP", NULL}};
+    for (size_t i = 0; i < sizeof(before) / sizeof(before[0]); i++) {
+        complete(&cs, before[i]);
+        assert_false(has(&cs, "NAPTR"));
+        release(&cs);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(command_names),   cmocka_unit_test(global_options),
         cmocka_unit_test(command_options), cmocka_unit_test(option_values),
-        cmocka_unit_test(positionals),
+        cmocka_unit_test(positionals),     cmocka_unit_test(type_words_after_a_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

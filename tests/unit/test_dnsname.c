@@ -154,6 +154,40 @@ static void servers(void **state)
     assert_non_null(strstr(err, "too many servers"));
 }
 
+/* dig's ADDR#PORT, beside ADDR:PORT and [V6]:PORT. */
+static void servers_hash_port(void **state)
+{
+    (void)state;
+    struct net_addr a[DNS_MAX_SERVERS];
+    int n = 0;
+    char err[NK_ERRLEN], csv[512];
+    assert_int_equal(
+        dns_servers_parse("127.0.0.1#5300,::1#54,[::1]#55,[::1]:56", a, DNS_MAX_SERVERS, &n, err),
+        0);
+    assert_int_equal(dns_servers_csv(a, n, csv, sizeof(csv)), 0);
+    assert_string_equal(csv, "127.0.0.1:5300,[::1]:54,[::1]:55,[::1]:56");
+    static const struct {
+        const char *in, *err;
+    } bad[] = {
+        {"127.0.0.1#", "'127.0.0.1#': missing port after '#'"},
+        {"#53", "'#53': not an IP address"},
+        {"127.0.0.1#0", "127.0.0.1#0: port out of range (1-65535)"},
+        {"127.0.0.1#65536", "65536: port out of range (1-65535)"},
+        {"127.0.0.1#x", "'x': port is not a number"},
+        {"1.2.3.4:53#54", "'1.2.3.4:53#54': not an IP address"},
+        {"[::1#53", "'[::1#53': not an IP address"},
+        {"[::1]]#53", "'[::1]]#53': not an IP address"},
+        {"1.2.3.4##53", "'1.2.3.4##53': not an IP address"},
+        {"host.test#53", "'host.test#53': not an IP address"},
+        {"[]#53", "'[]#53': not an IP address"},
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        n = 0;
+        assert_int_equal(dns_servers_parse(bad[i].in, a, DNS_MAX_SERVERS, &n, err), -1);
+        assert_string_equal(err, bad[i].err);
+    }
+}
+
 static void reverse(void **state)
 {
     (void)state;
@@ -172,7 +206,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(name_check_ok), cmocka_unit_test(name_check_bad),
         cmocka_unit_test(idn),           cmocka_unit_test(types),
-        cmocka_unit_test(servers),       cmocka_unit_test(reverse),
+        cmocka_unit_test(servers),       cmocka_unit_test(servers_hash_port),
+        cmocka_unit_test(reverse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
