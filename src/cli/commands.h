@@ -16,9 +16,10 @@ struct nk_command {
     const struct nk_opt *opts;                             /* its option table, or NULL */
     const char *args;                                      /* positional synopsis "[IFNAME...]" */
     enum nk_comp args_comp;                                /* how to complete positionals */
-    const char *summary;                                   /* one line, for `netkit help` */
-    const char *details;                                   /* paragraph after the usage, or NULL */
-    const char *page; /* its man page if not netkit-NAME ("netkit" for help and shell) */
+    enum nk_comp args_comp2; /* the second and later ones, when not as the first (NONE: same) */
+    const char *summary;     /* one line, for `netkit help` */
+    const char *details;     /* paragraph after the usage, or NULL */
+    const char *page;        /* its man page if not netkit-NAME ("netkit" for help and shell) */
 };
 
 /* NULL-terminated list of every registered command, in the order `netkit help` shows them. */

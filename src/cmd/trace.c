@@ -740,6 +740,7 @@ const struct nk_command nk_cmd_trace = {
     .opts = opts,
     .args = "HOST [PORT|SERVICE]",
     .args_comp = NK_COMP_HOST,
+    .args_comp2 = NK_COMP_SERVICE,
     .summary = "every step from a name to a connected socket, and where it breaks",
     .details =
         "Steps: name (hosts file, DNS or a literal), route (the kernel's, as ip route get),\n"
