@@ -726,7 +726,7 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     }
     if (r.server) {
         struct net_addr srv[DNS_MAX_SERVERS];
-        int nsrv;
+        int nsrv = 0;
         if (dns_servers_parse(r.server, srv, DNS_MAX_SERVERS, &nsrv, err) < 0)
             return nk_usage(CMD, "%s", err);
     }
