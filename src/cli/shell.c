@@ -261,9 +261,11 @@ static int run_shell(int argc, char **argv, struct nk_ctx *ctx)
 const struct nk_command nk_cmd_shell = {
     .name = "shell",
     .run = run_shell,
-    .summary = "the interactive shell: history, completion, set",
-    .details = "On a terminal: a readline prompt; each line is a netkit command. 'set' shows or\n"
-               "changes the session's settings (server, json, timeout, color); 'exit', 'quit'\n"
-               "or Ctrl-D leaves. Otherwise one command per line from standard input.",
+    .summary = "the interactive shell: history, completion, set, pipes",
+    .details = "On a terminal: a readline prompt; each line is a netkit command (no 'netkit'\n"
+               "first) or one of the shell's own: set, history, help, exit, quit ('help' there\n"
+               "explains them). 'set' changes server, json, color and timeout, kept in\n"
+               "$XDG_CONFIG_HOME/netkit/config. COMMAND | PROGRAM and > FILE work as in sh.\n"
+               "Otherwise the same language, one line at a time from standard input.",
     .page = "netkit",
 };

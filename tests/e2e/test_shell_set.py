@@ -271,3 +271,25 @@ def test_batch_runs_the_same_language(tmp_path):
     # history has nothing to show in a batch; set alone says where settings live.
     r = run(input="history\n")
     assert r.returncode == 1 and "a batch keeps no history" in r.stderr
+
+
+def test_unwritable_echo_history_warns_once(tmp_path, server):
+    """echo-connect's session history (its own file) warns once too, and the echo goes on."""
+    (tmp_path / "state" / "netkit" / "echo-history").mkdir(parents=True)
+    srv = server("echo-serve", "-b", "127.0.0.1", 0)
+    port = re.search(r"127\.0\.0\.1:(\d+)", srv.lines[-1]).group(1)
+    child = spawn(tmp_path)
+    child.expect_exact(PROMPT)
+    child.sendline(f"echo-connect 127.0.0.1 {port}")
+    child.expect_exact(f"127.0.0.1:{port}> ")
+    seen = child.before
+    for payload in ("first line", "second line"):
+        child.sendline(payload)
+        child.expect(rf"{payload}  \(\d+\.\d{{3}} ms\)")
+        seen += child.before
+    child.sendeof()
+    child.expect_exact(PROMPT)
+    seen += child.before
+    assert seen.count("history not saved") == 1, seen
+    assert "netkit echo-connect: history " in seen
+    assert leave(child) == 0
