@@ -40,7 +40,7 @@ void nk_err(const char *cmd, const char *fmt, ...)
     va_end(ap);
 }
 
-/* Inside the interactive shell, hints name what can be typed at its prompt. */
+/* Inside the shell (interactive or batch), hints name what its language takes. */
 static bool in_shell;
 
 void nk_msg_shell(bool on)
