@@ -13,8 +13,8 @@ void nk_err(const char *cmd, const char *fmt, ...) __attribute__((format(printf,
 /* A usage error: the message, then "Try 'netkit CMD --help'."; returns NK_USAGE (2). */
 int nk_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* On: a shell runs (interactive or batch), and usage hints read "Try 'help CMD'." (what its prompt
- * takes) in place of "Try 'netkit CMD --help'.". */
+/* On: a shell runs (interactive or batch), and usage hints read "Try 'help CMD'." (what the
+ * shell takes) in place of "Try 'netkit CMD --help'.". */
 void nk_msg_shell(bool on);
 
 /* After a command (git's run_builtin, toybox's xexit): check that stdout flushed, so
