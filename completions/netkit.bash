@@ -24,10 +24,16 @@ _netkit()
             COMPREPLY+=("$c")
         fi
     done
-    # bash splits the current word at '=' and ':'; offer only the part after the split.
-    local bashcur=${COMP_WORDS[COMP_CWORD]}
-    if [[ $cur != "$bashcur" && $cur == *"$bashcur" ]]; then
-        local strip=${cur%"$bashcur"}
+    # Readline replaces only what follows the last word-break character ('=', ':' ...) of the
+    # word: drop what comes before it (and the break itself) from each candidate.
+    local k strip=
+    for ((k = ${#cur} - 1; k >= 0; k--)); do
+        if [[ $COMP_WORDBREAKS == *"${cur:k:1}"* && ${cur:k:1} != [\"\'] ]]; then
+            strip=${cur:0:k+1}
+            break
+        fi
+    done
+    if [[ -n $strip ]]; then
         COMPREPLY=("${COMPREPLY[@]#"$strip"}")
     fi
 }

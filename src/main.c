@@ -2,7 +2,7 @@
 /* main.c - global options, dispatch through the command table, and the final check that stdout
  * flushed.
  *
- *   netkit [--json] [--color=WHEN] COMMAND [OPTIONS] [ARGS]
+ *   netkit [--json] [--color=WHEN] [--dns ADDR[:PORT][,...]] COMMAND [OPTIONS] [ARGS]
  *   netkit help [COMMAND] | --help | --version | --complete -- WORDS...
  *   netkit                    the interactive shell (stdin a terminal)
  *   netkit < FILE             one command per line
@@ -17,6 +17,7 @@
 #include "cli/commands.h"
 #include "cli/complete.h"
 #include "cli/msg.h"
+#include "cli/settings.h"
 
 #ifndef NETKIT_VERSION
 #define NETKIT_VERSION "0.0.0"
@@ -58,6 +59,15 @@ int main(int argc, char **argv)
             if (fs)
                 puts("__files__");
             return nk_finish(NULL, NK_OK);
+        } else if (strcmp(a, "--dns") == 0 || strncmp(a, "--dns=", 6) == 0) {
+            /* --dns ADDR[:PORT][,...]: the DNS servers of every command (cli/settings.h) */
+            char err[NK_ERRLEN];
+            const char *v = a[5] == '=' ? a + 6 : i + 1 < argc ? argv[++i] : NULL;
+            if (!v)
+                return nk_usage(NULL, "--dns: missing argument");
+            if (nk_dns_check(v, err) < 0)
+                return nk_usage(NULL, "--dns: %s", err);
+            ctx.server = v;
         } else if (strncmp(a, "--color", 7) == 0) {
             const char *v = a[7] == '=' ? a + 8 : (a[7] == '\0' && i + 1 < argc ? argv[++i] : NULL);
             int mode = nk_color_parse(v);

@@ -69,7 +69,8 @@ const struct nk_command *nk_command_find(const char *name)
 
 void nk_usage_text(FILE *fp)
 {
-    fprintf(fp, "Usage: netkit [--json] [--color=auto|always|never] COMMAND [OPTIONS] [ARGS]\n"
+    fprintf(fp, "Usage: netkit [--json] [--color=auto|always|never] [--dns ADDR[:PORT][,...]]\n"
+                "              COMMAND [OPTIONS] [ARGS]\n"
                 "       netkit help [COMMAND]\n"
                 "       netkit              the interactive shell (on a terminal)\n"
                 "       netkit < FILE       run one command per line\n\n"
@@ -80,6 +81,8 @@ void nk_usage_text(FILE *fp)
     fprintf(fp, "\nGlobal options:\n"
                 "  --json              print JSON\n"
                 "  --color=WHEN        auto (on a terminal), always, never; NO_COLOR disables\n"
+                "  --dns ADDR[:PORT][,...]\n"
+                "                      the DNS servers every command asks (resolve -s wins)\n"
                 "  -h, --help          show this help\n"
                 "  -V, --version       show the version\n"
                 "\nSee netkit(1) and netkit-COMMAND(1).\n");

@@ -16,6 +16,7 @@ struct nk_command {
     const struct nk_opt *opts;                             /* its option table, or NULL */
     const char *args;                                      /* positional synopsis "[IFNAME...]" */
     enum nk_comp args_comp;                                /* how to complete positionals */
+    enum nk_comp args_comp2; /* the second and later ones, when not as the first (NONE: same) */
     const char *const *args_then; /* NULL, or words also offered after a first positional
                                      (resolve's type words: `resolve example.org MX`) */
     const char *summary;          /* one line, for `netkit help` */

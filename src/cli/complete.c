@@ -1,16 +1,25 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* complete.c - candidates for a partial command line, from the command table (help and shell
  * included) and each command's option table. */
+#include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <net/if.h>
 #include <netdb.h>
+#include <netinet/in.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/commands.h"
 #include "cli/complete.h"
+#include "cli/settings.h"
 
 /* Words offered before any command. */
-static const char *const global_words[] = {"--json", "--color=", "--help", "--version", NULL};
+static const char *const global_words[] = {"--json", "--color=",  "--dns",
+                                           "--help", "--version", NULL};
+
+/* The shell's own commands, offered besides netkit's at its prompt (and after `help`). */
+static const char *const shell_words[] = {"exit", "quit", "set", "history", NULL};
 
 struct sink {
     const char *prefix; /* the word being completed */
@@ -40,17 +49,53 @@ static void offer_ifaces(struct sink *s)
         if_freenameindex(ni);
 }
 
+/* Service names; in a list ("22,ss"), for its last item, the items before kept. */
 static void offer_services(struct sink *s)
 {
+    const char *comma = strrchr(s->prefix, ',');
+    size_t head = comma ? (size_t)(comma + 1 - s->prefix) : 0;
     /* /etc/services lists most names twice (tcp and udp): offer each once. */
-    char last[64] = "";
+    char last[64] = "", cand[512];
     setservent(0);
     for (struct servent *se; (se = getservent());) {
-        if (strcmp(se->s_name, last) != 0)
-            offer(s, se->s_name);
+        if (strcmp(se->s_name, last) != 0) {
+            int n = snprintf(cand, sizeof(cand), "%.*s%s", (int)head, s->prefix, se->s_name);
+            if (n > 0 && (size_t)n < sizeof(cand))
+                offer(s, cand);
+        }
         snprintf(last, sizeof(last), "%s", se->s_name);
     }
     endservent();
+}
+
+/* This host's addresses, as -b takes them (a link-local one with its %interface), and the
+ * wildcards. */
+static void offer_local(struct sink *s)
+{
+    struct ifaddrs *ifa = NULL;
+    offer(s, "0.0.0.0");
+    offer(s, "::");
+    if (getifaddrs(&ifa) < 0)
+        return;
+    for (struct ifaddrs *p = ifa; p; p = p->ifa_next) {
+        char a[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
+        if (!p->ifa_addr)
+            continue;
+        if (p->ifa_addr->sa_family == AF_INET) {
+            inet_ntop(AF_INET, &((struct sockaddr_in *)p->ifa_addr)->sin_addr, a, sizeof(a));
+        } else if (p->ifa_addr->sa_family == AF_INET6) {
+            const struct in6_addr *in6 = &((struct sockaddr_in6 *)p->ifa_addr)->sin6_addr;
+            inet_ntop(AF_INET6, in6, a, sizeof(a));
+            if (IN6_IS_ADDR_LINKLOCAL(in6)) {
+                size_t l = strlen(a);
+                snprintf(a + l, sizeof(a) - l, "%%%s", p->ifa_name);
+            }
+        } else {
+            continue;
+        }
+        offer(s, a);
+    }
+    freeifaddrs(ifa);
 }
 
 static void offer_hosts(struct sink *s)
@@ -81,6 +126,7 @@ static int offer_kind(struct sink *s, enum nk_comp kind, const char *const *choi
     case NK_COMP_SERVICE: offer_services(s); return 0;
     case NK_COMP_HOST: offer_hosts(s); return 0;
     case NK_COMP_COMMAND: offer_commands(s); return 0;
+    case NK_COMP_LOCAL: offer_local(s); return 0;
     case NK_COMP_NONE: return 0;
     }
     return 0;
@@ -113,15 +159,39 @@ static void offer_options(struct sink *s, const struct nk_opt *tab)
         }
 }
 
+/* The global options that take a value as the next word. */
+static bool global_takes_arg(const char *w)
+{
+    return strcmp(w, "--color") == 0 || strcmp(w, "--dns") == 0;
+}
+
+/* How many positional arguments words[from..to) hold (options and their values skipped). */
+static int positionals(const struct nk_command *cmd, char **words, int from, int to)
+{
+    int count = 0;
+    bool dashdash = false;
+    for (int k = from; k < to; k++) {
+        const char *w = words[k];
+        if (dashdash || w[0] != '-' || w[1] == '\0') {
+            count++;
+        } else if (strcmp(w, "--") == 0) {
+            dashdash = true;
+        } else if (opt_taking_arg(cmd->opts, w)) {
+            k++; /* its value */
+        }
+    }
+    return count;
+}
+
 int nk_complete(int n, char **words, nk_emit_fn emit, void *arg)
 {
     if (n <= 0)
         return 0;
     struct sink s = {words[n - 1], strlen(words[n - 1]), emit, arg};
-    /* Find the command word, skipping global options (and --color's value). */
+    /* Find the command word, skipping global options (and the values of --color and --dns). */
     int i = 0;
     for (; i < n - 1; i++) {
-        if (strcmp(words[i], "--color") == 0)
+        if (global_takes_arg(words[i]))
             i++;
         else if (words[i][0] != '-')
             break;
@@ -129,6 +199,16 @@ int nk_complete(int n, char **words, nk_emit_fn emit, void *arg)
     if (i >= n - 1) {
         if (i == n && strcmp(words[n - 2], "--color") == 0)
             return offer_kind(&s, NK_COMP_CHOICES, nk_color_names);
+        if (i == n) /* the value of --dns: addresses, nothing to offer */
+            return 0;
+        if (strncmp(s.prefix, "--color=", 8) == 0) {
+            char full[64];
+            for (int k = 0; nk_color_names[k]; k++) {
+                snprintf(full, sizeof(full), "--color=%s", nk_color_names[k]);
+                offer(&s, full);
+            }
+            return 0;
+        }
         if (s.prefix[0] == '-') {
             for (int k = 0; global_words[k]; k++)
                 offer(&s, global_words[k]);
@@ -177,5 +257,33 @@ int nk_complete(int n, char **words, nk_emit_fn emit, void *arg)
             break;
         }
     }
+    if (cmd->args_comp2 != NK_COMP_NONE && positionals(cmd, words, i + 1, n - 1) > 0)
+        return offer_kind(&s, cmd->args_comp2, NULL);
     return offer_kind(&s, cmd->args_comp, NULL);
+}
+
+int nk_complete_shell(int n, char **words, nk_emit_fn emit, void *arg)
+{
+    if (n <= 0)
+        return 0;
+    struct sink s = {words[n - 1], strlen(words[n - 1]), emit, arg};
+    if (n > 1 && strcmp(words[0], "netkit") == 0)
+        return nk_complete_shell(n - 1, words + 1, emit, arg);
+    if (n == 1 || (n == 2 && strcmp(words[0], "help") == 0)) {
+        for (int k = 0; shell_words[k]; k++)
+            offer(&s, shell_words[k]);
+        return nk_complete(n, words, emit, arg);
+    }
+    if (strcmp(words[0], "set") == 0) {
+        if (n == 2)
+            for (int k = 0; nk_setting_names[k]; k++)
+                offer(&s, nk_setting_names[k]);
+        else if (n == 3)
+            offer_kind(&s, NK_COMP_CHOICES, nk_setting_values(words[1]));
+        return 0;
+    }
+    for (int k = 0; shell_words[k]; k++)
+        if (strcmp(words[0], shell_words[k]) == 0)
+            return 0;
+    return nk_complete(n, words, emit, arg);
 }

@@ -13,4 +13,8 @@ typedef void (*nk_emit_fn)(const char *candidate, void *arg);
  * caller's own file completion), else 0. */
 int nk_complete(int n, char **words, nk_emit_fn emit, void *arg);
 
+/* The same at the shell's prompt: its own words too (set and its names and values, history,
+ * exit, quit; help offers them), and no `netkit` needed first. */
+int nk_complete_shell(int n, char **words, nk_emit_fn emit, void *arg);
+
 #endif

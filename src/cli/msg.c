@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* msg.c - diagnostics on stderr, and the check that stdout was written. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,13 +40,23 @@ void nk_err(const char *cmd, const char *fmt, ...)
     va_end(ap);
 }
 
+/* Inside the shell (interactive or batch), hints name what its language takes. */
+static bool in_shell;
+
+void nk_msg_shell(bool on)
+{
+    in_shell = on;
+}
+
 int nk_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
     vmsg(cmd, fmt, ap);
     va_end(ap);
-    if (cmd)
+    if (in_shell)
+        fprintf(stderr, "Try 'help%s%s'.\n", cmd ? " " : "", cmd ? cmd : "");
+    else if (cmd)
         fprintf(stderr, "Try 'netkit %s --help'.\n", cmd);
     else
         fprintf(stderr, "Try 'netkit --help'.\n");

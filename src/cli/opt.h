@@ -48,6 +48,7 @@ enum nk_comp {
     NK_COMP_SERVICE, /* service names from /etc/services */
     NK_COMP_HOST,    /* host names from the hosts file */
     NK_COMP_COMMAND, /* netkit command names */
+    NK_COMP_LOCAL,   /* this host's addresses (from its interfaces), for binding */
 };
 
 /* Most options one option may exclude. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* shell.c - `netkit` on a terminal: readline through its callback interface (one poll on stdin),
- * history in the XDG state directory, tab completion from the option tables (complete.c),
- * session settings with `set`, and Ctrl-C that stops the running command, not the shell.
- * Also batch mode: one command per line from a file. */
+ * history in the XDG state directory (`history`), tab completion from the option tables
+ * (complete.c), and Ctrl-C that stops the running command, not the shell. A line is run by
+ * shell_run.c, the same as in batch mode; settings are shell_set.c's, help shell_help.c's. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -17,190 +17,46 @@
 #include <readline/history.h>
 #include <readline/readline.h>
 
-#include "lib/err.h"
 #include "cli/commands.h"
 #include "cli/complete.h"
+#include "cli/histfile.h"
 #include "cli/msg.h"
-#include "lib/net.h"
-#include "lib/paths.h"
-#include "lib/sig.h"
 #include "cli/opt.h"
 #include "cli/shell.h"
+#include "cli/shell_int.h"
 #include "cli/words.h"
+#include "lib/err.h"
+#include "lib/num.h"
+#include "lib/paths.h"
+#include "lib/sig.h"
 
 /* Most history lines kept in the file. */
 #define HISTORY_MAX 1000
 
-/* Settings made with `set`, applied to every later command. */
-struct settings {
-    char server[256]; /* DNS server spec, "" for the system's */
-    int json;         /* 1: --json for every command */
-    int timeout_ms;   /* default timeout, 0 for each command's own */
-    int color_mode;   /* 0 auto, 1 always, 2 never */
-};
-
-/* Shell state shared with readline's callbacks (readline has no user-data pointer). */
+/* The interactive shell's own: readline's hand-over and the history file. */
 static struct {
-    struct settings set; /* the session's settings */
-    struct nk_ctx *base; /* the global options netkit started with */
-    char history[4096];  /* the history file's path, "" if there is none */
-    bool line_ready;     /* readline delivered a line (or EOF) */
-    char *line;          /* that line, NULL at EOF */
-    int status;          /* status of the last command */
-    bool running;        /* the interactive shell runs: `shell` inside it is refused */
-    bool batch_stop;     /* batch mode: Ctrl-C interrupted a command, so the batch ends */
-} sh;
+    bool line_ready;         /* readline delivered a line (or EOF) */
+    char *line;              /* that line, NULL at EOF */
+    struct nk_histfile hist; /* the history file */
+} tty;
 
-/* The context a command gets: the global options, then the session's settings. */
-static struct nk_ctx command_ctx(void)
-{
-    struct nk_ctx c = *sh.base;
-    c.json = c.json || sh.set.json;
-    c.server = sh.set.server[0] ? sh.set.server : NULL;
-    c.timeout_ms = sh.set.timeout_ms;
-    c.color_mode = sh.set.color_mode;
-    c.color = nk_color_resolve(c.color_mode);
-    return c;
-}
-
-static void show_settings(void)
-{
-    printf("server   %s\n", sh.set.server[0] ? sh.set.server : "(system)");
-    printf("json     %s\n", sh.set.json ? "on" : "off");
-    printf("timeout  %d%s\n", sh.set.timeout_ms,
-           sh.set.timeout_ms ? " ms" : " (each command's own)");
-    printf("color    %s\n", nk_color_names[sh.set.color_mode]);
-}
-
-/* A bad `set`: there is no `netkit set --help` to point at, so the message names the choices. */
-static int set_usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int set_usage(const char *fmt, ...)
-{
-    char msg[NK_ERRLEN];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof(msg), fmt, ap);
-    va_end(ap);
-    nk_err("set", "%s", msg);
-    fprintf(stderr, "Usage: set [server ADDR[:PORT][,...]|default | json on|off | timeout MS | "
-                    "color auto|always|never]\n");
-    return NK_USAGE;
-}
-
-/* `set [NAME VALUE]`. */
-static int cmd_set(int argc, char **argv)
+int nk_shell_history(int argc, char **argv)
 {
     char err[NK_ERRLEN];
-    if (argc == 1) {
-        show_settings();
-        return NK_OK;
+    long long last = -1;
+    if (!nk_sh.interactive) {
+        nk_err("history", "a batch keeps no history");
+        return NK_FAIL;
     }
-    const char *name = argv[1], *v = argc > 2 ? argv[2] : NULL;
-    if (argc > 3)
-        return set_usage("'%s': one value only", argv[3]);
-    if (strcmp(name, "server") == 0) {
-        if (!v || strcmp(v, "default") == 0) {
-            sh.set.server[0] = '\0';
-            return NK_OK;
-        }
-        /* Check each comma-separated ADDR[:PORT] now, not at the next lookup. */
-        char list[sizeof(sh.set.server)];
-        if (strlen(v) >= sizeof(list))
-            return set_usage("'%.40s...': server list too long", v);
-        strcpy(list, v);
-        for (char *save, *tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-            struct net_addr a;
-            if (net_parse_hostport(tok, 53, &a, err) < 0)
-                return set_usage("server: %s", err);
-        }
-        snprintf(sh.set.server, sizeof(sh.set.server), "%s", v);
-    } else if (strcmp(name, "json") == 0) {
-        if (!v || (strcmp(v, "on") && strcmp(v, "off")))
-            return set_usage("json: '%s': expected on or off", v ? v : "");
-        sh.set.json = strcmp(v, "on") == 0;
-    } else if (strcmp(name, "timeout") == 0) {
-        long long ms;
-        if (nk_parse_num(v, 0, 600000, "timeout", &ms, err) < 0)
-            return set_usage("%s", err);
-        sh.set.timeout_ms = (int)ms;
-    } else if (strcmp(name, "color") == 0) {
-        int m = nk_color_parse(v);
-        if (m < 0)
-            return set_usage("color: '%s': expected auto, always or never", v ? v : "");
-        sh.set.color_mode = m;
-    } else {
-        return set_usage("'%s': unknown setting (server, json, timeout, color)", name);
-    }
+    if (argc > 2)
+        return nk_usage("history", "'%s': one number only", argv[2]);
+    if (argc == 2 && nk_parse_num(argv[1], 0, 1000000, "line count", &last, err) < 0)
+        return nk_usage("history", "%s", err);
+    HIST_ENTRY **list = history_list();
+    int n = history_length, from = last >= 0 && last < n ? n - (int)last : 0;
+    for (int i = from; list && i < n && list[i]; i++)
+        printf("%5d  %s\n", history_base + i, list[i]->line);
     return NK_OK;
-}
-
-/* Run one line; returns its status, or -1 for exit/quit. */
-static int run_line(const char *line, bool interactive)
-{
-    struct words w;
-    char err[NK_ERRLEN];
-    if (words_split(line, &w, err) < 0)
-        return nk_usage(NULL, "%s", err);
-    int argc = w.argc, st = NK_OK;
-    char **argv = w.argv;
-    if (argc > 0 && strcmp(argv[0], "netkit") == 0) {
-        argc--;
-        argv++;
-    }
-    if (argc == 0) {
-        words_free(&w);
-        return NK_OK;
-    }
-    if (interactive && (strcmp(argv[0], "exit") == 0 || strcmp(argv[0], "quit") == 0)) {
-        words_free(&w);
-        return -1;
-    }
-    if (interactive && strcmp(argv[0], "set") == 0) {
-        st = cmd_set(argc, argv);
-    } else {
-        struct nk_ctx c = interactive ? command_ctx() : *sh.base;
-        /* Ctrl-C during the command (lib/sig.h) wakes its loops; it gives up and returns.
-         * No clearing here: a Ctrl-C typed after Enter, before the command got going, is meant
-         * for the command (read_line cleared what was meant for the prompt). */
-        st = nk_finish(argv[0], nk_run(argc, argv, &c));
-        if (nk_sig_caught() == SIGINT) {
-            if (interactive) {
-                fprintf(stderr, "netkit %s: interrupted\n", argv[0]);
-                st = 130;
-            } else {
-                sh.batch_stop = true; /* the command reported what it had; the rest is not run */
-            }
-        }
-        nk_sig_clear();
-    }
-    words_free(&w);
-    return st;
-}
-
-int nk_batch(struct nk_ctx *ctx, FILE *fp)
-{
-    char *line = NULL;
-    size_t cap = 0;
-    int last_fail = NK_OK;
-    sh.base = ctx;
-    sh.batch_stop = false;
-    ssize_t n;
-    unsigned long lineno = 0;
-    while (!sh.batch_stop && (n = getline(&line, &cap, fp)) >= 0) {
-        lineno++;
-        if (memchr(line, '\0', (size_t)n)) { /* it would be cut there: run none of it */
-            nk_err(NULL, "line %lu: contains a NUL byte", lineno);
-            last_fail = NK_USAGE;
-            continue;
-        }
-        int st = run_line(line, false);
-        if (st > 0)
-            last_fail = st;
-    }
-    if (sh.batch_stop)
-        last_fail = NK_FAIL;
-    free(line);
-    return last_fail;
 }
 
 /* Readline completion: candidates from complete.c for the words before the cursor. */
@@ -246,27 +102,20 @@ static char **complete_line(const char *text, int start, int end)
         rl_attempted_completion_over = 1;
         return NULL;
     }
-    /* The words typed so far, then the partial word under the cursor. */
+    /* The words typed so far, then the partial word under the cursor. After '|' or a
+     * redirection: readline's own file names. */
+    if (w.rest || (w.argc > 0 && w.op[w.argc - 1])) {
+        words_free(&w);
+        free(before);
+        return NULL;
+    }
     char **argv = calloc((size_t)w.argc + 2, sizeof(char *));
     int n = 0, files = 0;
     if (argv) {
         for (int i = 0; i < w.argc; i++)
             argv[n++] = w.argv[i];
         argv[n++] = (char *)text;
-        if (n == 1) { /* the shell's own words, besides the commands */
-            static const char *const builtins[] = {"exit", "quit", "set", NULL};
-            for (int i = 0; builtins[i]; i++)
-                if (strncmp(builtins[i], text, strlen(text)) == 0)
-                    collect(builtins[i], NULL);
-        }
-        if (n == 2 && strcmp(argv[0], "set") == 0) {
-            static const char *const names[] = {"server", "json", "timeout", "color", NULL};
-            for (int i = 0; names[i]; i++)
-                if (strncmp(names[i], text, strlen(text)) == 0)
-                    collect(names[i], NULL);
-        } else {
-            files = nk_complete(n, argv, collect, NULL);
-        }
+        files = nk_complete_shell(n, argv, collect, NULL);
     }
     free(argv);
     words_free(&w);
@@ -279,17 +128,10 @@ static char **complete_line(const char *text, int start, int end)
 
 static void on_line(char *line)
 {
-    sh.line = line;
-    sh.line_ready = true;
+    tty.line = line;
+    tty.line_ready = true;
     /* Remove the handler before running a command, so its output is not mixed with a prompt. */
     rl_callback_handler_remove();
-}
-
-/* $XDG_STATE_HOME/netkit/history (private directories): "" when there is none to be had. */
-static void history_path(void)
-{
-    if (!nk_state_path("history", sh.history, sizeof(sh.history)) || nk_make_parent(sh.history) < 0)
-        sh.history[0] = '\0';
 }
 
 /* readline's terminal set-up plus NOFLSH: without it, Ctrl-C makes the kernel discard input that
@@ -325,11 +167,11 @@ static bool read_line(void)
     sigemptyset(&block);
     sigaddset(&block, SIGINT);
     sigprocmask(SIG_BLOCK, &block, &old);
-    sh.line_ready = false;
-    sh.line = NULL;
+    tty.line_ready = false;
+    tty.line = NULL;
     nk_sig_clear();
     rl_callback_handler_install("netkit> ", on_line);
-    while (!sh.line_ready) {
+    while (!tty.line_ready) {
         struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
         if (nk_sig_caught()) {
             clear_prompt();
@@ -342,25 +184,26 @@ static bool read_line(void)
             break;
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
-    return sh.line_ready && sh.line;
+    return tty.line_ready && tty.line;
 }
 
 int nk_shell(struct nk_ctx *ctx)
 {
     if (!isatty(STDIN_FILENO))
         return nk_batch(ctx, stdin);
-    sh.base = ctx;
-    sh.running = true;
-    sh.set.color_mode = ctx->color_mode;
-    sh.set.json = ctx->json;
-    sh.status = NK_OK;
-    history_path();
+    nk_sh.base = ctx;
+    nk_sh.interactive = true;
+    nk_sh.running = true;
+    nk_sh.exit_status = -1;
+    nk_msg_shell(true);
+    nk_shell_settings_start();
     using_history();
-    if (sh.history[0])
-        read_history(sh.history);
+    if (!nk_state_path("history", nk_sh.history, sizeof(nk_sh.history)))
+        nk_sh.history[0] = '\0';
+    nk_histfile_open(&tty.hist, nk_sh.history, NULL);
     rl_readline_name = "netkit";
     rl_attempted_completion_function = complete_line;
-    rl_completer_word_break_characters = " \t\n\"'";
+    rl_completer_word_break_characters = " \t\n\"'|<>";
     rl_prep_term_function = prep_terminal;
     rl_catch_signals = 0; /* our handler; readline's would re-raise into it anyway */
 
@@ -372,31 +215,28 @@ int nk_shell(struct nk_ctx *ctx)
     printf("netkit %s interactive shell: 'help' lists the commands, 'exit' or Ctrl-D leaves.\n",
            NETKIT_VERSION);
     while (read_line()) {
-        char *line = sh.line;
-        if (*line) {
-            add_history(line);
-            if (sh.history[0] && append_history(1, sh.history) != 0)
-                write_history(sh.history);
-        }
-        int st = run_line(line, true);
+        char *line = tty.line;
+        if (*line)
+            nk_histfile_add(&tty.hist, line);
+        int st = nk_shell_line(line);
         free(line);
-        if (st < 0)
+        if (st == NK_SHELL_EXIT)
             break;
-        sh.status = st;
     }
-    if (!sh.line_ready)
+    if (!tty.line_ready)
         putchar('\n'); /* Ctrl-D: end the prompt's line */
     rl_callback_handler_remove();
-    if (sh.history[0])
-        history_truncate_file(sh.history, HISTORY_MAX);
+    nk_histfile_close(&tty.hist, HISTORY_MAX);
+    clear_history();
     for (size_t i = 0; i < ncands; i++)
         free(cands[i]);
     free(cands);
     cands = NULL;
     ncands = capcands = 0;
     nk_sig_restore(&sig);
-    sh.running = false;
-    return NK_OK;
+    nk_msg_shell(false);
+    nk_sh.running = false;
+    return nk_sh.exit_status > 0 ? nk_sh.exit_status : NK_OK;
 }
 
 extern const struct nk_command nk_cmd_shell;
@@ -406,7 +246,7 @@ static int run_shell(int argc, char **argv, struct nk_ctx *ctx)
 {
     struct nk_opt_parser p;
     int id;
-    if (sh.running)
+    if (nk_sh.running)
         return nk_usage(NULL, "already in the shell");
     nk_opt_init(&p, &nk_cmd_shell, ctx, argc, argv);
     while ((id = nk_opt_next(&p)) > 0)
@@ -421,9 +261,11 @@ static int run_shell(int argc, char **argv, struct nk_ctx *ctx)
 const struct nk_command nk_cmd_shell = {
     .name = "shell",
     .run = run_shell,
-    .summary = "the interactive shell: history, completion, set",
-    .details = "On a terminal: a readline prompt; each line is a netkit command. 'set' shows or\n"
-               "changes the session's settings (server, json, timeout, color); 'exit', 'quit'\n"
-               "or Ctrl-D leaves. Otherwise one command per line from standard input.",
+    .summary = "the interactive shell: history, completion, set, pipes",
+    .details = "On a terminal: a readline prompt; each line is a netkit command (no 'netkit'\n"
+               "first) or one of the shell's own: set, history, help, exit, quit ('help' there\n"
+               "explains them). 'set' changes server, json, color and timeout, kept in\n"
+               "$XDG_CONFIG_HOME/netkit/config. COMMAND | PROGRAM and > FILE work as in sh.\n"
+               "Otherwise the same language, one line at a time from standard input.",
     .page = "netkit",
 };

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* words.h - split a command line into words, as a POSIX shell would for plain words: blanks
  * separate, 'single' and "double" quotes group, backslash escapes, '#' at a word start begins a
- * comment. No expansion of any kind. Used by `netkit < FILE` and the interactive shell. */
+ * comment. Unquoted '<' and '>' (with a leading fd number and a following '>', '<', '|', or
+ * '&N') are operator words of their own, and an unquoted '|' ends the words: what follows it is
+ * left as typed, for sh. No expansion of any kind. Used by `netkit < FILE` and the shell. */
 #ifndef NK_WORDS_H
 #define NK_WORDS_H
 
@@ -10,9 +12,11 @@
 
 /* The words of one line. argv is NULL-terminated and owned by the struct. */
 struct words {
-    int argc;    /* number of words */
-    char **argv; /* the words, then NULL */
-    char *buf;   /* storage for the words' text */
+    int argc;          /* number of words */
+    char **argv;       /* the words, then NULL */
+    char *buf;         /* storage for the words' text */
+    unsigned char *op; /* op[i] is 1 when argv[i] is an unquoted operator ("2>&1", ">>", "<") */
+    const char *rest;  /* after an unquoted '|': the rest of the line (inside it), else NULL */
 };
 
 /* 0 on success; -1 with "unterminated quote" (or out of memory) in err. */

@@ -480,6 +480,7 @@ const struct nk_command nk_cmd_echo_connect = {
     .opts = opts,
     .args = "HOST PORT | --unix PATH",
     .args_comp = NK_COMP_HOST,
+    .args_comp2 = NK_COMP_SERVICE,
     .summary = "echo client: interactive, exact pipe, or verifying load generator",
     .details =
         "On a terminal: a prompt; each line is sent and its echo shown with the round-trip time.\n"

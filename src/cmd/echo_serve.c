@@ -49,7 +49,8 @@ enum {
 
 static const struct nk_opt opts[] = {
     NK_OPT_STR(OPT_BIND, 'b', "bind", "ADDR",
-               "address to listen on (repeatable; default: every IPv4 and IPv6 address)"),
+               "address to listen on (repeatable; default: every IPv4 and IPv6 address)",
+               .comp = NK_COMP_LOCAL),
     NK_OPT_FLAG(OPT_UDP, 'u', "udp", "serve UDP echo as well as TCP"),
     NK_OPT_STR(OPT_UNIX, 0, "unix", "PATH",
                "serve on a Unix-domain stream socket instead (no PORT)", .comp = NK_COMP_FILE,

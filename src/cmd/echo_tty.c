@@ -25,9 +25,9 @@
 #include "lib/err.h"
 #include "echo/echo_client.h"
 #include "cmd/echo_tty.h"
+#include "cli/histfile.h"
 #include "cli/out.h"
 #include "lib/loop.h"
-#include "lib/paths.h"
 #include "lib/sig.h"
 
 /* A received line longer than this without a newline is shown as it is. */
@@ -57,6 +57,9 @@ struct session {
 };
 
 static struct session *cur;
+
+/* The session's history file (warns once when it cannot be written). */
+static struct nk_histfile hist;
 
 /* Print a line of output without disturbing the line being edited. */
 static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -164,11 +167,8 @@ static void on_line(char *line)
         s->eof = true;
         return;
     }
-    if (*line) {
-        add_history(line);
-        if (s->o->history_path)
-            append_history(1, s->o->history_path);
-    }
+    if (*line)
+        nk_histfile_add(&hist, line);
     struct pending *p = calloc(1, sizeof(*p));
     size_t n = strlen(line);
     if (!p) {
@@ -290,17 +290,14 @@ static HISTORY_STATE *history_open(const struct echo_tty_opts *o)
     HISTORY_STATE empty = {0};
     history_set_history_state(&empty);
     using_history();
-    if (o->history_path && nk_make_parent(o->history_path) == 0 &&
-        read_history(o->history_path) != 0)
-        write_history(o->history_path); /* create it, so append_history can add to it */
+    nk_histfile_open(&hist, o->history_path, "echo-connect");
     return saved;
 }
 
 /* Drop the session's list and give the caller's back. */
-static void history_close(const struct echo_tty_opts *o, HISTORY_STATE *saved)
+static void history_close(HISTORY_STATE *saved)
 {
-    if (o->history_path)
-        history_truncate_file(o->history_path, HISTORY_KEEP);
+    nk_histfile_close(&hist, HISTORY_KEEP);
     clear_history();
     HISTORY_STATE *mine = history_get_history_state(), empty = {0};
     history_set_history_state(saved ? saved : &empty);
@@ -433,7 +430,7 @@ int echo_tty_run(const struct echo_tty_opts *o, char err[NK_ERRLEN])
     rl_readline_name = old_name;
     rl_catch_signals = old_catch;
     rl_catch_sigwinch = old_winch;
-    history_close(o, caller_history);
+    history_close(caller_history);
     while (s.head)
         pending_pop(&s);
     free(s.rx);

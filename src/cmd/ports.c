@@ -75,7 +75,7 @@ static const struct nk_opt opts[] = {
                .why = "--scan is a scan, not a list of sockets"),
     NK_OPT_STR(OPT_PORTS, 0, "ports", "SPEC",
                "ports to scan, e.g. 22,80,8000-8100, or all (default 1-1024 and /etc/services)",
-               .requires = OPT_SCAN),
+               .requires = OPT_SCAN, .comp = NK_COMP_SERVICE),
     NK_OPT_FLAG(OPT_FORCE, 0, "force", "scan blocks larger than /16 (IPv4) or /112 (IPv6)",
                 .requires = OPT_SCAN),
     NK_OPT_FLAG(OPT_VERBOSE, 'v', "verbose", "list every scanned port with its reason",

@@ -726,7 +726,7 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     }
     if (r.server) {
         struct net_addr srv[DNS_MAX_SERVERS];
-        int nsrv;
+        int nsrv = 0;
         if (dns_servers_parse(r.server, srv, DNS_MAX_SERVERS, &nsrv, err) < 0)
             return nk_usage(CMD, "%s", err);
     }
@@ -740,6 +740,7 @@ const struct nk_command nk_cmd_trace = {
     .opts = opts,
     .args = "HOST [PORT|SERVICE]",
     .args_comp = NK_COMP_HOST,
+    .args_comp2 = NK_COMP_SERVICE,
     .summary = "every step from a name to a connected socket, and where it breaks",
     .details =
         "Steps: name (hosts file, DNS or a literal), route (the kernel's, as ip route get),\n"

@@ -30,7 +30,8 @@ struct nk_ctx {
     bool json;          /* --json given before or after the command, or `set json on` */
     bool color;         /* colour resolved: --color, NO_COLOR and isatty(stdout) */
     int color_mode;     /* 0 auto, 1 always, 2 never: kept so a command's --color can change it */
-    const char *server; /* shell `set server`: default DNS server spec, NULL if unset */
+    const char *server; /* --dns or the shell's `set server`: DNS servers "ADDR[:PORT],..." for
+                           every name lookup (a command's own -s wins); NULL: resolv.conf's */
     int timeout_ms;     /* shell `set timeout`: default timeout, 0 if unset */
 };
 

@@ -28,6 +28,11 @@ const char *nk_state_path(const char *name, char *buf, size_t len)
     return xdg_path("XDG_STATE_HOME", ".local/state", name, buf, len);
 }
 
+const char *nk_config_path(const char *name, char *buf, size_t len)
+{
+    return xdg_path("XDG_CONFIG_HOME", ".config", name, buf, len);
+}
+
 const char *nk_cache_path(const char *name, char *buf, size_t len)
 {
     return xdg_path("XDG_CACHE_HOME", ".cache", name, buf, len);

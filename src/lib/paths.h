@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* paths.h - where netkit keeps files per user: the XDG base directories (state for histories,
- * cache for the OUI index), and making their directories. */
+ * config for the shell's settings, cache for the OUI index), and making their directories. */
 #ifndef NK_PATHS_H
 #define NK_PATHS_H
 
@@ -9,6 +9,8 @@
 /* $XDG_STATE_HOME/netkit/NAME, else $HOME/.local/state/netkit/NAME, in buf. As the XDG spec
  * says, only an absolute value counts. NULL when neither variable is usable or buf is short. */
 const char *nk_state_path(const char *name, char *buf, size_t len);
+/* The same under $XDG_CONFIG_HOME, else $HOME/.config (the shell's settings). */
+const char *nk_config_path(const char *name, char *buf, size_t len);
 /* The same under $XDG_CACHE_HOME, else $HOME/.cache. */
 const char *nk_cache_path(const char *name, char *buf, size_t len);
 

@@ -100,3 +100,55 @@ def test_fish_commands_and_options():
     assert fish_complete("netkit --js") == ["--json"]
     for c in commands():
         assert "--json" in fish_complete(f"netkit {c} --")
+
+
+def bash_tab(line):
+    """The command line after typing `line` and Tab in a real interactive bash (readline and
+    all) with completions/netkit.bash loaded; a key bound with `bind -x` prints the line."""
+    import pexpect
+    env = dict(env_with_netkit(), PS1="$ ", TERM="dumb", INPUTRC="/dev/null")
+    child = pexpect.spawn("bash", ["--norc", "--noprofile", "-i"], env=env, encoding="utf-8",
+                          timeout=15)
+    try:
+        child.expect_exact("$ ")
+        child.sendline(f"source {SCRIPT}; "
+                       "bind -x '\"\\C-t\": printf \"<<%s>>\\n\" \"$READLINE_LINE\"'")
+        child.expect_exact("$ ")
+        child.send(line + "\t\x14")  # Tab, then Ctrl-T prints the line
+        child.expect(r"<<(.*)>>")
+        return child.match.group(1)
+    finally:
+        child.terminate(force=True)
+
+
+def test_real_bash_values_after_equals():
+    """bash hands the '=' to readline as a word break: the reply must not repeat it
+    (`--color=<Tab>` became `--color==`)."""
+    assert bash_tab("netkit --color=") == "netkit --color="
+    assert bash_tab("netkit --color=n") == "netkit --color=never "
+    assert bash_tab("netkit ports --color=") == "netkit ports --color="
+    assert bash_tab("netkit ports --color=al") == "netkit ports --color=always "
+    assert bash_tab("netkit --dn") == "netkit --dns "
+
+
+def test_real_bash_ports_and_services():
+    """A port after the host, service names in a --ports list (the items before kept)."""
+    assert bash_tab("netkit echo-connect localhost ech") == "netkit echo-connect localhost echo "
+    assert bash_tab("netkit trace localhost domai").startswith("netkit trace localhost domain")
+    assert bash_tab("netkit ports --scan h --ports 22,domai").startswith(
+        "netkit ports --scan h --ports 22,domain")
+
+
+def test_local_addresses_for_bind():
+    out = subprocess.run([NETKIT, "--complete", "--", "echo-serve", "-b", ""],
+                         capture_output=True, text=True).stdout.split()
+    assert {"127.0.0.1", "::1", "0.0.0.0", "::"} <= set(out)
+    assert "localhost" not in out
+
+
+def test_zsh_fish_global_values():
+    assert zsh_complete("netkit --color=n") == ["--color=never"]
+    assert fish_complete("netkit --color=n") == ["--color=never"]
+    assert zsh_complete("netkit --dn") == ["--dns"]
+    assert fish_complete("netkit --dn") == ["--dns"]
+    assert "echo" in fish_complete("netkit echo-connect localhost ech")

@@ -87,8 +87,66 @@ static void global_options(void **state)
     (void)state;
     expect((char *[]){"--j", NULL}, (const char *const[]){"--json", NULL});
     expect((char *[]){"--", NULL},
-           (const char *const[]){"--json", "--color=", "--help", "--version", NULL});
+           (const char *const[]){"--json", "--color=", "--dns", "--help", "--version", NULL});
     expect((char *[]){"--color", "", NULL}, (const char *const[]){"auto", "always", "never", NULL});
+    /* --color= before the command: its values, whole (bash strips what precedes the '='). */
+    expect((char *[]){"--color=", NULL},
+           (const char *const[]){"--color=auto", "--color=always", "--color=never", NULL});
+    expect((char *[]){"--color=n", NULL}, (const char *const[]){"--color=never", NULL});
+    /* --dns takes an address (nothing to offer); the command word comes after it. */
+    expect((char *[]){"--dns", "", NULL}, (const char *const[]){NULL});
+    expect((char *[]){"--dns", "127.0.0.1", "if", NULL}, (const char *const[]){"ifaces", NULL});
+    expect((char *[]){"--dns=127.0.0.1", "if", NULL}, (const char *const[]){"ifaces", NULL});
+}
+
+/* Complete at the shell's prompt. */
+static void complete_shell(struct cands *cs, char **words)
+{
+    int n = 0;
+    memset(cs, 0, sizeof(*cs));
+    while (words[n])
+        n++;
+    cs->files = nk_complete_shell(n, words, collect, cs);
+}
+
+static void expect_shell(char **words, const char *const *want)
+{
+    struct cands cs;
+    complete_shell(&cs, words);
+    int n = 0;
+    while (want[n])
+        n++;
+    for (int i = 0; i < cs.n && i < n; i++)
+        assert_string_equal(cs.v[i], want[i]);
+    assert_int_equal(cs.n, n);
+    release(&cs);
+}
+
+static void shell_words(void **state)
+{
+    struct cands cs;
+    (void)state;
+    /* The shell's own commands beside netkit's. */
+    complete_shell(&cs, (char *[]){"", NULL});
+    assert_true(has(&cs, "set") && has(&cs, "exit") && has(&cs, "quit") && has(&cs, "history"));
+    assert_true(has(&cs, "resolve") && has(&cs, "help"));
+    release(&cs);
+    expect_shell((char *[]){"hi", NULL}, (const char *const[]){"history", NULL});
+    expect_shell((char *[]){"help", "se", NULL}, (const char *const[]){"set", NULL});
+    /* set: the names, then each one's values. */
+    expect_shell((char *[]){"set", "", NULL},
+                 (const char *const[]){"server", "json", "color", "timeout", NULL});
+    expect_shell((char *[]){"set", "color", "", NULL},
+                 (const char *const[]){"auto", "always", "never", NULL});
+    expect_shell((char *[]){"set", "json", "", NULL}, (const char *const[]){"on", "off", NULL});
+    expect_shell((char *[]){"set", "server", "", NULL}, (const char *const[]){"system", NULL});
+    expect_shell((char *[]){"set", "timeout", "", NULL}, (const char *const[]){NULL});
+    expect_shell((char *[]){"set", "json", "on", "", NULL}, (const char *const[]){NULL});
+    expect_shell((char *[]){"exit", "", NULL}, (const char *const[]){NULL});
+    /* A netkit command as on the command line, with or without the word netkit. */
+    expect_shell((char *[]){"ifaces", "--b", NULL}, (const char *const[]){"--brief", NULL});
+    expect_shell((char *[]){"netkit", "ifaces", "--b", NULL},
+                 (const char *const[]){"--brief", NULL});
 }
 
 static void command_options(void **state)
@@ -176,6 +234,33 @@ static void positionals(void **state)
     complete(&cs, (char *[]){"echo-serve", "", NULL});
     assert_int_equal(cs.n, 0);
     assert_int_equal(cs.files, 0);
+    /* echo-connect and trace: HOST, then a port: services, not hosts again. */
+    complete(&cs, (char *[]){"echo-connect", "localhost", "ech", NULL});
+    assert_true(has(&cs, "echo"));
+    release(&cs);
+    complete(&cs, (char *[]){"echo-connect", "-u", "--timeout", "100", "localhost", "", NULL});
+    assert_true(has(&cs, "echo") && has(&cs, "ssh"));
+    assert_false(has(&cs, "localhost"));
+    release(&cs);
+    complete(&cs, (char *[]){"trace", "localhost", "htt", NULL});
+    assert_true(has(&cs, "http") && has(&cs, "https"));
+    release(&cs);
+    /* ports --scan: --ports takes service names, also as the last item of a list. */
+    complete(&cs, (char *[]){"ports", "--scan", "h", "--ports", "ss", NULL});
+    assert_true(has(&cs, "ssh"));
+    release(&cs);
+    complete(&cs, (char *[]){"ports", "--scan", "h", "--ports", "22,80,ss", NULL});
+    assert_true(has(&cs, "22,80,ssh"));
+    for (int i = 0; i < cs.n; i++)
+        assert_true(strncmp(cs.v[i], "22,80,ss", 8) == 0);
+    release(&cs);
+    /* echo-serve -b: this host's addresses. */
+    complete(&cs, (char *[]){"echo-serve", "-b", "", NULL});
+    assert_true(has(&cs, "127.0.0.1") && has(&cs, "0.0.0.0") && has(&cs, "::"));
+    release(&cs);
+    complete(&cs, (char *[]){"echo-serve", "--bind", "127.0.", NULL});
+    assert_true(has(&cs, "127.0.0.1") && !has(&cs, "::"));
+    release(&cs);
     /* Hosts: whatever is offered starts with the word. */
     complete(&cs, (char *[]){"resolve", "local", NULL});
     for (int i = 0; i < cs.n; i++)
@@ -211,6 +296,7 @@ int main(void)
         cmocka_unit_test(command_names),   cmocka_unit_test(global_options),
         cmocka_unit_test(command_options), cmocka_unit_test(option_values),
         cmocka_unit_test(positionals),     cmocka_unit_test(type_words_after_a_name),
+        cmocka_unit_test(shell_words),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
