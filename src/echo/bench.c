@@ -10,7 +10,7 @@
  * The per-message path is kept to what the kernel needs: one recv, one send, one clock read per
  * event. Messages queued together are adjacent slices of the pool, so they are sent straight
  * from it (no copy, no send buffer per connection, whatever the pipeline); timeouts are found by
- * a coarse watchdog rather than a timer per message. */
+ * a coarse watchdog rather than a timer per message. UDP runs are in bench_udp.c. */
 #include <errno.h>
 #include <stdarg.h>
 #include <netinet/in.h>
@@ -26,6 +26,7 @@
 
 #include "lib/err.h"
 #include "echo/bench.h"
+#include "echo/bench_int.h"
 #include "echo/echo_client.h"
 #include "lib/limits.h"
 #include "lib/loop.h"
@@ -35,8 +36,6 @@
  * verifying memcmp 1.2% of the CPU time at 1000 connections (cache misses), 16 KiB 0.3%. Any
  * slice of it still differs from its neighbours, so a misplaced or corrupted echo is caught. */
 #define POOL_MIN (16 * 1024)
-/* Bytes read per recv. */
-#define RX_BUF (64 * 1024)
 /* How often the watchdog looks for overdue connects and echoes. */
 #define WATCH_MS 50
 /* Descriptors kept free besides the connections (stdio, loops, eventfds, c-ares). */
@@ -44,108 +43,6 @@
 
 const char *const bench_err_names[BENCH_E_KINDS] = {"mismatch", "reset",  "timeout",
                                                     "refused",  "closed", "other"};
-
-enum conn_state {
-    C_IDLE,       /* not opened yet */
-    C_CONNECTING, /* connect in progress */
-    C_OPEN,       /* exchanging messages */
-    C_DONE,       /* closed (finished or failed) */
-};
-
-struct worker;
-
-/* A message in flight. */
-struct slot {
-    uint64_t sent_ns; /* when it was queued (open loop: when it was due) */
-    uint32_t off;     /* its bytes: pool[off, off + size) */
-    uint32_t seq;     /* UDP: its sequence number; 0 when the slot is free */
-};
-
-/* One connection. */
-struct conn {
-    struct loop_io io;       /* its socket in the worker's loop */
-    struct worker *w;        /* owner */
-    struct slot *q;          /* in-flight messages: a ring of pipeline entries */
-    unsigned q_head, q_len;  /* the ring's oldest entry and length */
-    size_t rx_pos;           /* bytes of the oldest message already verified */
-    const unsigned char *tx; /* queued bytes the socket has not taken yet (in the pool) */
-    size_t tx_left;          /* how many */
-    uint64_t since_ms;       /* connect start, or last progress while messages are in flight */
-    uint64_t quota;          /* messages it may still start (UINT64_MAX with a duration) */
-    enum conn_state state;   /* where it is */
-    uint64_t next_due;       /* open loop: when its next message is due (ns) */
-    uint32_t next_seq;       /* UDP: the next datagram's sequence number */
-};
-
-/* One thread's share of the work. */
-struct worker {
-    struct bench *b;            /* the run */
-    const struct bench_opts *o; /* settings */
-    pthread_t th;               /* the thread */
-    struct loop *loop;          /* its event loop */
-    struct conn *conns;         /* its connections */
-    unsigned nconns;            /* how many */
-    unsigned opened;            /* connections started so far (conns[0, opened)) */
-    unsigned live;              /* connections started and not yet done */
-    double rate;                /* connections to open per millisecond */
-    uint64_t start_ms;          /* when it started (loop clock) */
-    unsigned char *pool;        /* random payload bytes */
-    size_t pool_size;           /* their count */
-    unsigned batch_max;         /* messages that fit in the pool side by side */
-    struct slot *slots;         /* every connection's ring, pipeline entries each */
-    unsigned char *rx;          /* receive buffer */
-    uint64_t rng;               /* xorshift state for payload offsets */
-    bool sending_done;          /* no new message: count reached, duration over, or stopped */
-    struct loop_timer open_tm;  /* opens connections at the rate */
-    struct loop_timer watch_tm; /* watchdog */
-    struct loop_timer end_tm;   /* end of --duration */
-    struct hist *hist;          /* round-trip times in ns */
-    struct loop_timer sched_tm; /* open loop: sends what is due */
-    uint64_t interval_ns;       /* open loop: between one connection's messages */
-    uint64_t sched_start_ns;    /* open loop: the first message's due time */
-    uint64_t behind_max_ns;     /* open loop: furthest behind schedule */
-    uint64_t late;              /* open loop: messages sent over 1 ms late */
-    uint64_t lost;              /* UDP: datagrams never echoed */
-    uint64_t messages;          /* verified messages */
-    uint64_t bytes;             /* their payload bytes */
-    uint64_t established;       /* connections that connected */
-    uint64_t err_by_kind[BENCH_E_KINDS]; /* errors per kind */
-    uint64_t pub_messages;       /* published copies for the progress line (atomic access) */
-    uint64_t pub_errors;         /* ... */
-    unsigned pub_connected;      /* ... */
-    unsigned connected;          /* connections open now */
-    char first_error[NK_ERRLEN]; /* first error's text */
-    uint64_t first_error_ns;     /* and when */
-    uint64_t end_ns;             /* when its last connection finished */
-};
-
-struct bench {
-    struct bench_opts o; /* settings (copied) */
-    struct worker *w;    /* the workers */
-    unsigned nw;         /* how many */
-    unsigned started;    /* threads started (for joining) */
-    int interrupted;     /* a worker's loop ended on an interrupt (atomic access) */
-    uint64_t start_ns;   /* when bench_start began */
-    pthread_mutex_t mu;  /* guards running */
-    pthread_cond_t cv;   /* signalled when a worker ends */
-    unsigned running;    /* workers still running */
-};
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static uint64_t xorshift(uint64_t *s)
-{
-    uint64_t x = *s;
-    x ^= x << 13;
-    x ^= x >> 7;
-    x ^= x << 17;
-    return *s = x;
-}
 
 static void publish(struct worker *w)
 {
@@ -166,7 +63,7 @@ static void maybe_finish(struct worker *w)
     }
 }
 
-static void conn_close(struct conn *c)
+void bench_conn_close(struct conn *c)
 {
     struct worker *w = c->w;
     if (c->state == C_DONE || c->state == C_IDLE)
@@ -181,9 +78,7 @@ static void conn_close(struct conn *c)
     maybe_finish(w);
 }
 
-static void conn_fail(struct conn *c, enum bench_err kind, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void conn_fail(struct conn *c, enum bench_err kind, const char *fmt, ...)
+void bench_conn_fail(struct conn *c, enum bench_err kind, const char *fmt, ...)
 {
     struct worker *w = c->w;
     w->err_by_kind[kind]++;
@@ -194,10 +89,10 @@ static void conn_fail(struct conn *c, enum bench_err kind, const char *fmt, ...)
         va_end(ap);
         w->first_error_ns = now_ns();
     }
-    conn_close(c);
+    bench_conn_close(c);
 }
 
-static enum bench_err errno_kind(int e)
+enum bench_err bench_errno_kind(int e)
 {
     switch (e) {
     case ECONNREFUSED: return BENCH_E_REFUSED;
@@ -208,9 +103,9 @@ static enum bench_err errno_kind(int e)
     }
 }
 
-static void sock_fail(struct conn *c, int e, const char *what)
+void bench_sock_fail(struct conn *c, int e, const char *what)
 {
-    conn_fail(c, errno_kind(e), "%s: %s", what, nk_strerror(e));
+    bench_conn_fail(c, bench_errno_kind(e), "%s: %s", what, nk_strerror(e));
 }
 
 /* Queue up to n new messages, sent at t, as adjacent slices of the pool starting at a random
@@ -247,28 +142,6 @@ static void conn_queue(struct conn *c, unsigned n, uint64_t t, uint64_t step)
 
 /* Push queued bytes to the socket, queueing new messages (sent at t) as the pipeline allows
  * whenever the socket has taken everything. */
-/* Open loop: how many messages are due by t (at most max), and their first due time. Counts
- * how far behind schedule they are sent. */
-static unsigned due_now(struct conn *c, uint64_t t, unsigned max, uint64_t *first)
-{
-    struct worker *w = c->w;
-    if (c->next_due > t || max == 0)
-        return 0;
-    uint64_t n = (t - c->next_due) / w->interval_ns + 1;
-    if (n > max)
-        n = max;
-    *first = c->next_due;
-    for (uint64_t j = 0; j < n; j++) {
-        uint64_t lag = t - (c->next_due + j * w->interval_ns);
-        if (lag > w->behind_max_ns)
-            w->behind_max_ns = lag;
-        if (lag > 1000000u)
-            w->late++;
-    }
-    c->next_due += n * w->interval_ns;
-    return (unsigned)n;
-}
-
 static void conn_fill_and_send(struct conn *c, uint64_t t)
 {
     struct worker *w = c->w;
@@ -295,7 +168,7 @@ static void conn_fill_and_send(struct conn *c, uint64_t t)
         ssize_t n = send(c->io.fd, c->tx, c->tx_left, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno != EAGAIN && errno != EINTR) {
-                sock_fail(c, errno, "send");
+                bench_sock_fail(c, errno, "send");
                 return;
             }
             break; /* EPOLLOUT brings us back */
@@ -308,7 +181,7 @@ static void conn_fill_and_send(struct conn *c, uint64_t t)
     /* Nothing in flight and nothing more to send: this one is done. (Open loop: nothing in
      * flight may only mean the next message is not due yet.) */
     if (c->q_len == 0 && (!w->interval_ns || w->sending_done || c->quota == 0)) {
-        conn_close(c);
+        bench_conn_close(c);
         return;
     }
     loop_io_mod(w->loop, &c->io, c->tx_left ? EPOLLIN | EPOLLOUT : EPOLLIN);
@@ -322,7 +195,8 @@ static bool conn_verify(struct conn *c, const unsigned char *d, size_t n, uint64
     unsigned k = w->o->pipeline;
     while (n > 0) {
         if (c->q_len == 0) {
-            conn_fail(c, BENCH_E_MISMATCH, "the server sent %zu bytes more than it was sent", n);
+            bench_conn_fail(c, BENCH_E_MISMATCH, "the server sent %zu bytes more than it was sent",
+                            n);
             return false;
         }
         struct slot *head = &c->q[c->q_head];
@@ -332,9 +206,9 @@ static bool conn_verify(struct conn *c, const unsigned char *d, size_t n, uint64
             size_t i = 0;
             while (want[i] == d[i])
                 i++;
-            conn_fail(c, BENCH_E_MISMATCH,
-                      "echo differs at byte %zu of a message: sent 0x%02x, received 0x%02x",
-                      c->rx_pos + i, want[i], d[i]);
+            bench_conn_fail(c, BENCH_E_MISMATCH,
+                            "echo differs at byte %zu of a message: sent 0x%02x, received 0x%02x",
+                            c->rx_pos + i, want[i], d[i]);
             return false;
         }
         c->rx_pos += m;
@@ -365,7 +239,7 @@ static void on_conn(struct loop *l, struct loop_io *io, uint32_t ev)
         if (getsockopt(io->fd, SOL_SOCKET, SO_ERROR, &soerr, &sl) < 0)
             soerr = errno;
         if (soerr) {
-            sock_fail(c, soerr, "connect");
+            bench_sock_fail(c, soerr, "connect");
             return;
         }
         if (!(ev & EPOLLOUT))
@@ -392,17 +266,17 @@ static void on_conn(struct loop *l, struct loop_io *io, uint32_t ev)
         ssize_t n = recv(io->fd, w->rx, RX_BUF, 0);
         if (n < 0) {
             if (errno != EAGAIN && errno != EINTR)
-                sock_fail(c, errno, "receive");
+                bench_sock_fail(c, errno, "receive");
             return;
         }
         if (n == 0) {
             if (c->q_len > 0)
-                conn_fail(c, BENCH_E_CLOSED,
-                          "the server closed the connection with %u "
-                          "messages in flight",
-                          c->q_len);
+                bench_conn_fail(c, BENCH_E_CLOSED,
+                                "the server closed the connection with %u "
+                                "messages in flight",
+                                c->q_len);
             else
-                conn_close(c);
+                bench_conn_close(c);
             return;
         }
         t = now_ns();
@@ -412,167 +286,10 @@ static void on_conn(struct loop *l, struct loop_io *io, uint32_t ev)
     conn_fill_and_send(c, t ? t : now_ns());
 }
 
-/* ---- UDP: a connected datagram socket per connection ----
- *
- * A datagram is a 4-byte sequence number then size - 4 bytes of the pool. Its slot is
- * seq % pipeline; an echo must match that slot's sequence number and bytes. A slot unanswered
- * for timeout_ms is a lost datagram (counted, not an error); a late echo of one is ignored. */
-
-static void udp_record(struct conn *c, struct slot *sl, uint64_t t)
-{
-    struct worker *w = c->w;
-    hist_record(w->hist, t > sl->sent_ns ? t - sl->sent_ns : 0);
-    w->messages++;
-    w->bytes += w->o->size;
-    sl->seq = 0;
-    c->q_len--;
-}
-
-static void udp_done_check(struct conn *c)
-{
-    if (c->state == C_OPEN && c->q_len == 0 && (c->quota == 0 || c->w->sending_done))
-        conn_close(c);
-}
-
-/* Send the datagrams the pipeline (and, open loop, the schedule) allows. */
-static void udp_fill(struct conn *c, uint64_t t)
-{
-    struct worker *w = c->w;
-    unsigned k = w->o->pipeline;
-    size_t size = w->o->size;
-    while (c->state == C_OPEN && !w->sending_done && c->quota > 0 && c->q_len < k) {
-        uint32_t seq = c->next_seq ? c->next_seq : 1;
-        struct slot *sl = &c->q[seq % k];
-        if (sl->seq)
-            break; /* an older datagram still holds this slot: wait for its echo or its loss */
-        uint64_t due = t;
-        if (w->interval_ns && due_now(c, t, 1, &due) == 0)
-            break;
-        uint32_t off = (uint32_t)(((xorshift(&w->rng) >> 32) * (w->pool_size - size + 1)) >> 32);
-        unsigned char hdr[4];
-        memcpy(hdr, &seq, 4);
-        struct iovec iov[2] = {{hdr, 4}, {w->pool + off, size - 4}};
-        struct msghdr mh = {.msg_iov = iov, .msg_iovlen = 2};
-        if (sendmsg(c->io.fd, &mh, MSG_DONTWAIT) < 0) {
-            if (w->interval_ns)
-                c->next_due -= w->interval_ns; /* not sent: still due */
-            if (errno == EAGAIN || errno == ENOBUFS) {
-                loop_io_mod(w->loop, &c->io, EPOLLIN | EPOLLOUT);
-                return;
-            }
-            if (errno == ECONNREFUSED) {
-                conn_fail(c, BENCH_E_REFUSED, "port unreachable (no UDP echo server there)");
-                return;
-            }
-            sock_fail(c, errno, "send");
-            return;
-        }
-        *sl = (struct slot){.sent_ns = due, .off = off, .seq = seq};
-        c->next_seq = seq + 1 ? seq + 1 : 1;
-        c->q_len++;
-        if (c->quota != UINT64_MAX)
-            c->quota--;
-    }
-    if (c->state == C_OPEN)
-        loop_io_mod(w->loop, &c->io, EPOLLIN);
-    udp_done_check(c);
-}
-
-static void on_udp(struct loop *l, struct loop_io *io, uint32_t ev)
-{
-    struct conn *c = io->arg;
-    struct worker *w = c->w;
-    size_t size = w->o->size;
-    (void)l;
-    (void)ev;
-    if (c->state != C_OPEN)
-        return;
-    uint64_t t = 0;
-    for (int i = 0; i < 64; i++) {
-        ssize_t n = recv(io->fd, w->rx, RX_BUF, MSG_DONTWAIT);
-        if (n < 0) {
-            if (errno == EAGAIN || errno == EINTR)
-                break;
-            if (errno == ECONNREFUSED) {
-                conn_fail(c, BENCH_E_REFUSED, "port unreachable (no UDP echo server there)");
-                return;
-            }
-            sock_fail(c, errno, "receive");
-            return;
-        }
-        if (!t)
-            t = now_ns();
-        uint32_t seq;
-        if ((size_t)n < 4)
-            goto bad;
-        memcpy(&seq, w->rx, 4);
-        struct slot *sl = &c->q[seq % w->o->pipeline];
-        if (!seq || sl->seq != seq)
-            continue; /* the echo of a datagram already counted lost, or a duplicate */
-        if ((size_t)n != size || memcmp(w->pool + sl->off, w->rx + 4, size - 4) != 0)
-            goto bad;
-        udp_record(c, sl, t);
-        c->since_ms = t / 1000000u;
-    }
-    udp_fill(c, t ? t : now_ns());
-    return;
-bad:
-    conn_fail(c, BENCH_E_MISMATCH, "an echoed datagram differs from the one sent");
-}
-
-/* Datagrams unanswered for timeout_ms are lost: count them and free their slots. */
-static void udp_expire(struct conn *c, uint64_t now)
-{
-    struct worker *w = c->w;
-    uint64_t limit = (uint64_t)w->o->timeout_ms * 1000000u;
-    bool freed = false;
-    for (unsigned i = 0; i < w->o->pipeline && c->q_len; i++) {
-        struct slot *sl = &c->q[i];
-        if (sl->seq && sl->sent_ns + limit <= now) {
-            sl->seq = 0;
-            c->q_len--;
-            w->lost++;
-            freed = true;
-        }
-    }
-    if (freed)
-        udp_fill(c, now);
-    else
-        udp_done_check(c);
-}
-
-static void udp_open(struct worker *w, struct conn *c)
-{
-    char err[NK_ERRLEN];
-    w->live++;
-    int fd = net_connect_nb(&w->o->addr, SOCK_DGRAM, err);
-    c->io = (struct loop_io){.fd = fd, .fn = on_udp, .arg = c};
-    if (fd < 0 || loop_io_add(w->loop, &c->io, EPOLLIN) < 0) {
-        int e = errno;
-        if (fd >= 0)
-            close(fd);
-        c->state = C_DONE;
-        w->live--;
-        w->err_by_kind[errno_kind(e)]++;
-        if (!w->first_error[0]) {
-            snprintf(w->first_error, sizeof(w->first_error), "socket: %s", nk_strerror(e));
-            w->first_error_ns = now_ns();
-        }
-        return;
-    }
-    c->state = C_OPEN;
-    w->connected++;
-    w->established++;
-    c->next_due = now_ns();
-    if (!w->sched_start_ns || c->next_due < w->sched_start_ns)
-        w->sched_start_ns = c->next_due;
-    udp_fill(c, c->next_due);
-}
-
 static void conn_open(struct worker *w, struct conn *c)
 {
     if (w->o->udp)
-        return udp_open(w, c);
+        return bench_udp_open(w, c);
     char err[NK_ERRLEN];
     w->live++;
     c->since_ms = loop_now_ms(w->loop);
@@ -583,7 +300,7 @@ static void conn_open(struct worker *w, struct conn *c)
         int e = errno;
         c->state = C_DONE;
         w->live--;
-        w->err_by_kind[errno_kind(e)]++;
+        w->err_by_kind[bench_errno_kind(e)]++;
         if (!w->first_error[0]) {
             snprintf(w->first_error, sizeof(w->first_error), "connect: %.200s", err);
             w->first_error_ns = now_ns();
@@ -627,13 +344,13 @@ static void on_watch_timer(struct loop *l, struct loop_timer *t)
         /* since_ms may be a little ahead of the loop's cached clock: compare without wrapping */
         bool overdue = c->since_ms + (uint64_t)timeout <= now;
         if (c->state == C_CONNECTING && overdue)
-            conn_fail(c, BENCH_E_TIMEOUT, "connect: no answer within %d ms", timeout);
+            bench_conn_fail(c, BENCH_E_TIMEOUT, "connect: no answer within %d ms", timeout);
         else if (c->state == C_OPEN && w->o->udp)
-            udp_expire(c, now_ns());
+            bench_udp_expire(c, now_ns());
         else if (c->state == C_OPEN && c->q_len > 0 && overdue)
-            conn_fail(c, BENCH_E_TIMEOUT, "no echo within %d ms", timeout);
+            bench_conn_fail(c, BENCH_E_TIMEOUT, "no echo within %d ms", timeout);
         else if (c->state == C_OPEN && c->q_len == 0 && w->sending_done)
-            conn_close(c);
+            bench_conn_close(c);
     }
     publish(w);
     maybe_finish(w);
@@ -655,7 +372,7 @@ static void on_sched_timer(struct loop *l, struct loop_timer *t)
             continue;
         if (c->tx_left == 0 && c->q_len < w->o->pipeline && c->next_due <= now) {
             if (w->o->udp)
-                udp_fill(c, now);
+                bench_udp_fill(c, now);
             else
                 conn_fill_and_send(c, now);
         }
@@ -677,7 +394,7 @@ static void on_end_timer(struct loop *l, struct loop_timer *t)
     w->sending_done = true;
     for (unsigned i = 0; i < w->opened; i++)
         if (w->conns[i].state == C_OPEN && w->conns[i].q_len == 0)
-            conn_close(&w->conns[i]);
+            bench_conn_close(&w->conns[i]);
     maybe_finish(w);
 }
 
@@ -703,7 +420,7 @@ static void *worker_main(void *arg)
     /* Whatever is still open (stopped early) is closed now, counted as nothing. */
     for (unsigned i = 0; i < w->opened; i++)
         if (w->conns[i].state == C_CONNECTING || w->conns[i].state == C_OPEN)
-            conn_close(&w->conns[i]);
+            bench_conn_close(&w->conns[i]);
     if (!w->end_ns)
         w->end_ns = now_ns();
     publish(w);
