@@ -92,6 +92,17 @@ void bench_conn_fail(struct conn *c, enum bench_err kind, const char *fmt, ...)
     bench_conn_close(c);
 }
 
+void bench_conn_opened(struct conn *c)
+{
+    struct worker *w = c->w;
+    c->state = C_OPEN;
+    w->connected++;
+    w->established++;
+    c->next_due = now_ns();
+    if (!w->sched_start_ns || c->next_due < w->sched_start_ns)
+        w->sched_start_ns = c->next_due;
+}
+
 enum bench_err bench_errno_kind(int e)
 {
     switch (e) {
@@ -244,12 +255,7 @@ static void on_conn(struct loop *l, struct loop_io *io, uint32_t ev)
         }
         if (!(ev & EPOLLOUT))
             return;
-        c->state = C_OPEN;
-        w->connected++;
-        w->established++;
-        c->next_due = now_ns();
-        if (!w->sched_start_ns || c->next_due < w->sched_start_ns)
-            w->sched_start_ns = c->next_due;
+        bench_conn_opened(c);
         if (w->o->addr.ss.ss_family != AF_UNIX) {
             int one = 1; /* small messages go out now, not after an ACK (Nagle) */
             setsockopt(io->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));

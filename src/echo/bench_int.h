@@ -139,7 +139,8 @@ static inline unsigned due_now(struct conn *c, uint64_t t, unsigned max, uint64_
     return (unsigned)n;
 }
 
-/* bench.c: a connection's end, and its failures. */
+/* bench.c: a connection that connected, its end, and its failures. */
+void bench_conn_opened(struct conn *c);
 void bench_conn_close(struct conn *c);
 void bench_conn_fail(struct conn *c, enum bench_err kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -160,11 +160,6 @@ void bench_udp_open(struct worker *w, struct conn *c)
         }
         return;
     }
-    c->state = C_OPEN;
-    w->connected++;
-    w->established++;
-    c->next_due = now_ns();
-    if (!w->sched_start_ns || c->next_due < w->sched_start_ns)
-        w->sched_start_ns = c->next_due;
+    bench_conn_opened(c);
     bench_udp_fill(c, c->next_due);
 }
