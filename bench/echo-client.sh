@@ -50,12 +50,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-if [ -z "${NETKIT:-}" ]; then
-    echo "building a Release netkit in build-bench/ ..." >&2
-    cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DNETKIT_TESTS=OFF >/dev/null
-    cmake --build build-bench -j2 --target netkit >/dev/null
-    NETKIT=build-bench/netkit
-fi
+. "$(dirname "$0")/lib.sh"
+nk_netkit
 cc -O2 -o "$TMP/server" bench/epoll_echo.c
 cc -O2 -o "$TMP/loadgen" bench/echo-loadgen.c
 

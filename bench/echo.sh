@@ -31,13 +31,9 @@ SERVERS=${SERVERS:-"netkit epoll thread socat ncat"}
 TMP=$(mktemp -d /tmp/nk-echo-bench.XXXXXX)
 trap 'stop_servers; rm -rf "$TMP"' EXIT
 
-if [ $# -ge 1 ]; then
-    NETKIT=$1/netkit
-else
-    cmake -S "$SRC" -B "$SRC/build-bench" -DCMAKE_BUILD_TYPE=Release -DNETKIT_TESTS=OFF \
-        >/dev/null && cmake --build "$SRC/build-bench" -j2 >/dev/null || exit 1
-    NETKIT=$SRC/build-bench/netkit
-fi
+[ $# -ge 1 ] && NETKIT=$1/netkit
+. "$(dirname "$0")/lib.sh"
+nk_netkit
 for p in loadgen epoll_echo thread_echo; do
     cc -O2 -Wall -pthread -o "$TMP/$p" "$SRC/bench/$p.c" || exit 1
 done

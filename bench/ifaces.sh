@@ -26,13 +26,8 @@ cleanup() {
 }
 trap cleanup EXIT INT TERM
 
-if [ -z "${NETKIT:-}" ]; then
-    echo "building a Release netkit in $root/build-release ..." >&2
-    cmake -S "$root" -B "$root/build-release" -DCMAKE_BUILD_TYPE=Release -DNETKIT_TESTS=OFF \
-        >/dev/null
-    cmake --build "$root/build-release" -j2 --target netkit >/dev/null
-    NETKIT="$root/build-release/netkit"
-fi
+. "$(dirname "$0")/lib.sh"
+nk_netkit
 cc -O2 -o "$tmp/runmany" "$here/runmany.c"
 export NETKIT_OUI_CACHE="$tmp/oui.idx"
 

@@ -24,11 +24,8 @@ RUNS=${1:-5}
 SECTIONS=${2:-1234}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(dirname "$HERE")
-if [ -z "${NETKIT:-}" ]; then
-    cmake -S "$SRC" -B "$SRC/build-bench" -DCMAKE_BUILD_TYPE=Release -DNETKIT_TESTS=OFF >/dev/null
-    cmake --build "$SRC/build-bench" -j2 --target netkit >/dev/null
-    NETKIT=$SRC/build-bench/netkit
-fi
+. "$HERE/lib.sh"
+nk_netkit
 [ "$(id -u)" = 0 ] || { echo "bench/ports.sh: needs root for network namespaces" >&2; exit 2; }
 
 NS1=nkbench$$a

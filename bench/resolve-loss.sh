@@ -32,13 +32,9 @@ for tool in knotd kdig python3 /usr/bin/time; do
     command -v "$tool" >/dev/null || { echo "bench/resolve-loss.sh: $tool: not installed" >&2; exit 2; }
 done
 
-if [ $# -ge 1 ]; then
-    NETKIT=$1
-else
-    cmake -S "$SRC" -B "$SRC/build-bench" -DCMAKE_BUILD_TYPE=Release -DNETKIT_TESTS=OFF >/dev/null
-    cmake --build "$SRC/build-bench" -j2 --target netkit >/dev/null
-    NETKIT=$SRC/build-bench/netkit
-fi
+[ $# -ge 1 ] && NETKIT=$1
+. "$HERE/lib.sh"
+nk_netkit
 
 python3 - "$N" "$WORK" <<'PY'
 import sys
@@ -51,33 +47,8 @@ with open(f"{work}/names", "w") as f:
     f.writelines(f"h{i}.loss.test\n" for i in range(n))
 PY
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat >"$WORK/knot.conf" <<EOF2
-server:
-    listen: 127.0.0.1@$PORT
-    rundir: "$WORK"
-database:
-    storage: "$WORK"
-log:
-  - target: stderr
-    any: error
-template:
-  - id: default
-    zonefile-sync: -1
-    journal-content: none
-zone:
-  - domain: loss.test
-    file: "$WORK/loss.test.zone"
-EOF2
-knotd -c "$WORK/knot.conf" 2>"$WORK/knotd.log" &
-KNOT_PID=$!
-for ((t = 0; t < 100; t++)); do
-    if [ "$(kdig +short +time=1 +retry=0 @127.0.0.1 -p "$PORT" h0.loss.test A 2>/dev/null)" = 10.0.0.0 ]; then
-        break
-    fi
-    [ $t -eq 99 ] && { echo "bench/resolve-loss.sh: knotd did not answer" >&2; cat "$WORK/knotd.log" >&2; exit 1; }
-    sleep 0.2
-done
+PORT=$(nk_free_port)
+nk_knotd "$WORK" "$PORT" loss.test "$WORK/loss.test.zone" h0.loss.test 10.0.0.0
 
 printf '%-6s %9s %10s %9s %9s %9s\n' loss seconds names/s answered status maxrss_kB
 for loss in $LOSSES; do

@@ -28,13 +28,9 @@ for tool in hyperfine knotd kdig dig cc python3; do
     command -v "$tool" >/dev/null || { echo "bench/resolve.sh: $tool: not installed" >&2; exit 2; }
 done
 
-if [ $# -ge 1 ]; then
-    NETKIT=$1
-else
-    cmake -S "$SRC" -B "$SRC/build-bench" -DCMAKE_BUILD_TYPE=Release -DNETKIT_TESTS=OFF >/dev/null
-    cmake --build "$SRC/build-bench" -j2 --target netkit >/dev/null
-    NETKIT=$SRC/build-bench/netkit
-fi
+[ $# -ge 1 ] && NETKIT=$1
+. "$HERE/lib.sh"
+nk_netkit
 cc -O2 -o "$WORK/cares_ref" "$HERE/cares_ref.c" -lcares
 
 # The zone and the names.
@@ -49,34 +45,8 @@ cc -O2 -o "$WORK/cares_ref" "$HERE/cares_ref.c" -lcares
 for ((i = 0; i < N; i++)); do printf 'h%d.bulk.test\n' $i; done >"$WORK/names"
 sed 's/$/ A/' "$WORK/names" >"$WORK/dnsperf.txt"
 
-PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-cat >"$WORK/knot.conf" <<EOF
-server:
-    listen: 127.0.0.1@$PORT
-    rundir: "$WORK"
-database:
-    storage: "$WORK"
-log:
-  - target: stderr
-    any: error
-template:
-  - id: default
-    zonefile-sync: -1
-    journal-content: none
-zone:
-  - domain: bulk.test
-    file: "$WORK/bulk.test.zone"
-EOF
-knotd -c "$WORK/knot.conf" 2>"$WORK/knotd.log" &
-KNOT_PID=$!
-# Readiness: query until it answers, at most 50 tries of 0.2 s.
-for ((t = 0; t < 50; t++)); do
-    if [ "$(kdig +short +time=1 +retry=0 @127.0.0.1 -p "$PORT" h0.bulk.test A 2>/dev/null)" = 10.0.0.0 ]; then
-        break
-    fi
-    [ $t -eq 49 ] && { echo "bench/resolve.sh: knotd did not answer" >&2; cat "$WORK/knotd.log" >&2; exit 1; }
-    sleep 0.2
-done
+PORT=$(nk_free_port)
+nk_knotd "$WORK" "$PORT" bulk.test "$WORK/bulk.test.zone" h0.bulk.test 10.0.0.0
 S=127.0.0.1:$PORT
 
 # Sanity: every name resolves (exit 0) before anything is timed.

@@ -20,11 +20,8 @@ SRC=$(dirname "$HERE")
 for tool in hyperfine knotd dig nft taskset python3; do
     command -v "$tool" >/dev/null || { echo "bench/resolve_trace.sh: $tool: not installed" >&2; exit 2; }
 done
-if [ -z "${NETKIT:-}" ]; then
-    cmake -S "$SRC" -B "$SRC/build-bench" -DCMAKE_BUILD_TYPE=Release -DNETKIT_TESTS=OFF >/dev/null
-    cmake --build "$SRC/build-bench" -j2 --target netkit >/dev/null
-    NETKIT=$SRC/build-bench/netkit
-fi
+. "$HERE/lib.sh"
+nk_netkit
 
 NS=nkbt$$
 WORK=$(mktemp -d /tmp/netkit-bench-trace.XXXXXX)

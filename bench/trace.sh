@@ -17,11 +17,8 @@ set -eu
 RUNS=${1:-5}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(dirname "$HERE")
-if [ -z "${NETKIT:-}" ]; then
-    cmake -S "$SRC" -B "$SRC/build-bench" -DCMAKE_BUILD_TYPE=Release -DNETKIT_TESTS=OFF >/dev/null
-    cmake --build "$SRC/build-bench" -j2 --target netkit >/dev/null
-    NETKIT=$SRC/build-bench/netkit
-fi
+. "$HERE/lib.sh"
+nk_netkit
 [ "$(id -u)" = 0 ] || { echo "bench/trace.sh: needs root for network namespaces" >&2; exit 2; }
 
 C=nktb$$c
