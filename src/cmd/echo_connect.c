@@ -474,6 +474,14 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     return r.bench ? run_bench(&r, ctx) : run_client(&r, ctx);
 }
 
+/* What nc users type, and what it is here. */
+static const struct nk_habit habits[] = {
+    {"-l", NULL, "to listen, type netkit echo-serve PORT"},
+    {"-z", NULL, "to test ports without sending data, type netkit ports --scan HOST"},
+    {"-w", NULL, "for nc's -w (the wait), type --timeout MS"},
+    {0},
+};
+
 const struct nk_command nk_cmd_echo_connect = {
     .name = "echo-connect",
     .run = run,
@@ -487,4 +495,5 @@ const struct nk_command nk_cmd_echo_connect = {
         "the exit status\n"
         "is 0 only if the whole echo came back identical. --bench generates load and reports\n"
         "msgs/s, MB/s and latency percentiles.",
+    .habits = habits,
 };

@@ -389,6 +389,14 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     return serve(&cfg, ctx);
 }
 
+/* What nc and socat users type, and what it is here. */
+static const struct nk_habit habits[] = {
+    {"-l", NULL, "echo-serve always listens: netkit echo-serve PORT"},
+    {"-p", NULL, "the port is an argument: netkit echo-serve PORT"},
+    {"-k", NULL, "echo-serve keeps listening for more connections by default"},
+    {0},
+};
+
 const struct nk_command nk_cmd_echo_serve = {
     .name = "echo-serve",
     .run = run,
@@ -400,4 +408,5 @@ const struct nk_command nk_cmd_echo_serve = {
         "Everything received is sent back byte for byte. PORT 0 picks a free port (the same for\n"
         "every socket). Prints one 'listening on' line per socket when ready; SIGINT or SIGTERM\n"
         "stops it and prints 'N connections, M bytes echoed' on stderr.",
+    .habits = habits,
 };

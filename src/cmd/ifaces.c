@@ -901,6 +901,19 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     return status;
 }
 
+/* What ip and ifconfig users type, and what it is here. */
+static const struct nk_habit habits[] = {
+    {"-br", "--brief", NULL},
+    {"-brief", "--brief", NULL},
+    {"-stats", "--stats", NULL},
+    {"-json", "--json", NULL},
+    {"-a", NULL, "every interface is listed by default (ifconfig's -a)"},
+    {"-c", NULL, "for ip's -c (colour), type --color"},
+    {"-d", NULL, "the default view is the detailed one (ip's -d)"},
+    {"-o", NULL, "for one line per interface (ip's -o), type -b"},
+    {0},
+};
+
 const struct nk_command nk_cmd_ifaces = {
     .name = "ifaces",
     .run = run,
@@ -912,4 +925,5 @@ const struct nk_command nk_cmd_ifaces = {
         "Without options: every interface, up or down, with its index, state, flags, MTU, MAC\n"
         "(and vendor), and each address with its prefix length, broadcast and scope.\n"
         "IFNAMEs limit the list (or, with -n, the neighbours) to those interfaces.",
+    .habits = habits,
 };

@@ -1120,6 +1120,19 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     return rq.watch ? do_watch(&rq, ctx) : do_sockets(&rq, ctx);
 }
 
+/* What ss, netstat and nmap users type, and what it is here. */
+static const struct nk_habit habits[] = {
+    {"-p", NULL, "-p is --processes; for nmap's -p PORTS, type --ports PORTS"},
+    {"-c", NULL, "for netstat's -c (a listing refreshed every second), type --watch"},
+    {"-E", NULL, "for ss's -E (socket events), type --watch"},
+    {"-r", NULL, "addresses are shown as numbers; 'netkit resolve ADDR' names one"},
+    {"-x", NULL, "netkit ports lists TCP and UDP sockets, not Unix ones"},
+    {"-s", NULL, "for the sockets counted by state, type --watch; for a scan, --scan TARGET"},
+    {"-4", NULL, "for IPv4 listening sockets only, type -l --local 0.0.0.0/0"},
+    {"-6", NULL, "for IPv6 listening sockets only, type -l --local ::/0"},
+    {0},
+};
+
 const struct nk_command nk_cmd_ports = {
     .name = "ports",
     .run = run,
@@ -1132,4 +1145,5 @@ const struct nk_command nk_cmd_ports = {
         "With arguments: look up ports, services and ranges in /etc/services.\n"
         "With --scan HOST: a TCP connect scan; each port is open, refused (closed), or timeout or\n"
         "unreachable (filtered).",
+    .habits = habits,
 };
