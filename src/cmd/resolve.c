@@ -27,6 +27,7 @@
 #include "lib/sig.h"
 #include "cli/msg.h"
 #include "cli/out.h"
+#include "cmd/resolve_progress.h"
 
 #define CMD "resolve"
 /* Most -t types at once. */
@@ -92,22 +93,16 @@ struct req {
 
 /* What the emit callback needs. */
 struct printer {
-    struct out *o;        /* stdout */
-    const struct req *rq; /* options */
-    bool progress;        /* a progress line may be on stderr: clear it before messages */
+    struct out *o;               /* stdout */
+    const struct req *rq;        /* options */
+    struct resolve_progress *rp; /* a batch's progress line and streaming, or NULL */
 };
-
-static void clear_progress(struct printer *p)
-{
-    if (p->progress)
-        fputs("\r\033[K", stderr);
-}
 
 /* "no such name (NXDOMAIN)" and friends, for stderr. */
 static void report_failure(struct printer *p, const struct dnsb_item *it)
 {
     char tb[DNS_TEXT_BUF];
-    clear_progress(p);
+    (void)p; /* a progress line moves below the message by itself (cli/progress.h) */
     if (it->bad)
         nk_err(CMD, "%s", it->res.error);
     else
@@ -122,6 +117,8 @@ static void emit(void *arg, const struct dnsb_item *it)
     char tb[DNS_TYPE_BUF], rb[16], fb[40];
     const char *tname = it->type ? dns_type_name(it->type, tb) : "ADDR";
 
+    if (p->rp)
+        resolve_progress_result(p->rp, r->status == DNS_S_NOERROR && !it->bad);
     out_obj_begin(o, NULL);
     out_str(o, OUT_C_NONE, "query", NULL, it->query);
     out_str(o, OUT_C_NONE, "type", NULL, tname);
@@ -184,15 +181,7 @@ static void emit(void *arg, const struct dnsb_item *it)
 static void progress(void *arg, const struct dnsb_stats *st, bool last)
 {
     struct printer *p = arg;
-    if (!p->progress)
-        return;
-    if (last) {
-        fputs("\r\033[K", stderr);
-        return;
-    }
-    fflush(stdout); /* results first, so the line below them is the live one */
-    fprintf(stderr, "\r\033[K%llu done, %llu failed, %u in flight (window %u)",
-            (unsigned long long)st->done, (unsigned long long)st->failed, st->inflight, st->window);
+    resolve_progress_tick(p->rp, st, last);
 }
 
 /* Options into req; returns -1 (and *status) when the command must return now. */
@@ -304,7 +293,10 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         return NK_FAIL;
     }
     struct out *o = out_new(stdout, ctx->json, ctx->color);
-    struct printer pr = {o, &rq, rq.file && isatty(STDERR_FILENO)};
+    struct resolve_progress rp;
+    struct printer pr = {o, &rq, rq.file ? &rp : NULL};
+    if (rq.file)
+        resolve_progress_start(&rp, l, fd, rq.ntypes, rq.verbose);
     int nsrv = rq.nservers > 0 ? rq.nservers : 1;
     struct dnsb_cfg cfg = {
         .dns = d,
@@ -321,7 +313,7 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         .retry_ms = (uint64_t)rq.timeout_ms / 2,
         .lookup_ms = (uint64_t)rq.timeout_ms * (uint64_t)rq.tries * nsrv,
         .emit = emit,
-        .progress = pr.progress ? progress : NULL,
+        .progress = pr.rp ? progress : NULL,
         .arg = &pr,
     };
     struct dnsb_stats st;
@@ -330,21 +322,14 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     nk_sig_install(false, &sig);
     int rc = dnsb_run(&cfg, &st, err);
     nk_sig_restore(&sig);
+    if (pr.rp) /* the line cleared (after any ^C), the summary */
+        resolve_progress_end(pr.rp, &st);
     dns_free(d);
     loop_free(l);
     if (fd > STDIN_FILENO)
         close(fd);
-    if (rc < 0) {
-        clear_progress(&pr);
-        if (!st.interrupted) /* the shell says "interrupted"; a script has the status */
-            nk_err(CMD, "%s", err);
-    }
-    if (rq.verbose && rq.file) {
-        double s = (double)(loop_clock_us() / 1000 - st.t0_ms) / 1000.0;
-        nk_err(CMD, "%llu queries in %.3f s (%.0f/s), %llu failed, %llu retried, window %u",
-               (unsigned long long)st.done, s, s > 0 ? (double)st.done / s : 0.0,
-               (unsigned long long)st.failed, (unsigned long long)st.resent, st.window);
-    }
+    if (rc < 0 && !st.interrupted) /* the shell says "interrupted"; a script has the status */
+        nk_err(CMD, "%s", err);
     if (out_close(o) < 0)
         return NK_FAIL;
     if (st.bad)
