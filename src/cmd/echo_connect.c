@@ -331,10 +331,13 @@ static void print_bench(struct out *o, const struct req *r, const struct bench_r
         out_dbl(o, "achieved_rate", ", %.1f achieved\n", res->achieved_rate);
         out_dbl(o, "behind_max_ms", "behind       at most %.1f ms behind schedule",
                 (double)res->behind_max_us / 1000.0);
-        out_u64(o, "late", ", %" PRIu64 " messages sent over 1 ms late\n", res->late);
+        out_u64(o, "late", ", %" PRIu64, res->late);
+        out_text(o, " message%s sent over 1 ms late\n", nk_s(res->late));
     }
-    if (r->b.udp)
-        out_u64(o, "lost", "lost         %" PRIu64 " datagrams\n", res->lost);
+    if (r->b.udp) {
+        out_u64(o, "lost", "lost         %" PRIu64, res->lost);
+        out_text(o, " datagram%s\n", nk_s(res->lost));
+    }
     out_u64(o, "size", NULL, r->b.size);
     out_u64(o, "pipeline", NULL, r->b.pipeline);
     out_u64(o, "threads", NULL, r->b.threads);

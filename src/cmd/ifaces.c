@@ -95,9 +95,10 @@ static const struct out_cols link_cols = {
     .n = 4,
     .col = {{.right = true, .gap = ": "}, {.gap = "  "}, {.gap = "  "}, {0}},
 };
-/* "    link/ether MAC (vendor)  brd ..." */
+/* "    link/ether MAC (vendor)  brd ...": one cell, as ip prints it, so the line reads the same
+ * whether one interface is shown or all (a column would pad "link/ether" to "link/loopback"). */
 static const struct out_cols hw_cols = {
-    .n = 2,
+    .n = 1,
 };
 /* "    inet  10.0.0.1/24  scope global  brd ..." */
 static const struct out_cols addr_cols = {
@@ -345,9 +346,9 @@ static void print_hw(struct out *o, struct view *v, const struct nk_link *l)
     const char *type = nk_link_type_name(l->type, tbuf, sizeof(tbuf));
     out_row(o, &hw_cols);
     out_str(o, OUT_C_NONE, "link_type", "    link/%s", type);
-    out_cell(o);
     if (l->addr_len) {
         nk_hwaddr_str(l->addr, l->addr_len, l->type, abuf, sizeof(abuf));
+        out_text(o, " ");
         out_str(o, OUT_C_MAC, "address", "%s", abuf);
         const char *vendor = vendor_of(v, l->addr, l->addr_len);
         if (vendor)

@@ -575,9 +575,10 @@ static int collect_sockets(const struct ports_req *rq, struct sockvec *out, bool
                 unknown++;
         if (st.hidden && unknown && !quiet)
             nk_err(CMD,
-                   "processes: %zu sockets show no process: %zu processes belong to other "
-                   "users and cannot be inspected without root",
-                   unknown, st.hidden);
+                   "processes: %zu socket%s show%s no process: %zu process%s belong%s to "
+                   "other users and cannot be inspected without root",
+                   unknown, nk_s(unknown), unknown == 1 ? "s" : "", st.hidden,
+                   st.hidden == 1 ? "" : "es", st.hidden == 1 ? "s" : "");
     }
     sockdiag_sort(&v);
     *out = v;
@@ -643,7 +644,7 @@ static int watch_text(const struct ports_req *rq, struct nk_ctx *ctx, const stru
         }
     if (tty)
         fputs("\033[H\033[2J", stdout); /* redraw in place */
-    printf("%s  every %d s: %zu sockets", when, rq->watch, cur->n);
+    printf("%s  every %d s: %zu socket%s", when, rq->watch, cur->n, nk_s(cur->n));
     for (int s = 0; s < 16; s++)
         if (counts[s]) {
             struct sockent st = {.state = (uint8_t)s, .ipproto = IPPROTO_TCP};

@@ -14,6 +14,7 @@
 #include "cmd/ports_scan.h"
 #include "dns/hostaddr.h"
 #include "lib/loop.h"
+#include "lib/num.h"
 #include "lib/sig.h"
 #include "ports/portspec.h"
 #include "ports/scan.h"
@@ -129,10 +130,10 @@ static void show_scan(struct out *o, const struct scan_run *sr, const struct sca
     }
     out_u64(o, "self_connections", NULL, st->self);
     out_u64(o, "elapsed_ms", NULL, st->elapsed_ms);
-    out_text(o, "scanned %zu ports in %.2f s: %zu open, %zu closed, %zu filtered", st->done,
-             (double)st->elapsed_ms / 1000.0, st->open, st->closed, st->filtered);
+    out_text(o, "scanned %zu port%s in %.2f s: %zu open, %zu closed, %zu filtered", st->done,
+             nk_s(st->done), (double)st->elapsed_ms / 1000.0, st->open, st->closed, st->filtered);
     if (res->stats.self && res->naddrs == 1)
-        out_text(o, " (%zu self-connections discarded)", res->stats.self);
+        out_text(o, " (%zu self-connection%s discarded)", res->stats.self, nk_s(res->stats.self));
     if (res->interrupted)
         out_text(o, " (interrupted)");
     out_text(o, "\n");
@@ -335,8 +336,9 @@ int ports_scan(const struct ports_req *rq, struct nk_ctx *ctx)
         goto out;
     if (sr.scanned > 1 && !ctx->json && !sr.out_failed) {
         double secs = (double)(loop_clock_us() - sr.start_us) / 1e6;
-        printf("\n%zu addresses, %zu ports in %.2f s: %zu open, %zu closed, %zu filtered\n",
-               sr.scanned, sr.total.done, secs, sr.total.open, sr.total.closed, sr.total.filtered);
+        printf("\n%zu addresses, %zu port%s in %.2f s: %zu open, %zu closed, %zu filtered\n",
+               sr.scanned, sr.total.done, nk_s(sr.total.done), secs, sr.total.open, sr.total.closed,
+               sr.total.filtered);
     }
     /* 0 when the scan ran, whatever it found; 1 when nothing could be scanned (or Ctrl-C). */
     if (!sr.scanned || sr.interrupted || sr.out_failed)

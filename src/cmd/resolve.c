@@ -109,6 +109,12 @@ static void report_failure(struct printer *p, const struct dnsb_item *it)
         nk_err(CMD, "%s: %s", it->query, dns_status_text(&it->res, it->type, tb));
 }
 
+/* An answer's line: NAME  TYPE  TTL  DATA (TTL "hosts" for the hosts file's answers). */
+static const struct out_cols answer_cols = {
+    .n = 4,
+    .col = {{.gap = "  "}, {.gap = "  "}, {.gap = "  "}, {0}},
+};
+
 static void emit(void *arg, const struct dnsb_item *it)
 {
     struct printer *p = arg;
@@ -153,6 +159,7 @@ static void emit(void *arg, const struct dnsb_item *it)
         out_text(o, "\n");
     }
     out_arr_begin(o, "answers");
+    out_table_begin(o); /* NAME TYPE TTL DATA line up within the query's answers */
     for (size_t i = 0; i < r->nans; i++) {
         const struct dns_answer *a = &r->ans[i];
         char ab[DNS_TYPE_BUF];
@@ -161,17 +168,23 @@ static void emit(void *arg, const struct dnsb_item *it)
                            : a->type == DNS_T_AAAA ? OUT_C_INET6
                                                    : OUT_C_NONE;
         out_obj_begin(o, NULL);
+        out_row(o, &answer_cols);
         out_str(o, OUT_C_NAME, "name", "%s", a->name);
-        out_str(o, OUT_C_NONE, "type", "  %s", at);
+        out_cell(o);
+        out_str(o, OUT_C_NONE, "type", "%s", at);
+        out_cell(o);
         if (a->hosts) {
             out_null(o, "ttl");
-            out_str(o, OUT_C_DIM, "source", "  %s", "hosts");
+            out_str(o, OUT_C_DIM, "source", "%s", "hosts");
         } else {
-            out_u64(o, "ttl", "  %llu", a->ttl);
+            out_u64(o, "ttl", "%llu", a->ttl);
         }
-        out_str(o, c, "data", "  %s\n", a->data);
+        out_cell(o);
+        out_str(o, c, "data", "%s", a->data);
+        out_row_end(o);
         out_obj_end(o);
     }
+    out_table_end(o);
     out_arr_end(o);
     out_obj_end(o);
     if (r->status != DNS_S_NOERROR)

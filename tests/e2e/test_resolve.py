@@ -77,7 +77,7 @@ def dig_short(knot, name, qtype):
 def test_address_mode_a_and_aaaa(knot):
     r = res(knot, "--no-hosts", "www.example.test")
     assert r.returncode == 0, r.stderr
-    assert r.stdout.splitlines() == ["www.example.test.  A  300  192.0.2.10",
+    assert r.stdout.splitlines() == ["www.example.test.  A     300  192.0.2.10",
                                      "www.example.test.  AAAA  300  2001:db8::10"]
     assert r.stderr == ""
 
