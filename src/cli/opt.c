@@ -178,6 +178,12 @@ static const char *with_hint(const struct nk_command *cmd, const char *word, con
 static const char *unknown_more(struct nk_opt_parser *p, const struct view *v, const char *word,
                                 const char *name, char *buf, size_t len)
 {
+    /* One dash and a whole option name (`-scan`): the long option, as ip and find spell it. */
+    for (int i = 0; word[0] == '-' && word[1] != '-' && word[1] && word[2] && i < v->n; i++)
+        if (strcmp(word + 1, v->o[i]->longname) == 0) {
+            snprintf(buf, len, "; did you mean '--%s'?", v->o[i]->longname);
+            return buf;
+        }
     const char *h = with_hint(p->cmd, name, NULL, buf, len);
     if (h)
         return h;
@@ -189,12 +195,6 @@ static const char *unknown_more(struct nk_opt_parser *p, const struct view *v, c
         snprintf(typed, sizeof(typed), "%.*s", (int)strcspn(word + 2, "="), word + 2);
         return nk_suggest_text(buf, len, typed, "--", names, (size_t)v->n);
     }
-    /* One dash and a whole option name: the long option, spelled as ip and find do. */
-    for (int i = 0; word[0] == '-' && word[1] && word[2] && i < v->n; i++)
-        if (strcmp(word + 1, names[i]) == 0) {
-            snprintf(buf, len, "; did you mean '--%s'?", names[i]);
-            return buf;
-        }
     return "";
 }
 

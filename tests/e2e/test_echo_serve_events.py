@@ -247,4 +247,4 @@ def test_status_line_on_a_terminal():
         p.kill(15)
         p.expect(pexpect.EOF)
         p.wait()
-    assert p.exitstatus == 0 and "1 connections, 1000 bytes echoed" in p.before
+    assert p.exitstatus == 0 and "1 connection, 1000 bytes echoed" in p.before
