@@ -186,7 +186,7 @@ def test_bench_time_left_and_ctrl_c(server):
 
 def test_ifaces_link_line_reads_the_same_alone_and_with_others(netns):
     ns = netns()
-    sh(["ip", "-n", ns, "link", "add", "nkd0", "type", "dummy"])
+    sh(["ip", "-n", ns, "link", "add", "nkd0", "type", "veth", "peer", "name", "nkd1"])
     full = run("ifaces", netns=ns)
     one = run("ifaces", "nkd0", netns=ns)
     assert full.returncode == 0 and one.returncode == 0, full.stderr + one.stderr
