@@ -159,7 +159,11 @@ static void emit(void *arg, const struct dnsb_item *it)
         out_text(o, "\n");
     }
     out_arr_begin(o, "answers");
-    out_table_begin(o); /* NAME TYPE TTL DATA line up within the query's answers */
+    /* NAME TYPE TTL DATA line up within the query's answers; one answer needs no table (a
+     * batch of single answers costs nothing extra). */
+    bool table = r->nans > 1;
+    if (table)
+        out_table_begin(o);
     for (size_t i = 0; i < r->nans; i++) {
         const struct dns_answer *a = &r->ans[i];
         char ab[DNS_TYPE_BUF];
@@ -168,23 +172,33 @@ static void emit(void *arg, const struct dnsb_item *it)
                            : a->type == DNS_T_AAAA ? OUT_C_INET6
                                                    : OUT_C_NONE;
         out_obj_begin(o, NULL);
-        out_row(o, &answer_cols);
+        if (table)
+            out_row(o, &answer_cols);
+        /* Without a table the gaps are in the formats: the line costs one call per field. */
+        const char *gap = table ? "%s" : "  %s";
         out_str(o, OUT_C_NAME, "name", "%s", a->name);
-        out_cell(o);
-        out_str(o, OUT_C_NONE, "type", "%s", at);
-        out_cell(o);
+        if (table)
+            out_cell(o);
+        out_str(o, OUT_C_NONE, "type", gap, at);
+        if (table)
+            out_cell(o);
         if (a->hosts) {
             out_null(o, "ttl");
-            out_str(o, OUT_C_DIM, "source", "%s", "hosts");
+            out_str(o, OUT_C_DIM, "source", gap, "hosts");
         } else {
-            out_u64(o, "ttl", "%llu", a->ttl);
+            out_u64(o, "ttl", table ? "%llu" : "  %llu", a->ttl);
         }
-        out_cell(o);
-        out_str(o, c, "data", "%s", a->data);
-        out_row_end(o);
+        if (table) {
+            out_cell(o);
+            out_str(o, c, "data", "%s", a->data);
+            out_row_end(o);
+        } else {
+            out_str(o, c, "data", "  %s\n", a->data);
+        }
         out_obj_end(o);
     }
-    out_table_end(o);
+    if (table)
+        out_table_end(o);
     out_arr_end(o);
     out_obj_end(o);
     if (r->status != DNS_S_NOERROR)
