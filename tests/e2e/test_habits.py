@@ -71,7 +71,7 @@ def test_ip_br_is_brief():
     assert run("ifaces", "-brief", "lo").stdout == r.stdout
 
 
-@pytest.mark.parametrize("args", [("ifaces", "lo"), ("ports", "-l"), ("ports", "22"),
+@pytest.mark.parametrize("args", [("ifaces", "lo"), ("ports", "ssh"), ("ports", "22"),
                                   ("ifaces", "-H")])
 def test_j_is_json(args):
     r = run(args[0], "-j", *args[1:])
