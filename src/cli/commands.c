@@ -79,10 +79,11 @@ void nk_usage_text(FILE *fp)
     for (const struct nk_command *const *c = nk_commands; *c; c++)
         fprintf(fp, "  %-14s%s\n", (*c)->name, (*c)->summary);
     fprintf(fp, "\nGlobal options:\n"
-                "  --json              print JSON\n"
+                "  -j, --json          print JSON\n"
                 "  --color=WHEN        auto (on a terminal), always, never; NO_COLOR disables\n"
                 "  -h, --help          show this help\n"
                 "  -V, --version       show the version\n"
+                "  --                  end of the global options: the command comes next\n"
                 "\nSee netkit(1) and netkit-COMMAND(1).\n");
 }
 
