@@ -55,6 +55,8 @@ enum {
     OPT_LOCAL,
     OPT_PEER,
     OPT_WATCH,
+    OPT_V4,
+    OPT_V6,
 };
 
 /* --state's words, and the kernel's TCP_* state of each (-1: listen, as sockdiag_listening). */
@@ -95,6 +97,8 @@ static const struct nk_opt opts[] = {
     NK_OPT_INT(OPT_WATCH, 0, "watch", "S", 1, 3600,
                "live listing, refreshed every S seconds (default 1)", .optional = true,
                .excludes = {OPT_SCAN}, .why = "--scan lists no sockets"),
+    NK_OPT_FLAG(OPT_V4, '4', "ipv4", "only IPv4 sockets (with --scan: a name's IPv4 addresses)"),
+    NK_OPT_FLAG(OPT_V6, '6', "ipv6", "only IPv6 sockets (with --scan: a name's IPv6 addresses)"),
     NK_OPT_INT(OPT_TIMEOUT, 0, "timeout", "MS", 1, 600000,
                "per-port connect timeout in ms, default 1000", .requires = OPT_SCAN),
     NK_OPT_INT(OPT_CONC, 'c', "concurrency", "N", 1, 1000000, "connects in flight, default 1024",
@@ -448,6 +452,7 @@ struct sock_filter {
     struct portspec tcp, udp; /* the ports they name, per protocol */
     unsigned states;          /* --state bits, 0 for any */
     bool local, peer;         /* --local, --peer given */
+    int family;               /* -4 / -6: AF_INET or AF_INET6, AF_UNSPEC for both */
     struct target lt, pt;     /* their blocks */
 };
 
@@ -461,6 +466,7 @@ static int filter_init(const struct ports_req *rq, struct sock_filter *f)
         return nk_usage(CMD, "--local: %s", err);
     if (rq->peer && target_prefix_parse(rq->peer, &f->pt, err) < 0)
         return nk_usage(CMD, "--peer: %s", err);
+    f->family = rq->family;
     f->local = rq->local != NULL;
     f->peer = rq->peer != NULL;
     f->ports = rq->nargs > 0;
@@ -511,6 +517,8 @@ static bool filter_match(const struct sock_filter *f, const struct sockent *e)
         if (!portspec_has(ps, e->lport) && !(e->pport && portspec_has(ps, e->pport)))
             return false;
     }
+    if (f->family != AF_UNSPEC && e->family != f->family)
+        return false;
     if (f->states && !state_match(e, f->states))
         return false;
     if (f->local && !target_match(&f->lt, e->family, e->local))
@@ -760,6 +768,7 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     }
     rq.nargs = p.argc;
     rq.args = p.argv;
+    rq.family = nk_opt_family(&p, OPT_V4, OPT_V6);
     if (!rq.tcp && !rq.udp)
         rq.tcp = rq.udp = true;
     if (rq.nscan) { /* the option table rules out -a, -p and the listing options with it */
@@ -772,7 +781,7 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     }
     /* A listing option makes the arguments filters of the listing, not lookups. */
     bool listing = rq.all || rq.listening || rq.procs || rq.numeric || rq.states || rq.local ||
-                   rq.peer || rq.watch;
+                   rq.family != AF_UNSPEC || rq.peer || rq.watch;
     if (rq.nargs && !listing)
         return do_lookup(&rq, ctx);
     /* --state other than listen, --local and --peer (unless -l) look beyond the listening
@@ -790,8 +799,6 @@ static const struct nk_habit habits[] = {
     {"-r", NULL, "addresses are shown as numbers; 'netkit resolve ADDR' names one"},
     {"-x", NULL, "netkit ports lists TCP and UDP sockets, not Unix ones"},
     {"-s", NULL, "for the sockets counted by state, type --watch; for a scan, --scan TARGET"},
-    {"-4", NULL, "for IPv4 listening sockets only, type -l --local 0.0.0.0/0"},
-    {"-6", NULL, "for IPv6 listening sockets only, type -l --local ::/0"},
     {0},
 };
 

@@ -299,7 +299,7 @@ int ports_scan(const struct ports_req *rq, struct nk_ctx *ctx)
         if (tg.v[i].kind != TARGET_NAME)
             continue;
         struct hostaddr_req hr = {
-            .host = tg.v[i].text, .family = AF_UNSPEC, .timeout_ms = 0, .server = ctx->server};
+            .host = tg.v[i].text, .family = rq->family, .timeout_ms = 0, .server = ctx->server};
         /* Names through c-ares (hosts file first); numeric addresses never touch DNS. */
         int r = hostaddr_lookup(&hr, &named[i], &nnamed[i], err);
         if (r == -2) {

@@ -26,6 +26,7 @@ struct ports_req {
     const char *ports; /* --ports SPEC, or NULL */
     int timeout_ms;    /* --timeout, 0 if not given */
     int concurrency;   /* -c, 0 if not given */
+    int family;        /* -4 / -6: AF_INET or AF_INET6, AF_UNSPEC for both */
     int nargs;         /* positional arguments: lookups */
     char **args;       /* them */
 };

@@ -4,6 +4,7 @@ command or option, the habit flags that work (ports -tulpn, ifaces -br, -j), the
 something else here answered with what to type, help words and `--` as git has them."""
 import json
 import os
+import socket
 
 import pytest
 
@@ -63,6 +64,29 @@ def test_ss_tulpn_lists_listening_sockets_with_processes():
     assert {l.split()[1] for l in r.stdout.splitlines()[1:]} <= {"LISTEN", "UNCONN"}
 
 
+def test_ss_4_and_6_keep_one_family():
+    v4 = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    v6 = socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+    try:
+        v4.bind(("127.0.0.1", 0))
+        v6.bind(("::1", 0))
+        v4.listen()
+        v6.listen()
+        p4, p6 = str(v4.getsockname()[1]), str(v6.getsockname()[1])
+
+        def local(*flags):
+            r = run("ports", *flags, p4, p6)
+            assert r.returncode == 0, r.stderr
+            return sorted(l.split()[4] for l in r.stdout.splitlines()[1:])
+        assert local("-tl") == sorted([f"127.0.0.1:{p4}", f"[::1]:{p6}"])
+        assert local("-4tln") == [f"127.0.0.1:{p4}"]
+        assert local("-6tln") == [f"[::1]:{p6}"]
+        assert local("-46tl") == local("-tl")
+    finally:
+        v4.close()
+        v6.close()
+
+
 def test_ip_br_is_brief():
     r = run("ifaces", "-br", "lo")
     assert r.returncode == 0, r.stderr
@@ -88,7 +112,6 @@ def test_j_is_listed_where_it_is_free():
 @pytest.mark.parametrize("args,hint", [
     (("ports", "--scan", "127.0.0.1", "-p", "22"), "for nmap's -p PORTS, type --ports PORTS"),
     (("ports", "-c", "2"), "type --watch"),
-    (("ports", "-4tl"), "type -l --local 0.0.0.0/0"),
     (("ifaces", "-o"), "type -b"),
     (("trace", "-m", "5", "localhost"), "type --max-hops N"),
     (("echo-connect", "-l", "5000"), "netkit echo-serve PORT"),
