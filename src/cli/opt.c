@@ -201,13 +201,28 @@ static const char *unknown_more(struct nk_opt_parser *p, const struct view *v, c
 /* Words of the command line that are habits with a meaning here (`-br`) become the option
  * they mean, before getopt sees them (up to a `--`; a word after an option that takes a value
  * is that value). */
-static void take_habits(struct nk_opt_parser *p)
+static bool takes_value(const struct view *v, const char *w)
+{
+    for (int i = 0; w[0] == '-' && i < v->n; i++) {
+        const struct nk_opt *o = v->o[i];
+        if (o->arg == NK_ARG_NONE || o->optional)
+            continue;
+        if ((w[1] == '-' && strcmp(w + 2, o->longname) == 0) ||
+            (o->shortname && w[1] == o->shortname && w[2] == '\0'))
+            return true;
+    }
+    return false;
+}
+
+static void take_habits(struct nk_opt_parser *p, const struct view *v)
 {
     const struct nk_command *cmd = p->cmd;
     for (int k = 1; cmd->habits && k < p->argc; k++) {
         const char *w = p->argv[k];
         if (strcmp(w, "--") == 0)
             return;
+        if (k > 1 && takes_value(v, p->argv[k - 1]))
+            continue;
         for (const struct nk_habit *h = cmd->habits; h->word; h++)
             if (h->as && strcmp(w, h->word) == 0)
                 p->argv[k] = (char *)h->as; /* getopt only reads the words */
@@ -303,7 +318,7 @@ int nk_opt_next(struct nk_opt_parser *p)
         optind = 0; /* glibc: full re-initialisation, so the shell can parse again */
         opterr = 0;
         p->started = true;
-        take_habits(p);
+        take_habits(p, &v);
     }
     for (;;) {
         int prev = optind ? optind : 1;

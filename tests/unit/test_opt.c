@@ -288,6 +288,12 @@ static void j_and_habits(void **state)
     assert_int_equal(nk_opt_next(&p), 0);
     assert_string_equal(p.argv[0], "-fl");
 
+    char *a6[] = {"testh", "-s", "-fl", NULL}; /* the value of -s, not the habit */
+    nk_opt_init(&p, &cmdh, &ctx, 3, a6);
+    assert_int_equal(nk_opt_next(&p), O_STR);
+    assert_string_equal(p.arg, "-fl");
+    assert_int_equal(nk_opt_next(&p), 0);
+
     char *a5[] = {"testh", "-x", NULL}; /* a hinted flag is still an error */
     nk_opt_init(&p, &cmdh, &ctx, 2, a5);
     assert_int_equal(nk_opt_next(&p), -1);
