@@ -32,10 +32,12 @@ void resolve_progress_start(struct resolve_progress *rp, struct loop *l, int fd,
         rp->total = names * (uint64_t)(ntypes > 1 ? ntypes : 1);
 }
 
-/* "names", or "queries" when each name is asked several types. */
-static const char *unit(const struct resolve_progress *rp)
+/* "names" (n of them), or "queries" when each name is asked several types. */
+static const char *unit(const struct resolve_progress *rp, uint64_t n)
 {
-    return rp->ntypes > 1 ? "queries" : "names";
+    if (rp->ntypes > 1)
+        return n == 1 ? "query" : "queries";
+    return n == 1 ? "name" : "names";
 }
 
 void resolve_progress_tick(struct resolve_progress *rp, const struct dnsb_stats *st, bool last)
@@ -48,13 +50,14 @@ void resolve_progress_tick(struct resolve_progress *rp, const struct dnsb_stats 
         uint64_t done = st->done < rp->total ? st->done : rp->total;
         progress_show(
             &rp->line, "%llu/%llu %s (%.0f%%), %.0f/s, %llu failed%s%s", (unsigned long long)done,
-            (unsigned long long)rp->total, unit(rp), 100.0 * (double)done / (double)rp->total, rate,
-            (unsigned long long)st->failed, st->done ? ", " : "",
+            (unsigned long long)rp->total, unit(rp, rp->total),
+            100.0 * (double)done / (double)rp->total, rate, (unsigned long long)st->failed,
+            st->done ? ", " : "",
             progress_left(left, sizeof(left), progress_eta((double)done, (double)rp->total, s)));
     } else {
         progress_show(&rp->line, "%llu %s, %.0f/s, %llu failed, %u in flight",
-                      (unsigned long long)st->done, unit(rp), rate, (unsigned long long)st->failed,
-                      st->inflight);
+                      (unsigned long long)st->done, unit(rp, st->done), rate,
+                      (unsigned long long)st->failed, st->inflight);
     }
 }
 
@@ -80,14 +83,14 @@ void resolve_progress_end(struct resolve_progress *rp, const struct dnsb_stats *
     if (!tty && !rp->verbose)
         return;
     char took[32], of[48] = "", more[128] = "";
+    uint64_t n = rp->answered + rp->failed, said = st->interrupted && rp->total ? rp->total : n;
     if (st->interrupted && rp->total)
         snprintf(of, sizeof(of), " of %llu", (unsigned long long)rp->total);
     if (rp->verbose)
         snprintf(more, sizeof(more), " (%.0f/s, %llu retried, window %u)",
                  s > 0 ? (double)st->done / s : 0.0, (unsigned long long)st->resent, st->window);
     nk_err(CMD, "%s%llu%s %s: %llu answered, %llu failed, in %s%s",
-           st->interrupted ? "interrupted after " : "",
-           (unsigned long long)(rp->answered + rp->failed), of, unit(rp),
+           st->interrupted ? "interrupted after " : "", (unsigned long long)n, of, unit(rp, said),
            (unsigned long long)rp->answered, (unsigned long long)rp->failed,
            progress_duration(took, sizeof(took), s), more);
 }

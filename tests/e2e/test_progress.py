@@ -95,9 +95,9 @@ def test_a_message_goes_above_the_progress_line(partial, tmp_path):
 def test_batch_from_a_pipe_counts_without_a_total(partial):
     child = spawn(["/bin/sh", "-c", f"printf 'ok1.test\\nhang.test\\n' | {NETKIT} resolve "
                    f"-s {partial} -t A --timeout 2000 -f -"])
-    child.expect(rb"1 names, \d+/s, 0 failed, 1 in flight")
+    child.expect(rb"1 name, \d+/s, 0 failed, 1 in flight")
     child.sendintr()
-    child.expect(rb"interrupted after 1 names: 1 answered, 0 failed")
+    child.expect(rb"interrupted after 1 name: 1 answered, 0 failed")
     finish(child)
 
 
@@ -113,7 +113,7 @@ def test_summary_only_on_a_terminal_or_with_v(knot):
                   )
     child.sendline("www.example.test")
     child.sendeof()
-    child.expect(rb"netkit resolve: 1 names: 1 answered, 0 failed, in [\d.]+ s\r\n")
+    child.expect(rb"netkit resolve: 1 name: 1 answered, 0 failed, in [\d.]+ s\r\n")
     assert finish(child) == (0, None)
 
 

@@ -206,7 +206,7 @@ def test_ctrl_c_ends_a_batch_with_what_it_has(knot):
     assert c.exitstatus == 1 and c.signalstatus is None
     # No error message: the summary says it was interrupted, and the status says it failed.
     assert "netkit resolve: interrupted\r" not in c.before and "event loop" not in c.before
-    assert re.search(r"netkit resolve: interrupted after 1 names: 1 answered, 0 failed",
+    assert re.search(r"netkit resolve: interrupted after 1 name: 1 answered, 0 failed",
                      c.before)
 
 
