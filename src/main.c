@@ -18,6 +18,7 @@
 #include "cli/complete.h"
 #include "cli/msg.h"
 #include "cli/settings.h"
+#include "cli/suggest.h"
 
 #ifndef NETKIT_VERSION
 #define NETKIT_VERSION "0.0.0"
@@ -27,6 +28,18 @@ static void print_candidate(const char *cand, void *arg)
 {
     (void)arg;
     puts(cand);
+}
+
+/* "--jsno: unknown option; did you mean '--json'?" */
+static int unknown_global(const char *a)
+{
+    static const char *const names[] = {"json", "color", "dns", "help", "version"};
+    char typed[64], more[128] = "";
+    if (a[1] == '-') {
+        snprintf(typed, sizeof(typed), "%.*s", (int)strcspn(a + 2, "="), a + 2);
+        nk_suggest_text(more, sizeof(more), typed, "--", names, sizeof(names) / sizeof(*names));
+    }
+    return nk_usage(NULL, "%s: unknown option%s", a, more);
 }
 
 int main(int argc, char **argv)
@@ -39,7 +52,11 @@ int main(int argc, char **argv)
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];
-        if (strcmp(a, "--json") == 0) {
+        if (strcmp(a, "--") == 0) { /* the end of the global options, as git has it */
+            i++;
+            break;
+        }
+        if (strcmp(a, "--json") == 0 || strcmp(a, "-j") == 0) {
             ctx.json = true;
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             nk_usage_text(stdout);
@@ -78,7 +95,7 @@ int main(int argc, char **argv)
             ctx.color_mode = mode;
             ctx.color = nk_color_resolve(mode);
         } else {
-            return nk_usage(NULL, "%s: unknown option", a);
+            return unknown_global(a);
         }
     }
     if (i == argc) { /* no command: the shell (batch mode when stdin is not a terminal) */

@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/msg.h"
+#include "cli/suggest.h"
 
 /* resolve */
 extern const struct nk_command nk_cmd_resolve;
@@ -79,20 +80,32 @@ void nk_usage_text(FILE *fp)
     for (const struct nk_command *const *c = nk_commands; *c; c++)
         fprintf(fp, "  %-14s%s\n", (*c)->name, (*c)->summary);
     fprintf(fp, "\nGlobal options:\n"
-                "  --json              print JSON\n"
+                "  -j, --json          print JSON\n"
                 "  --color=WHEN        auto (on a terminal), always, never; NO_COLOR disables\n"
                 "  --dns ADDR[:PORT][,...]\n"
                 "                      the DNS servers every command asks (resolve -s wins)\n"
                 "  -h, --help          show this help\n"
                 "  -V, --version       show the version\n"
+                "  --                  end of the global options: the command comes next\n"
                 "\nSee netkit(1) and netkit-COMMAND(1).\n");
+}
+
+int nk_unknown_command(const char *cmd, const char *word)
+{
+    const char *names[32];
+    size_t n = 0;
+    char more[128];
+    for (const struct nk_command *const *c = nk_commands; *c && n < 32; c++)
+        names[n++] = (*c)->name;
+    return nk_usage(cmd, "'%s': unknown command%s", word,
+                    nk_suggest_text(more, sizeof(more), word, NULL, names, n));
 }
 
 int nk_run(int argc, char **argv, struct nk_ctx *ctx)
 {
     const struct nk_command *cmd = nk_command_find(argv[0]);
     if (!cmd)
-        return nk_usage(NULL, "'%s': unknown command", argv[0]);
+        return nk_unknown_command(NULL, argv[0]);
     return cmd->run(argc, argv, ctx);
 }
 
@@ -110,9 +123,11 @@ static int run_help(int argc, char **argv, struct nk_ctx *ctx)
         nk_usage_text(stdout);
         return NK_OK;
     }
+    if (p.argc > 1) /* as git: `help ports extra` is a mistake, not the help of ports */
+        return nk_usage("help", "'%s': one COMMAND at most", p.argv[1]);
     const struct nk_command *cmd = nk_command_find(p.argv[0]);
     if (!cmd)
-        return nk_usage(NULL, "'%s': unknown command", p.argv[0]);
+        return nk_unknown_command(NULL, p.argv[0]);
     nk_opt_help(cmd);
     return NK_OK;
 }

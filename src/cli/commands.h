@@ -22,6 +22,7 @@ struct nk_command {
     const char *summary;          /* one line, for `netkit help` */
     const char *details;          /* paragraph after the usage, or NULL */
     const char *page; /* its man page if not netkit-NAME ("netkit" for help and shell) */
+    const struct nk_habit *habits; /* spellings from other tools (ss, ip, nmap), or NULL */
 };
 
 /* NULL-terminated list of every registered command, in the order `netkit help` shows them. */
@@ -33,6 +34,10 @@ const struct nk_command *nk_command_find(const char *name);
 /* Run one command line: argv[0] is a command name (`help` and `shell` included). Returns its
  * exit status. Used by main, batch mode and the interactive shell. */
 int nk_run(int argc, char **argv, struct nk_ctx *ctx);
+
+/* "'WORD': unknown command; did you mean 'resolve'?" as a usage error of cmd (NULL: netkit
+ * itself); returns NK_USAGE. */
+int nk_unknown_command(const char *cmd, const char *word);
 
 /* The top-level usage text (`netkit --help`, `netkit help`): the commands from the table. */
 void nk_usage_text(FILE *fp);

@@ -9,6 +9,7 @@
 
 #include "cli/msg.h"
 #include "cli/out.h"
+#include "cli/progress.h"
 #include "lib/err.h"
 #include "lib/nk.h"
 
@@ -29,7 +30,12 @@ __attribute__((format(printf, 2, 0))) static void vmsg(const char *cmd, const ch
     /* A value from the user or the network never reaches the terminal raw (out_escape). */
     char shown[4 * sizeof(line)];
     out_escape(shown, sizeof(shown), line, strlen(line), true);
+    struct progress *pl = progress_active(); /* a progress line stays below the messages */
+    if (pl)
+        progress_hide(pl);
     fprintf(stderr, "%s\n", shown);
+    if (pl)
+        progress_redraw(pl);
 }
 
 void nk_err(const char *cmd, const char *fmt, ...)

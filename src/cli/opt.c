@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/msg.h"
 #include "cli/opt.h"
+#include "cli/suggest.h"
 
 /* Ids the parser keeps for the common options; command ids must stay below this. */
 enum {
@@ -22,7 +23,8 @@ enum {
 const char *const nk_color_names[] = {"auto", "always", "never", NULL};
 
 const struct nk_opt nk_common_opts[] = {
-    NK_OPT_FLAG(OPT_C_JSON, 0, "json", "print JSON (fields as in the command's man page)"),
+    /* -j only where the command gives the letter no meaning of its own (short_of). */
+    NK_OPT_FLAG(OPT_C_JSON, 'j', "json", "print JSON (fields as in the command's man page)"),
     NK_OPT_ENUM(OPT_C_COLOR, 0, "color", "WHEN", nk_color_names,
                 "colour: auto (on a terminal), always, never", .what = "colour"),
     NK_OPT_FLAG(OPT_C_HELP, 'h', "help", "show this help and exit"),
@@ -66,6 +68,16 @@ static void view_of(const struct nk_command *cmd, struct view *v)
     for (int t = 0; t < 2; t++)
         for (const struct nk_opt *o = tabs[t]; o && o->id && v->n < NK_OPT_MAX; o++)
             v->o[v->n++] = o;
+}
+
+/* The letter of entry o in view v: 0 when an entry before it (the command's own table) has
+ * it, so `-j` is --json only where the command leaves it free. */
+static char short_of(const struct view *v, const struct nk_opt *o)
+{
+    for (int i = 0; i < v->n && v->o[i] != o; i++)
+        if (o->shortname && v->o[i]->shortname == o->shortname)
+            return 0;
+    return o->shortname;
 }
 
 static int view_find(const struct view *v, int id)
@@ -149,6 +161,74 @@ static bool excludes(const struct nk_opt *a, int id)
     return false;
 }
 
+/* The hint of the command's habit for word ("-p"), as "; HINT" into buf; else dflt. */
+static const char *with_hint(const struct nk_command *cmd, const char *word, const char *dflt,
+                             char *buf, size_t len)
+{
+    for (const struct nk_habit *h = cmd->habits; h && h->word; h++)
+        if (h->hint && strcmp(h->word, word) == 0) {
+            snprintf(buf, len, "; %s", h->hint);
+            return buf;
+        }
+    return dflt;
+}
+
+/* What follows "WORD: unknown option": a habit's hint, or the options the word resembles
+ * ("--breif": did you mean '--brief'?; "-scan": '--scan'). */
+static const char *unknown_more(struct nk_opt_parser *p, const struct view *v, const char *word,
+                                const char *name, char *buf, size_t len)
+{
+    /* One dash and a whole option name (`-scan`): the long option, as ip and find spell it. */
+    for (int i = 0; word[0] == '-' && word[1] != '-' && word[1] && word[2] && i < v->n; i++)
+        if (strcmp(word + 1, v->o[i]->longname) == 0) {
+            snprintf(buf, len, "; did you mean '--%s'?", v->o[i]->longname);
+            return buf;
+        }
+    const char *h = with_hint(p->cmd, name, NULL, buf, len);
+    if (h)
+        return h;
+    const char *names[NK_OPT_MAX];
+    char typed[64];
+    for (int i = 0; i < v->n; i++)
+        names[i] = v->o[i]->longname;
+    if (word[0] == '-' && word[1] == '-') {
+        snprintf(typed, sizeof(typed), "%.*s", (int)strcspn(word + 2, "="), word + 2);
+        return nk_suggest_text(buf, len, typed, "--", names, (size_t)v->n);
+    }
+    return "";
+}
+
+/* Words of the command line that are habits with a meaning here (`-br`) become the option
+ * they mean, before getopt sees them (up to a `--`; a word after an option that takes a value
+ * is that value). */
+static bool takes_value(const struct view *v, const char *w)
+{
+    for (int i = 0; w[0] == '-' && i < v->n; i++) {
+        const struct nk_opt *o = v->o[i];
+        if (o->arg == NK_ARG_NONE || o->optional)
+            continue;
+        if ((w[1] == '-' && strcmp(w + 2, o->longname) == 0) ||
+            (o->shortname && w[1] == o->shortname && w[2] == '\0'))
+            return true;
+    }
+    return false;
+}
+
+static void take_habits(struct nk_opt_parser *p, const struct view *v)
+{
+    const struct nk_command *cmd = p->cmd;
+    for (int k = 1; cmd->habits && k < p->argc; k++) {
+        const char *w = p->argv[k];
+        if (strcmp(w, "--") == 0)
+            return;
+        if (k > 1 && takes_value(v, p->argv[k - 1]))
+            continue;
+        for (const struct nk_habit *h = cmd->habits; h->word; h++)
+            if (h->as && strcmp(w, h->word) == 0)
+                p->argv[k] = (char *)h->as; /* getopt only reads the words */
+    }
+}
+
 /* Entry i was just given: an error if an option given before it excludes it, or it them. */
 static int check_excludes(struct nk_opt_parser *p, const struct view *v, int i)
 {
@@ -161,9 +241,13 @@ static int check_excludes(struct nk_opt_parser *p, const struct view *v, int i)
         if (!by)
             continue;
         char a[64], b[64];
-        p->status = nk_usage(p->cmd->name, "'%s' and '%s' cannot be combined: %s",
-                             spelled(p, v, k, a, sizeof(a)), spelled(p, v, i, b, sizeof(b)),
-                             by->why ? by->why : "choose one");
+        char more[256];
+        spelled(p, v, k, a, sizeof(a));
+        spelled(p, v, i, b, sizeof(b));
+        const char *h = with_hint(p->cmd, b, "", more, sizeof(more));
+        p->status = nk_usage(p->cmd->name, "'%s' and '%s' cannot be combined: %s%s", a, b,
+                             by->why ? by->why : "choose one",
+                             *h ? h : with_hint(p->cmd, a, "", more, sizeof(more)));
         return -1;
     }
     return 0;
@@ -196,8 +280,11 @@ static int check_requires(struct nk_opt_parser *p, const struct view *v)
             size_t l = strlen(list);
             snprintf(list + l, sizeof(list) - l, " need --%s", v->o[r]->longname);
         }
-        p->status = nk_usage(p->cmd->name, "'%s' requires '%s'%s", spelled(p, v, i, a, sizeof(a)),
-                             spelled(p, v, r, b, sizeof(b)), list);
+        char more[256];
+        spelled(p, v, i, a, sizeof(a));
+        p->status =
+            nk_usage(p->cmd->name, "'%s' requires '%s'%s%s", a, spelled(p, v, r, b, sizeof(b)),
+                     list, with_hint(p->cmd, a, "", more, sizeof(more)));
         return -1;
     }
     return 0;
@@ -216,7 +303,7 @@ int nk_opt_next(struct nk_opt_parser *p)
                   : v.o[i]->optional         ? optional_argument
                                              : required_argument;
         lo[i] = (struct option){v.o[i]->longname, has, NULL, LONG_BASE + i};
-        if (v.o[i]->shortname) {
+        if (short_of(&v, v.o[i])) {
             so[nso++] = v.o[i]->shortname;
             if (has)
                 so[nso++] = ':';
@@ -231,6 +318,7 @@ int nk_opt_next(struct nk_opt_parser *p)
         optind = 0; /* glibc: full re-initialisation, so the shell can parse again */
         opterr = 0;
         p->started = true;
+        take_habits(p, &v);
     }
     for (;;) {
         int prev = optind ? optind : 1;
@@ -250,13 +338,16 @@ int nk_opt_next(struct nk_opt_parser *p)
             const char *name = optopt ? shortopt : word;
             if (c == ':' && !optopt) /* a long option missing its argument */
                 name = word;
+            char more[256];
             if (c == ':')
-                p->status = nk_usage(p->cmd->name, "%s: missing argument", name);
+                p->status = nk_usage(p->cmd->name, "%s: missing argument%s", name,
+                                     with_hint(p->cmd, name, "", more, sizeof(more)));
             else if (!optopt && strchr(word, '='))
                 p->status =
                     nk_usage(p->cmd->name, "%s: unknown option or it takes no argument", word);
             else
-                p->status = nk_usage(p->cmd->name, "%s: unknown option", name);
+                p->status = nk_usage(p->cmd->name, "%s: unknown option%s", name,
+                                     unknown_more(p, &v, word, name, more, sizeof(more)));
             return -1;
         }
         /* Short options come back as their letter: map them to the table entry. */
@@ -294,12 +385,12 @@ int nk_opt_next(struct nk_opt_parser *p)
     }
 }
 
-/* "  -t, --type TYPE" into buf. */
-static void opt_left(const struct nk_opt *o, char *buf, size_t len)
+/* "  -t, --type TYPE" into buf (letter: the option's, or 0 when another has it). */
+static void opt_left(const struct nk_opt *o, char letter, char *buf, size_t len)
 {
     int n;
-    if (o->shortname)
-        n = snprintf(buf, len, "  -%c, --%s", o->shortname, o->longname);
+    if (letter)
+        n = snprintf(buf, len, "  -%c, --%s", letter, o->longname);
     else
         n = snprintf(buf, len, "      --%s", o->longname);
     if (o->arg != NK_ARG_NONE && n > 0 && (size_t)n < len)
@@ -329,7 +420,7 @@ static void help_table(const struct view *v, const struct nk_opt *tab)
 {
     char left[64];
     for (const struct nk_opt *o = tab; o && o->id; o++) {
-        opt_left(o, left, sizeof(left));
+        opt_left(o, short_of(v, o), left, sizeof(left));
         if (strlen(left) > 26)
             printf("%s\n%28s%s", left, "", o->help);
         else

@@ -95,6 +95,16 @@ struct nk_opt {
 
 struct nk_command; /* commands.h */
 
+/* A spelling people bring from another tool (ss, ip, nmap, traceroute). With `as`, the word is
+ * accepted as that option (`-br` as `--brief`, ip's spelling). With `hint`, a usage error that
+ * involves the word (unknown, or in a rule between options) ends with the hint, which says what
+ * to type in netkit instead. A command's list ends with {0}. */
+struct nk_habit {
+    const char *word; /* "-br", or "-p" (a letter also matches inside a cluster such as -tulpn) */
+    const char *as;   /* "--brief": the word means this option, or NULL */
+    const char *hint; /* "for nmap's -p PORTS, type --ports PORTS", or NULL */
+};
+
 /* Most options a command may declare (plus the common ones). */
 #define NK_OPT_MAX 48
 

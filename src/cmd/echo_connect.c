@@ -27,6 +27,7 @@
 #include "lib/sig.h"
 #include "cli/msg.h"
 #include "cli/out.h"
+#include "cli/progress.h"
 
 static const char *const CMD = "echo-connect";
 
@@ -209,22 +210,23 @@ static int run_client(const struct req *r, struct nk_ctx *ctx)
     return NK_OK;
 }
 
-/* Live progress on stderr while the bench runs (only on a terminal); with --duration, the
- * time left. */
-static void progress_line(struct bench *b, uint64_t start_us, uint64_t duration_ms)
+/* Live progress on stderr while the bench runs (only on a terminal): how far (of --duration
+ * or of --count) and the time left. */
+static void progress_line(struct progress *line, struct bench *b, const struct bench_opts *bo)
 {
     struct bench_progress p;
     bench_progress(b, &p);
-    double s = (double)(loop_clock_us() - start_us) / 1e6;
-    char left[32] = "";
-    if (duration_ms) {
-        double l = (double)duration_ms / 1000.0 - s;
-        snprintf(left, sizeof(left), "  %.0fs left", l > 0 ? l : 0.0);
-    }
-    fprintf(stderr,
-            "\r%6.1fs%s  %" PRIu64 " messages  %.0f msgs/s  %u connected  %" PRIu64 " errors\033[K",
-            s, left, p.messages, s > 0 ? (double)p.messages / s : 0.0, p.connected, p.errors);
-    fflush(stderr);
+    double s = progress_secs(line), rate = s > 0 ? (double)p.messages / s : 0.0;
+    double done = bo->duration_ms ? s : (double)p.messages;
+    double total = bo->duration_ms ? (double)bo->duration_ms / 1000.0 : (double)bo->count;
+    double left = bo->duration_ms ? (s < total ? total - s : 0) : progress_eta(done, total, s);
+    char lb[48];
+    progress_show(line,
+                  "%.1f s (%.0f%%), %s%s%" PRIu64 " messages, %.0f msgs/s, %u connected, %" PRIu64
+                  " errors",
+                  s, total > 0 ? 100.0 * (done < total ? done : total) / total : 0.0,
+                  progress_left(lb, sizeof(lb), left), left >= 0 ? ", " : "", p.messages, rate,
+                  p.connected, p.errors);
 }
 
 /* The latency distribution in bands of a 1-2-5 series of microseconds: upper bounds and
@@ -329,10 +331,13 @@ static void print_bench(struct out *o, const struct req *r, const struct bench_r
         out_dbl(o, "achieved_rate", ", %.1f achieved\n", res->achieved_rate);
         out_dbl(o, "behind_max_ms", "behind       at most %.1f ms behind schedule",
                 (double)res->behind_max_us / 1000.0);
-        out_u64(o, "late", ", %" PRIu64 " messages sent over 1 ms late\n", res->late);
+        out_u64(o, "late", ", %" PRIu64, res->late);
+        out_text(o, " message%s sent over 1 ms late\n", nk_s(res->late));
     }
-    if (r->b.udp)
-        out_u64(o, "lost", "lost         %" PRIu64 " datagrams\n", res->lost);
+    if (r->b.udp) {
+        out_u64(o, "lost", "lost         %" PRIu64, res->lost);
+        out_text(o, " datagram%s\n", nk_s(res->lost));
+    }
     out_u64(o, "size", NULL, r->b.size);
     out_u64(o, "pipeline", NULL, r->b.pipeline);
     out_u64(o, "threads", NULL, r->b.threads);
@@ -382,12 +387,11 @@ static int run_bench(struct req *r, struct nk_ctx *ctx)
         nk_err(CMD, "%s", err);
         return NK_FAIL;
     }
-    bool live = isatty(STDERR_FILENO);
-    uint64_t start = loop_clock_us();
-    while (!bench_wait(b, live ? 250 : -1)) /* a terminal gets a progress line 4 times a second */
-        progress_line(b, start, r->b.duration_ms);
-    if (live)
-        fprintf(stderr, "\r\033[K");
+    struct progress line;
+    progress_start(&line);
+    while (!bench_wait(b, line.on ? 250 : -1)) /* a terminal: a progress line 4 times a second */
+        progress_line(&line, b, &r->b);
+    progress_end(&line); /* cleared after any ^C, before the report */
     struct bench_result res;
     bench_finish(b, &res);
     nk_sig_restore(&sig);
@@ -474,6 +478,14 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     return r.bench ? run_bench(&r, ctx) : run_client(&r, ctx);
 }
 
+/* What nc users type, and what it is here. */
+static const struct nk_habit habits[] = {
+    {"-l", NULL, "to listen, type netkit echo-serve PORT"},
+    {"-z", NULL, "to test ports without sending data, type netkit ports --scan HOST"},
+    {"-w", NULL, "for nc's -w (the wait), type --timeout MS"},
+    {0},
+};
+
 const struct nk_command nk_cmd_echo_connect = {
     .name = "echo-connect",
     .run = run,
@@ -488,4 +500,5 @@ const struct nk_command nk_cmd_echo_connect = {
         "the exit status\n"
         "is 0 only if the whole echo came back identical. --bench generates load and reports\n"
         "msgs/s, MB/s and latency percentiles.",
+    .habits = habits,
 };

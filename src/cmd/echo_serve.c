@@ -32,6 +32,7 @@
 #include "lib/net.h"
 #include "lib/sig.h"
 #include "cli/out.h"
+#include "cli/progress.h"
 
 #define CMD "echo-serve"
 
@@ -169,7 +170,8 @@ static void log_event(void *arg, const struct es_event *e)
     case ES_EV_DATA:
         out_text(o, " ");
         ev_addr(o, "peer", e->peer);
-        out_u64(o, "new_in", ": %" PRIu64 " bytes in", e->new_in);
+        out_u64(o, "new_in", ": %" PRIu64, e->new_in);
+        out_text(o, " byte%s in", nk_s(e->new_in));
         out_u64(o, "new_out", ", %" PRIu64 " out", e->new_out);
         out_u64(o, "bytes_in", " (total %" PRIu64 " in", e->bytes_in);
         out_u64(o, "bytes_out", ", %" PRIu64 " out)\n", e->bytes_out);
@@ -179,8 +181,8 @@ static void log_event(void *arg, const struct es_event *e)
     case ES_EV_EOF:
         out_text(o, " ");
         ev_addr(o, "peer", e->peer);
-        out_u64(o, "in_flight", ": client half-closed, %" PRIu64 " bytes still in flight",
-                e->in_flight);
+        out_u64(o, "in_flight", ": client half-closed, %" PRIu64, e->in_flight);
+        out_text(o, " byte%s still in flight", nk_s(e->in_flight));
         out_u64(o, "bytes_in", " (total %" PRIu64 " in", e->bytes_in);
         out_u64(o, "bytes_out", ", %" PRIu64 " out)\n", e->bytes_out);
         break;
@@ -204,7 +206,8 @@ static void log_event(void *arg, const struct es_event *e)
             else
                 out_text(o, " closed first");
         }
-        out_u64(o, "bytes_in", "; %" PRIu64 " bytes in", e->bytes_in);
+        out_u64(o, "bytes_in", "; %" PRIu64, e->bytes_in);
+        out_text(o, " byte%s in", nk_s(e->bytes_in));
         out_u64(o, "bytes_out", ", %" PRIu64 " out", e->bytes_out);
         out_dbl(o, "duration_s", ", %.3f s\n", (double)e->duration_ms / 1000.0);
         break;
@@ -271,6 +274,8 @@ static void status_loop(struct echo_server *srv)
 {
     struct es_live prev = {0}, now;
     uint64_t t0 = loop_clock_us();
+    struct progress line;
+    progress_start(&line);
     while (!es_wait(srv, 500)) {
         es_counters(srv, &now);
         uint64_t t1 = loop_clock_us();
@@ -278,13 +283,12 @@ static void status_loop(struct echo_server *srv)
         char in[32], out[32];
         rate_str(dt > 0 ? (double)(now.bytes_in - prev.bytes_in) / dt : 0, in, sizeof(in));
         rate_str(dt > 0 ? (double)(now.bytes_out - prev.bytes_out) / dt : 0, out, sizeof(out));
-        fprintf(stderr, "\r%" PRIu64 " connections now, %" PRIu64 " accepted, in %s, out %s\033[K",
-                now.open, now.accepted, in, out);
-        fflush(stderr);
+        progress_show(&line, "%" PRIu64 " connection%s now, %" PRIu64 " accepted, in %s, out %s",
+                      now.open, nk_s(now.open), now.accepted, in, out);
         prev = now;
         t0 = t1;
     }
-    fprintf(stderr, "\r\033[K");
+    progress_end(&line);
 }
 
 static int serve(struct es_config *cfg, struct nk_ctx *ctx)
@@ -313,7 +317,9 @@ static int serve(struct es_config *cfg, struct nk_ctx *ctx)
         return NK_FAIL;
     }
     if (cfg->event)
-        nk_err(CMD, "%d worker threads, up to %d connections", es_threads(srv), es_max_conns(srv));
+        nk_err(CMD, "%d worker thread%s, up to %d connection%s", es_threads(srv),
+               nk_s((unsigned)es_threads(srv)), es_max_conns(srv),
+               nk_s((unsigned)es_max_conns(srv)));
     struct out *o = out_new(stdout, ctx->json, false);
     for (int i = 0; i < es_listener_count(srv); i++) {
         const char *proto;
@@ -345,10 +351,11 @@ static int serve(struct es_config *cfg, struct nk_ctx *ctx)
     nk_sig_restore(&sig);
     if (failed)
         nk_err(CMD, "a worker's event loop failed");
-    nk_err(CMD, "%" PRIu64 " connections, %" PRIu64 " bytes echoed", stats.conns, stats.bytes);
+    nk_err(CMD, "%" PRIu64 " connection%s, %" PRIu64 " byte%s echoed", stats.conns,
+           nk_s(stats.conns), stats.bytes, nk_s(stats.bytes));
     if (cfg->event && (stats.datagrams || stats.dropped))
-        nk_err(CMD, "%" PRIu64 " datagrams echoed, %" PRIu64 " dropped (source port 7 or 19)",
-               stats.datagrams, stats.dropped);
+        nk_err(CMD, "%" PRIu64 " datagram%s echoed, %" PRIu64 " dropped (source port 7 or 19)",
+               stats.datagrams, nk_s(stats.datagrams), stats.dropped);
     return failed ? NK_FAIL : NK_OK;
 }
 
@@ -390,6 +397,14 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     return serve(&cfg, ctx);
 }
 
+/* What nc and socat users type, and what it is here. */
+static const struct nk_habit habits[] = {
+    {"-l", NULL, "echo-serve always listens: netkit echo-serve PORT"},
+    {"-p", NULL, "the port is an argument: netkit echo-serve PORT"},
+    {"-k", NULL, "echo-serve keeps listening for more connections by default"},
+    {0},
+};
+
 const struct nk_command nk_cmd_echo_serve = {
     .name = "echo-serve",
     .run = run,
@@ -401,4 +416,5 @@ const struct nk_command nk_cmd_echo_serve = {
         "Everything received is sent back byte for byte. PORT 0 picks a free port (the same for\n"
         "every socket). Prints one 'listening on' line per socket when ready; SIGINT or SIGTERM\n"
         "stops it and prints 'N connections, M bytes echoed' on stderr.",
+    .habits = habits,
 };

@@ -26,6 +26,7 @@
 #include "echo/echo_client.h"
 #include "cmd/echo_tty.h"
 #include "cli/histfile.h"
+#include "lib/num.h"
 #include "cli/out.h"
 #include "lib/loop.h"
 #include "lib/sig.h"
@@ -355,8 +356,8 @@ static bool half_close(struct session *s)
     unsigned lines = unanswered(s);
     if (ioctl(s->o->sock, SIOCOUTQ, &unacked) < 0)
         unacked = 0;
-    say("half-closed: %d bytes not yet acknowledged, %u line%s awaiting echo", unacked, lines,
-        lines == 1 ? "" : "s");
+    say("half-closed: %d byte%s not yet acknowledged, %u line%s awaiting echo", unacked,
+        nk_s((unsigned)unacked), lines, nk_s(lines));
     return true;
 }
 

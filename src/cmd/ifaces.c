@@ -95,9 +95,10 @@ static const struct out_cols link_cols = {
     .n = 4,
     .col = {{.right = true, .gap = ": "}, {.gap = "  "}, {.gap = "  "}, {0}},
 };
-/* "    link/ether MAC (vendor)  brd ..." */
+/* "    link/ether MAC (vendor)  brd ...": one cell, as ip prints it, so the line reads the same
+ * whether one interface is shown or all (a column would pad "link/ether" to "link/loopback"). */
 static const struct out_cols hw_cols = {
-    .n = 2,
+    .n = 1,
 };
 /* "    inet  10.0.0.1/24  scope global  brd ..." */
 static const struct out_cols addr_cols = {
@@ -345,9 +346,9 @@ static void print_hw(struct out *o, struct view *v, const struct nk_link *l)
     const char *type = nk_link_type_name(l->type, tbuf, sizeof(tbuf));
     out_row(o, &hw_cols);
     out_str(o, OUT_C_NONE, "link_type", "    link/%s", type);
-    out_cell(o);
     if (l->addr_len) {
         nk_hwaddr_str(l->addr, l->addr_len, l->type, abuf, sizeof(abuf));
+        out_text(o, " ");
         out_str(o, OUT_C_MAC, "address", "%s", abuf);
         const char *vendor = vendor_of(v, l->addr, l->addr_len);
         if (vendor)
@@ -901,6 +902,19 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     return status;
 }
 
+/* What ip and ifconfig users type, and what it is here. */
+static const struct nk_habit habits[] = {
+    {"-br", "--brief", NULL},
+    {"-brief", "--brief", NULL},
+    {"-stats", "--stats", NULL},
+    {"-json", "--json", NULL},
+    {"-a", NULL, "every interface is listed by default (ifconfig's -a)"},
+    {"-c", NULL, "for ip's -c (colour), type --color"},
+    {"-d", NULL, "the default view is the detailed one (ip's -d)"},
+    {"-o", NULL, "for one line per interface (ip's -o), type -b"},
+    {0},
+};
+
 const struct nk_command nk_cmd_ifaces = {
     .name = "ifaces",
     .run = run,
@@ -912,4 +926,5 @@ const struct nk_command nk_cmd_ifaces = {
         "Without options: every interface, up or down, with its index, state, flags, MTU, MAC\n"
         "(and vendor), and each address with its prefix length, broadcast and scope.\n"
         "IFNAMEs limit the list (or, with -n, the neighbours) to those interfaces.",
+    .habits = habits,
 };

@@ -30,6 +30,7 @@
 #include "lib/sig.h"
 #include "cli/msg.h"
 #include "cli/out.h"
+#include "cmd/resolve_progress.h"
 #include "cmd/resolve_trace.h"
 
 #define CMD "resolve"
@@ -123,32 +124,37 @@ struct req {
 
 /* What the emit callback needs. */
 struct printer {
-    struct out *o;        /* stdout */
-    const struct req *rq; /* options */
-    bool progress;        /* a progress line may be on stderr: clear it before messages */
+    struct out *o;               /* stdout */
+    const struct req *rq;        /* options */
+    struct resolve_progress *rp; /* a batch's progress line and streaming, or NULL */
 };
-
-static void clear_progress(struct printer *p)
-{
-    if (p->progress)
-        fputs("\r\033[K", stderr);
-}
 
 /* "no such name (NXDOMAIN)" and friends, for stderr. */
 static void report_failure(struct printer *p, const struct dnsb_item *it)
 {
     char tb[DNS_TEXT_BUF];
-    clear_progress(p);
+    (void)p; /* a progress line moves below the message by itself (cli/progress.h) */
     if (it->bad)
         nk_err(CMD, "%s", it->res.error);
     else
         nk_err(CMD, "%s: %s", it->query, dns_status_text(&it->res, it->type, tb));
 }
 
-/* Records under key: `NAME  TYPE  TTL  DATA` lines, or an array of objects. */
+/* An answer's line: NAME  TYPE  TTL  DATA (TTL "hosts" for the hosts file's answers). */
+static const struct out_cols answer_cols = {
+    .n = 4,
+    .col = {{.gap = "  "}, {.gap = "  "}, {.gap = "  "}, {0}},
+};
+
+/* Records under key: `NAME  TYPE  TTL  DATA` lines, lined up within the block, or an array of
+ * objects. */
 static void emit_recs(struct out *o, const char *key, const struct dns_answer *v, size_t n)
 {
     out_arr_begin(o, key);
+    /* One record needs no table (a batch of single answers costs nothing extra). */
+    bool table = n > 1;
+    if (table)
+        out_table_begin(o);
     for (size_t i = 0; i < n; i++) {
         const struct dns_answer *a = &v[i];
         char ab[DNS_TYPE_BUF];
@@ -157,17 +163,33 @@ static void emit_recs(struct out *o, const char *key, const struct dns_answer *v
                            : a->type == DNS_T_AAAA ? OUT_C_INET6
                                                    : OUT_C_NONE;
         out_obj_begin(o, NULL);
+        if (table)
+            out_row(o, &answer_cols);
+        /* Without a table the gaps are in the formats: the line costs one call per field. */
+        const char *gap = table ? "%s" : "  %s";
         out_str(o, OUT_C_NAME, "name", "%s", a->name);
-        out_str(o, OUT_C_NONE, "type", "  %s", at);
+        if (table)
+            out_cell(o);
+        out_str(o, OUT_C_NONE, "type", gap, at);
+        if (table)
+            out_cell(o);
         if (a->hosts) {
             out_null(o, "ttl");
-            out_str(o, OUT_C_DIM, "source", "  %s", "hosts");
+            out_str(o, OUT_C_DIM, "source", gap, "hosts");
         } else {
-            out_u64(o, "ttl", "  %llu", a->ttl);
+            out_u64(o, "ttl", table ? "%llu" : "  %llu", a->ttl);
         }
-        out_str(o, c, "data", "  %s\n", a->data);
+        if (table) {
+            out_cell(o);
+            out_str(o, c, "data", "%s", a->data);
+            out_row_end(o);
+        } else {
+            out_str(o, c, "data", "  %s\n", a->data);
+        }
         out_obj_end(o);
     }
+    if (table)
+        out_table_end(o);
     out_arr_end(o);
 }
 
@@ -233,6 +255,8 @@ static void emit(void *arg, const struct dnsb_item *it)
     char tb[DNS_TYPE_BUF], rb[16], fb[40];
     const char *tname = it->type ? dns_type_name(it->type, tb) : "ADDR";
 
+    if (p->rp)
+        resolve_progress_result(p->rp, r->status == DNS_S_NOERROR && !it->bad);
     if (p->rq->brief) { /* dig +short: the data alone (--json is refused with --short) */
         for (size_t i = 0; i < r->nans; i++)
             out_str(o, OUT_C_NONE, NULL, "%s\n", r->ans[i].data);
@@ -286,15 +310,7 @@ static void emit(void *arg, const struct dnsb_item *it)
 static void progress(void *arg, const struct dnsb_stats *st, bool last)
 {
     struct printer *p = arg;
-    if (!p->progress)
-        return;
-    if (last) {
-        fputs("\r\033[K", stderr);
-        return;
-    }
-    fflush(stdout); /* results first, so the line below them is the live one */
-    fprintf(stderr, "\r\033[K%llu done, %llu failed, %u in flight (window %u)",
-            (unsigned long long)st->done, (unsigned long long)st->failed, st->inflight, st->window);
+    resolve_progress_tick(p->rp, st, last);
 }
 
 /* --root ADDR, ADDR:PORT, [V6]:PORT or ADDR#PORT (dig's spelling). */
@@ -478,7 +494,10 @@ static int lookup_all(struct nk_ctx *ctx, struct req *rqp)
         return NK_FAIL;
     }
     struct out *o = out_new(stdout, ctx->json, ctx->color);
-    struct printer pr = {o, &rq, rq.file && isatty(STDERR_FILENO)};
+    struct resolve_progress rp;
+    struct printer pr = {o, &rq, rq.file ? &rp : NULL};
+    if (rq.file)
+        resolve_progress_start(&rp, l, fd, rq.ntypes, rq.verbose);
     int nsrv = rq.nservers > 0 ? rq.nservers : 1;
     struct dnsb_cfg cfg = {
         .dns = d,
@@ -496,7 +515,7 @@ static int lookup_all(struct nk_ctx *ctx, struct req *rqp)
         .retry_ms = (uint64_t)rq.timeout_ms / 2,
         .lookup_ms = (uint64_t)rq.timeout_ms * (uint64_t)rq.tries * nsrv,
         .emit = emit,
-        .progress = pr.progress ? progress : NULL,
+        .progress = pr.rp ? progress : NULL,
         .arg = &pr,
     };
     struct dnsb_stats st;
@@ -505,21 +524,14 @@ static int lookup_all(struct nk_ctx *ctx, struct req *rqp)
     nk_sig_install(false, &sig);
     int rc = dnsb_run(&cfg, &st, err);
     nk_sig_restore(&sig);
+    if (pr.rp) /* the line cleared (after any ^C), the summary */
+        resolve_progress_end(pr.rp, &st);
     dns_free(d);
     loop_free(l);
     if (fd > STDIN_FILENO)
         close(fd);
-    if (rc < 0) {
-        clear_progress(&pr);
-        if (!st.interrupted) /* the shell says "interrupted"; a script has the status */
-            nk_err(CMD, "%s", err);
-    }
-    if (rq.verbose && rq.file) {
-        double s = (double)(loop_clock_us() / 1000 - st.t0_ms) / 1000.0;
-        nk_err(CMD, "%llu queries in %.3f s (%.0f/s), %llu failed, %llu retried, window %u",
-               (unsigned long long)st.done, s, s > 0 ? (double)st.done / s : 0.0,
-               (unsigned long long)st.failed, (unsigned long long)st.resent, st.window);
-    }
+    if (rc < 0 && !st.interrupted) /* the shell says "interrupted"; a script has the status */
+        nk_err(CMD, "%s", err);
     if (out_close(o) < 0)
         return NK_FAIL;
     if (st.bad)

@@ -734,6 +734,17 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
     return run_trace(&r, ctx);
 }
 
+/* What traceroute and tracepath users type, and what it is here. */
+static const struct nk_habit habits[] = {
+    {"-m", NULL, "for traceroute's -m (most hops), type --max-hops N"},
+    {"-w", NULL, "for traceroute's -w (the wait), type --timeout MS"},
+    {"-n", NULL, "hops are shown as addresses, never looked up"},
+    {"-p", NULL, "the port is an argument: netkit trace HOST PORT"},
+    {"-T", NULL, "TCP is the default"},
+    {"-U", NULL, "for UDP, type -u"},
+    {0},
+};
+
 const struct nk_command nk_cmd_trace = {
     .name = "trace",
     .run = run,
@@ -748,4 +759,5 @@ const struct nk_command nk_cmd_trace = {
         "flight, from the socket error queue; path MTU), port (service and class), connect\n"
         "(open with the socket pair, refused, unreachable with the ICMP sender, timeout),\n"
         "and a verdict in words. No root needed. Exit 0 when reachable, 1 otherwise.",
+    .habits = habits,
 };

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/err.h"
@@ -766,4 +767,38 @@ int dnsb_run(const struct dnsb_cfg *cfg, struct dnsb_stats *st, char err[NK_ERRL
     free(b->rd.ln);
     free(b);
     return rc;
+}
+
+int dnsb_count_names(int fd, uint64_t *n)
+{
+    struct stat sb;
+    off_t off = lseek(fd, 0, SEEK_CUR);
+    if (off < 0 || fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))
+        return -1;
+    char buf[65536];
+    bool start = true, named = false; /* at a line's start; the line has a name */
+    uint64_t count = 0;
+    for (;;) {
+        ssize_t r = pread(fd, buf, sizeof(buf), off);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        if (r == 0)
+            break;
+        for (ssize_t i = 0; i < r; i++) {
+            unsigned char c = (unsigned char)buf[i];
+            if (c == '\n') {
+                count += named;
+                start = true;
+                named = false;
+            } else if (start && !isspace(c)) {
+                named = c != '#';
+                start = false;
+            }
+        }
+        off += r;
+    }
+    *n = count + named;
+    return 0;
 }

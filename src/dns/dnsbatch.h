@@ -103,6 +103,11 @@ struct dnsb_cfg {
     void *arg;                 /* for emit and progress */
 };
 
+/* The names a regular file holds from its current offset on (lines that are not blank and not
+ * comments, counted as the batch reads them), without moving the offset: 0 with *n, or -1 (not
+ * a regular file, or a read error) when the count is unknown. */
+int dnsb_count_names(int fd, uint64_t *n);
+
 /* Run the whole batch on cfg->loop. 0, or -1 with err (reading the input failed, out of
  * memory, or "interrupted" with st->interrupted: loop_interrupt_all stopped the loop); results
  * already emitted stay emitted. *st gets the totals. */

@@ -12,4 +12,10 @@
 int nk_parse_num(const char *s, long long min, long long max, const char *what, long long *out,
                  char err[NK_ERRLEN]);
 
+/* "s" after a count other than 1, "" after 1: "1 connection", "2 connections". */
+static inline const char *nk_s(unsigned long long n)
+{
+    return n == 1 ? "" : "s";
+}
+
 #endif

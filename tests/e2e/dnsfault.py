@@ -14,6 +14,8 @@ Listens on UDP and TCP 127.0.0.1 (one port, picked by the kernel) and prints
   rcode15   answers with the reserved rcode 15 and no records
   badrr     a well-formed header and question, then an answer record cut short
   split     over UDP: A 192.0.2.1; over TCP: A 192.0.2.2 (tells which one was used)
+  partial   names whose first label starts with "ok": A 192.0.2.1 at once; "late": the same,
+            but only from the second query for the name on (a retry); any other name: silence
 Runs until killed.
 """
 import selectors
@@ -43,7 +45,27 @@ def a_record(ip):
     return struct.pack(">HHHIH", 0xC00C, 1, 1, 60, 4) + socket.inet_aton(ip)
 
 
+SEEN = {}  # partial mode: queries seen per name
+
+
+def qname(q):
+    """The first question's name of query q, lower case, without the final dot."""
+    off, labels = 12, []
+    while q[off] != 0:
+        n = q[off]
+        labels.append(q[off + 1:off + 1 + n].decode(errors="replace").lower())
+        off += 1 + n
+    return ".".join(labels)
+
+
 def answer_for(mode, q, tcp):
+    if mode == "partial":
+        name = qname(q)
+        SEEN[name] = SEEN.get(name, 0) + 1
+        first = name.split(".")[0]
+        if first.startswith("ok") or (first.startswith("late") and SEEN[name] >= 2):
+            return reply(q, answer=a_record("192.0.2.1"), ancount=1)
+        return None
     if mode == "silent" or (mode == "hangup" and not tcp):
         return None
     if mode == "rcode15":

@@ -36,6 +36,16 @@ def test_mandoc_lint(page):
     assert r.returncode == 0, r.stdout + r.stderr
 
 
+@pytest.mark.parametrize("page", sorted(glob.glob(os.path.join(MAN, "*.1"))))
+def test_man_renders_at_80_columns(page):
+    """man formats every page for an 80-column terminal without "can't break line": long
+    literals (JSON field lists) carry break points."""
+    env = dict(os.environ, MANWIDTH="80")
+    r = subprocess.run(["man", "-l", page], capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0 and r.stdout, r.stderr
+    assert r.stderr == "", r.stderr
+
+
 def test_every_command_has_a_page():
     for c in commands():
         assert os.path.exists(os.path.join(MAN, f"netkit-{c}.1")), c

@@ -180,7 +180,7 @@ def test_histogram_and_time_left_on_a_terminal(server):
     p = pexpect.spawn(NETKIT, ["echo-connect", "--bench", "--duration", "2", "127.0.0.1",
                                str(port)], env=env, timeout=30, encoding="utf-8",
                       dimensions=(24, 200))
-    p.expect(r"\ds left")
+    p.expect(r"about \d+ s left")
     p.expect(r"latency distribution \(us\)\r\n")
     p.expect(pexpect.EOF)
     bars = [line for line in p.before.splitlines() if line.startswith("  <= ")]

@@ -314,7 +314,7 @@ def test_udp_loop_guard(server, src_port):
         with pytest.raises(BlockingIOError):
             bad.recvfrom(100)
     status, err = s.stop()
-    assert status == 0 and "1 datagrams echoed, 1 dropped" in err
+    assert status == 0 and "1 datagram echoed, 1 dropped" in err
 
 
 # ---- Unix sockets ----
@@ -584,7 +584,7 @@ def test_client_in_another_namespace(server, netns):
     out = sh(["ip", "netns", "exec", b, sys.executable, "-c", client])
     assert out.split() == ["True", "True"]
     status, err = s.stop()
-    assert status == 0 and "1 connections, 300005 bytes echoed" in err
+    assert status == 0 and "1 connection, 300005 bytes echoed" in err
 
 
 def test_man_page_mentions_every_option():

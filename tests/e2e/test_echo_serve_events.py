@@ -240,11 +240,11 @@ def test_status_line_on_a_terminal():
         c = socket.create_connection(("127.0.0.1", port), timeout=10)
         c.sendall(b"x" * 1000)
         assert recv_exact(c, 1000) == b"x" * 1000
-        p.expect(r"\r1 connections now, 1 accepted, in [\d.]+ [KMG]?B/s, out [\d.]+ [KMG]?B/s")
+        p.expect(r"\r1 connection now, 1 accepted, in [\d.]+ [KMG]?B/s, out [\d.]+ [KMG]?B/s")
         c.close()
         p.expect(r"\r0 connections now, 1 accepted")
     finally:
         p.kill(15)
         p.expect(pexpect.EOF)
         p.wait()
-    assert p.exitstatus == 0 and "1 connections, 1000 bytes echoed" in p.before
+    assert p.exitstatus == 0 and "1 connection, 1000 bytes echoed" in p.before

@@ -432,7 +432,7 @@ def test_progress_line_only_on_a_terminal(netns):
     assert r.returncode == 0 and "scanning" not in r.stderr
     child = pexpect.spawn("ip", ["netns", "exec", ns, NETKIT] + args, timeout=20,
                           encoding="utf-8")
-    child.expect(r"scanning 10\.66\.0\.2: 0/20 ports, 0 open")
+    child.expect(r"scanning 10\.66\.0\.2: 0/20 ports \(0%\), 0 ports/s, 0 open")
     child.expect(r"scanned 20 ports in [0-9.]+ s: 0 open, 0 closed, 20 filtered")
     child.expect(pexpect.EOF)
     child.close()
@@ -466,7 +466,7 @@ def test_ctrl_c_outside_the_shell_shows_what_it_has(netns):
     child.expect(r"scanning 10\.66\.0\.2: 0/5000 ports")  # would take over an hour
     t0 = time.monotonic()
     child.sendintr()
-    child.expect(r"scanned 0 ports in [0-9.]+ s: 0 open, 0 closed, 0 filtered")
+    child.expect(r"scanned 0 ports in [0-9.]+ s: 0 open, 0 closed, 0 filtered \(interrupted\)")
     child.expect(pexpect.EOF)
     child.close()
     assert time.monotonic() - t0 < 5

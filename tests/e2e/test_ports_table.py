@@ -164,7 +164,7 @@ def test_watch_on_a_terminal_redraws_and_marks_changes():
         child.expect(r"every 1 s: 0 sockets")
         s.listen()
         child.expect(r"\x1b\[H\x1b\[2J")  # redrawn in place
-        child.expect(r"1 sockets, 1 LISTEN \(1 new, 0 gone\)")
+        child.expect(r"1 socket, 1 LISTEN \(1 new, 0 gone\)")
         child.expect(r"\+tcp\s+LISTEN\s+0\s+\d+\s+127\.0\.0\.1:%d " % port)
         s.close()
         child.expect(r"0 sockets \(0 new, 1 gone\)")
@@ -183,7 +183,7 @@ def test_watch_text_blocks_and_json_events(server):
         w = server("ports", "--watch=1", "-t", str(port), ready=r"every 1 s: 0 sockets")
         j = server("--json", "ports", "--watch", "-t", str(port), ready=None)
         s.listen()
-        w.wait_for(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\S*  every 1 s: 1 sockets, 1 LISTEN "
+        w.wait_for(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\S*  every 1 s: 1 socket, 1 LISTEN "
                    r"\(1 new, 0 gone\)$")
         w.wait_for(r"^\+tcp\s+LISTEN")
         ev = json.loads(j.wait_for(r'"event":"opened"').string)

@@ -346,7 +346,7 @@ static void both_families_mean_both(void **state)
             assert_int_equal(nk_opt_family(&p, id4, id6), want[i]);
         }
     }
-    assert_int_equal(commands, 4); /* resolve, ifaces, echo-connect, trace */
+    assert_int_equal(commands, 5); /* resolve, ifaces, ports, echo-connect, trace */
 }
 
 int main(void)

@@ -408,12 +408,44 @@ static void lines(void **state)
     free(data);
 }
 
+/* The names a file holds, counted as the batch reads them, from the current offset, the offset
+ * left where it was; a pipe's count is unknown. */
+static void count_names(void **state)
+{
+    (void)state;
+    FILE *f = tmpfile();
+    assert_non_null(f);
+    const char text[] = "skipped.test\na.test\n\n   \n# comment\n  # indented comment\n"
+                        "\tb.test  \nc.test"; /* the last line has no newline */
+    assert_int_equal(fwrite(text, 1, sizeof(text) - 1, f), sizeof(text) - 1);
+    fflush(f);
+    int fd = fileno(f);
+    assert_int_equal(lseek(fd, 13, SEEK_SET), 13); /* past the first line */
+    uint64_t n = 0;
+    assert_int_equal(dnsb_count_names(fd, &n), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(lseek(fd, 0, SEEK_CUR), 13);
+    assert_int_equal(lseek(fd, 0, SEEK_END), (off_t)sizeof(text) - 1);
+    assert_int_equal(dnsb_count_names(fd, &n), 0); /* at the end: nothing left */
+    assert_int_equal(n, 0);
+    fclose(f);
+    int p[2];
+    assert_int_equal(pipe(p), 0);
+    assert_int_equal(dnsb_count_names(p[0], &n), -1);
+    close(p[0]);
+    close(p[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(grows_while_waiting),    cmocka_unit_test(small_limit_caps_the_start),
-        cmocka_unit_test(shrinks_on_loss),        cmocka_unit_test(never_below_the_floor),
-        cmocka_unit_test(interrupt_ends_the_run), cmocka_unit_test(lines),
+        cmocka_unit_test(grows_while_waiting),
+        cmocka_unit_test(small_limit_caps_the_start),
+        cmocka_unit_test(shrinks_on_loss),
+        cmocka_unit_test(never_below_the_floor),
+        cmocka_unit_test(interrupt_ends_the_run),
+        cmocka_unit_test(lines),
+        cmocka_unit_test(count_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -241,6 +241,65 @@ static void parse_num_messages(void **state)
     assert_int_equal(nk_parse_num(NULL, 0, 9, "n", &v, err), -1);
 }
 
+/* -j is --json where the command leaves the letter free, and the command's own option where
+ * it does not; a habit word (`-fl`) is taken as the option it names, before getopt would read
+ * it as a cluster (-f -l, which exclude each other). */
+static const struct nk_opt jopts[] = {
+    NK_OPT_FLAG(O_FLAG, 'j', "jump", "the command's own -j"),
+    NK_OPT_END,
+};
+static const struct nk_habit habits[] = {
+    {"-fl", "--flag", NULL},
+    {"-x", NULL, "type -f instead"},
+    {0},
+};
+static const struct nk_command cmdj = {
+    .name = "testj", .run = dummy, .opts = jopts, .summary = "s"};
+static const struct nk_command cmdh = {
+    .name = "testh", .run = dummy, .opts = opts, .summary = "s", .habits = habits};
+
+static void j_and_habits(void **state)
+{
+    (void)state;
+    struct nk_opt_parser p;
+    struct nk_ctx ctx = {0};
+    int ids[8];
+    char *a1[] = {"test", "-j", NULL};
+    assert_int_equal(parse(a1, ids, &p, &ctx), 0);
+    assert_true(ctx.json);
+    assert_int_equal(ids[0], -1);
+
+    char *a2[] = {"testj", "-j", NULL};
+    ctx.json = false;
+    nk_opt_init(&p, &cmdj, &ctx, 2, a2);
+    assert_int_equal(nk_opt_next(&p), O_FLAG);
+    assert_int_equal(nk_opt_next(&p), 0);
+    assert_false(ctx.json);
+
+    char *a3[] = {"testh", "-fl", "x", NULL};
+    nk_opt_init(&p, &cmdh, &ctx, 3, a3);
+    assert_int_equal(nk_opt_next(&p), O_FLAG);
+    assert_int_equal(nk_opt_next(&p), 0);
+    assert_int_equal(p.argc, 1);
+    assert_string_equal(p.argv[0], "x");
+
+    char *a4[] = {"testh", "--", "-fl", NULL}; /* after --, a word is an argument */
+    nk_opt_init(&p, &cmdh, &ctx, 3, a4);
+    assert_int_equal(nk_opt_next(&p), 0);
+    assert_string_equal(p.argv[0], "-fl");
+
+    char *a6[] = {"testh", "-s", "-fl", NULL}; /* the value of -s, not the habit */
+    nk_opt_init(&p, &cmdh, &ctx, 3, a6);
+    assert_int_equal(nk_opt_next(&p), O_STR);
+    assert_string_equal(p.arg, "-fl");
+    assert_int_equal(nk_opt_next(&p), 0);
+
+    char *a5[] = {"testh", "-x", NULL}; /* a hinted flag is still an error */
+    nk_opt_init(&p, &cmdh, &ctx, 2, a5);
+    assert_int_equal(nk_opt_next(&p), -1);
+    assert_int_equal(p.status, NK_USAGE);
+}
+
 int main(void)
 {
     /* The parser's messages go to stderr; keep the test output readable. */
@@ -256,6 +315,7 @@ int main(void)
         cmocka_unit_test(parse_num_messages),
         cmocka_unit_test(rules_between_options),
         cmocka_unit_test(choices_and_colours),
+        cmocka_unit_test(j_and_habits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
