@@ -414,6 +414,13 @@ static int put_fixed_then(struct sbuf *s, const uint8_t *p, size_t n, const char
     return 0;
 }
 
+/* A DS digest (or with sshfp, an SSHFP fingerprint) of a kind dig knows has its length, SHA-1,
+ * SHA-256 or (DS only) SHA-384: dig rejects one shorter or longer. */
+static bool digest_fits(unsigned kind, size_t n, bool sshfp)
+{
+    return kind == 1 ? n == 20 : kind == 2 ? n == 32 : kind == 4 && !sshfp ? n == 48 : true;
+}
+
 int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, char *out,
                      size_t outlen, char err[NK_ERRLEN])
 {
@@ -530,11 +537,11 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         break;
     case DNS_T_DS:
     case DNS_T_CDS:
-        if (put_fixed_then(&s, p, n, "SBBh") < 0)
+        if ((n > 3 && !digest_fits(p[3], n - 4, false)) || put_fixed_then(&s, p, n, "SBBh") < 0)
             goto bad;
         break;
     case DNS_T_SSHFP:
-        if (put_fixed_then(&s, p, n, "BBh") < 0)
+        if ((n > 1 && !digest_fits(p[1], n - 2, true)) || put_fixed_then(&s, p, n, "BBh") < 0)
             goto bad;
         break;
     case DNS_T_TLSA:

@@ -601,6 +601,26 @@ static void more_types(void **state)
     OK(53, "\x03\x01\x01\x01\x23", "3 1 1 0123");
     OK(49, "\x01", "AQ==");
     BAD(49, "");
+    /* DS and SSHFP digests of a kind dig knows must have its length. */
+    {
+        uint8_t d[4 + 49] = {0, 1, 13, 1};
+        assert_int_equal(fmt_rd(43, d, 4 + 20, out, sizeof(out), err), 0);
+        assert_string_equal(out, "1 13 1 0000000000000000000000000000000000000000");
+        assert_int_equal(fmt_rd(43, d, 4 + 19, out, sizeof(out), err), -1);
+        assert_int_equal(fmt_rd(43, d, 4 + 21, out, sizeof(out), err), -1);
+        d[3] = 2;
+        assert_int_equal(fmt_rd(43, d, 4 + 32, out, sizeof(out), err), 0);
+        assert_int_equal(fmt_rd(59, d, 4 + 20, out, sizeof(out), err), -1);
+        d[3] = 4;
+        assert_int_equal(fmt_rd(43, d, 4 + 48, out, sizeof(out), err), 0);
+        assert_int_equal(fmt_rd(43, d, 4 + 49, out, sizeof(out), err), -1);
+        d[3] = 3; /* not checked by dig */
+        assert_int_equal(fmt_rd(43, d, 4 + 3, out, sizeof(out), err), 0);
+        const uint8_t f[2 + 32] = {1, 1};
+        assert_int_equal(fmt_rd(44, f, 2 + 20, out, sizeof(out), err), 0);
+        assert_int_equal(fmt_rd(44, f, 2 + 19, out, sizeof(out), err), -1);
+        OK(44, "\x01\x04\x00\x00\x00", "1 4 000000"); /* SHA-384 is DS's, not SSHFP's */
+    }
     /* Type names: in type bitmaps, the TYPE column and -t. */
     int t = 0;
     char tb[DNS_TYPE_BUF];
