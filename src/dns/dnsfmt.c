@@ -414,6 +414,12 @@ static int put_fixed_then(struct sbuf *s, const uint8_t *p, size_t n, const char
     return 0;
 }
 
+/* A letter or digit of ASCII, whatever the locale. */
+static bool ascii_alnum(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
 /* A DS digest (or with sshfp, an SSHFP fingerprint) of a kind dig knows has its length, SHA-1,
  * SHA-256 or (DS only) SHA-384: dig rejects one shorter or longer. */
 static bool digest_fits(unsigned kind, size_t n, bool sshfp)
@@ -479,16 +485,20 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         break;
     case DNS_T_TXT:
     case DNS_T_SPF:
-    case DNS_T_HINFO:
+    case DNS_T_HINFO: {
         if (n == 0)
             goto bad;
-        for (const uint8_t *q = p; q < end;) {
+        int k = 0;
+        for (const uint8_t *q = p; q < end; k++) {
             if (q != p)
                 sb_putc(&s, ' ');
             if (put_string(&s, &q, end) < 0)
                 goto bad;
         }
+        if (rr->type == DNS_T_HINFO && k != 2)
+            goto bad; /* CPU and OS, as dig wants them */
         break;
+    }
     case DNS_T_SRV:
         if (n < 7)
             goto bad;
@@ -519,6 +529,9 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
     case DNS_T_CAA: {
         if (n < 2 || (size_t)p[1] + 2 > n || p[1] == 0)
             goto bad;
+        for (size_t i = 0; i < p[1]; i++)
+            if (!ascii_alnum(p[2 + i])) /* dig takes a tag of letters and digits only */
+                goto bad;
         sb_printf(&s, "%u ", p[0]);
         put_label(&s, p + 2, p[1]);
         sb_putc(&s, ' ');

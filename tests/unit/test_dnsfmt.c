@@ -621,6 +621,13 @@ static void more_types(void **state)
         assert_int_equal(fmt_rd(44, f, 2 + 19, out, sizeof(out), err), -1);
         OK(44, "\x01\x04\x00\x00\x00", "1 4 000000"); /* SHA-384 is DS's, not SSHFP's */
     }
+    /* HINFO has two strings, a CAA tag letters and digits only. */
+    OK(13, "\x01x\x01y", "\"x\" \"y\"");
+    BAD(13, "\x01x");
+    BAD(13, "\x01x\x01y\x01z");
+    OK(257, "\x80\x05ISSUEca", "128 ISSUE \"ca\"");
+    BAD(257, "\x00\x02a-x");
+    BAD(257, "\x00\x02a\xe9x");
     /* Type names: in type bitmaps, the TYPE column and -t. */
     int t = 0;
     char tb[DNS_TYPE_BUF];
