@@ -550,6 +550,8 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         break;
     case DNS_T_DS:
     case DNS_T_CDS:
+    case DNS_T_TA:
+    case DNS_T_DLV:
         if ((n > 3 && !digest_fits(p[3], n - 4, false)) || put_fixed_then(&s, p, n, "SBBh") < 0)
             goto bad;
         break;
@@ -562,6 +564,12 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         if (put_fixed_then(&s, p, n, "BBBh") < 0)
             goto bad;
         break;
+    case DNS_T_KEY:
+        if (n == 4 && (get16(p) & 0xc000) == 0xc000) { /* the "no key" flags: no key */
+            sb_printf(&s, "%u %u %u", get16(p), p[2], p[3]);
+            break;
+        }
+        /* fall through */
     case DNS_T_DNSKEY:
     case DNS_T_CDNSKEY:
         if (put_fixed_then(&s, p, n, "SBBb") < 0)
@@ -583,6 +591,7 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         fmt_base64(&s, p, n, CHUNK);
         break;
     case DNS_T_RRSIG:
+    case DNS_T_SIG:
     case DNS_T_NSEC:
     case DNS_T_NSEC3:
     case DNS_T_NSEC3PARAM:

@@ -84,7 +84,7 @@ int fmt_name(struct sbuf *s, const uint8_t *pkt, size_t len, size_t *off, size_t
 /* RFC 3597: "\# LEN HEX". */
 void fmt_unknown(struct sbuf *s, const uint8_t *p, size_t n);
 
-/* The DNSSEC types: RRSIG, NSEC, NSEC3, NSEC3PARAM and CSYNC (a type bitmap too). A FMT_
+/* The DNSSEC types: RRSIG (and SIG), NSEC, NSEC3, NSEC3PARAM, CSYNC (a type bitmap too). A FMT_
  * value; type is the record's type, its data pkt[off..rdend). */
 int dnsfmt_sec(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, size_t off,
                size_t rdend, char err[NK_ERRLEN]);

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* dnsfmt_sec.c - the DNSSEC records (RRSIG, NSEC, NSEC3, NSEC3PARAM) and CSYNC, whose type
- * bitmap is NSEC's, as `dig +short` (BIND 9.18) prints them. dig rejects the same malformed
- * data as here: a bitmap window out of order, empty, longer than 32 octets or ending in a zero
- * octet; an RRSIG without a signature; an NSEC3 without a hash. */
+/* dnsfmt_sec.c - the DNSSEC records (RRSIG and the older SIG, NSEC, NSEC3, NSEC3PARAM) and CSYNC,
+ * whose type bitmap is NSEC's, as `dig +short` (BIND 9.18) prints them. dig rejects the same
+ * malformed data as here: a bitmap window out of order, empty, longer than 32 octets or ending in a
+ * zero octet; an RRSIG without a signature; an NSEC3 without a hash. */
 #include <stdio.h>
 #include <time.h>
 
@@ -140,7 +140,8 @@ int dnsfmt_sec(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, si
     const uint8_t *p = pkt + off;
     size_t n = rdend - off;
     switch (type) {
-    case DNS_T_RRSIG: return put_rrsig(s, pkt, len, off, rdend, err);
+    case DNS_T_RRSIG:
+    case DNS_T_SIG: return put_rrsig(s, pkt, len, off, rdend, err);
     case DNS_T_NSEC:
         if (fmt_name(s, pkt, len, &off, rdend, err) < 0)
             return FMT_ERR;

@@ -68,7 +68,7 @@ static const struct {
     {"L32", DNS_T_L32},
     {"L64", DNS_T_L64},
     {"LP", DNS_T_LP},
-    /* Named as dig (BIND 9.18) names them, printed in RFC 3597 form. */
+    /* Named as dig (BIND 9.18) names them; printed in RFC 3597 form but SIG, KEY, TA, DLV. */
     {"MD", 3},
     {"MF", 4},
     {"MB", 7},
@@ -78,8 +78,8 @@ static const struct {
     {"WKS", 11},
     {"NSAP", 22},
     {"NSAP-PTR", 23},
-    {"SIG", 24},
-    {"KEY", 25},
+    {"SIG", DNS_T_SIG},
+    {"KEY", DNS_T_KEY},
     {"PX", 26},
     {"GPOS", 27},
     {"NXT", 30},
@@ -110,8 +110,8 @@ static const struct {
     {"AMTRELAY", 260},
     {"RESINFO", 261},
     {"WALLET", 262},
-    {"TA", 32768},
-    {"DLV", 32769},
+    {"TA", DNS_T_TA},
+    {"DLV", DNS_T_DLV},
 };
 #define NTYPES (sizeof(types) / sizeof(types[0]))
 

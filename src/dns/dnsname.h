@@ -33,6 +33,8 @@ enum {
     DNS_T_X25 = 19,
     DNS_T_ISDN = 20,
     DNS_T_RT = 21,
+    DNS_T_SIG = 24,
+    DNS_T_KEY = 25,
     DNS_T_AAAA = 28,
     DNS_T_LOC = 29,
     DNS_T_SRV = 33,
@@ -70,6 +72,8 @@ enum {
     DNS_T_ANY = 255,
     DNS_T_URI = 256,
     DNS_T_CAA = 257,
+    DNS_T_TA = 32768,
+    DNS_T_DLV = 32769,
 };
 
 /* The type names offered by completion and --help (NULL-terminated). */

@@ -83,7 +83,7 @@ TYPED = [
     ("minfo", "MINFO"), ("rt", "RT"), ("nid", "NID"), ("l32", "L32"), ("l64", "L64"),
     ("lp", "LP"), ("sub", "DS"), ("_443._tcp", "TLSA"), ("sshfp", "SSHFP"), ("svc", "HTTPS"),
     ("svc", "SVCB"), ("uri", "URI"), ("hinfo", "HINFO"), ("caa", "CAA"), ("naptr", "NAPTR"),
-    ("unknown", "TYPE65280"),
+    ("unknown", "TYPE65280"), ("ta", "TA"), ("dlv", "DLV"), ("key", "KEY"), ("sig", "SIG"),
     # made by knotd's signer
     ("@", "DNSKEY"), ("@", "CDS"), ("@", "CDNSKEY"), ("@", "RRSIG"), ("@", "NSEC"),
     ("loc", "RRSIG"), ("ipseckey", "NSEC"), ("naptr", "NSEC"), ("unknown", "NSEC"),

@@ -620,7 +620,17 @@ static void more_types(void **state)
         assert_int_equal(fmt_rd(44, f, 2 + 20, out, sizeof(out), err), 0);
         assert_int_equal(fmt_rd(44, f, 2 + 19, out, sizeof(out), err), -1);
         OK(44, "\x01\x04\x00\x00\x00", "1 4 000000"); /* SHA-384 is DS's, not SSHFP's */
+        d[3] = 1;                                     /* TA and DLV are DS */
+        assert_int_equal(fmt_rd(32768, d, 4 + 20, out, sizeof(out), err), 0);
+        assert_int_equal(fmt_rd(32769, d, 4 + 19, out, sizeof(out), err), -1);
+        assert_non_null(strstr(err, "bad DLV record data"));
     }
+    /* KEY is DNSKEY, but with the "no key" flags it has none; SIG is RRSIG. */
+    OK(25, "\xc0\x00\x03\x0d", "49152 3 13");
+    OK(25, "\x01\x01\x03\x0d\x01", "257 3 13 AQ==");
+    BAD(25, "\x01\x01\x03\x0d");
+    OK(24, "\x00\x10\x0d\x02\x00\x00\x01\x2c\x6b\x49\xd2\x00\x65\x53\xf1\x00\x00\x07\x00\x01",
+       "TXT 13 2 300 20270115080000 20231114221320 7 . AQ==");
     /* HINFO has two strings, a CAA tag letters and digits only. */
     OK(13, "\x01x\x01y", "\"x\" \"y\"");
     BAD(13, "\x01x");
