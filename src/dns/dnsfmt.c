@@ -180,7 +180,7 @@ int dns_walk_next(struct dns_walk *w, struct dns_rr *rr, char err[NK_ERRLEN])
 }
 
 /* A <character-string> at *p (within end): quoted, '"' and '\' escaped, others as \DDD. */
-static int put_string(struct sbuf *s, const uint8_t **p, const uint8_t *end)
+int fmt_string(struct sbuf *s, const uint8_t **p, const uint8_t *end)
 {
     if (*p >= end)
         return -1;
@@ -457,6 +457,11 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
     case DNS_T_CNAME:
     case DNS_T_PTR:
     case DNS_T_DNAME:
+    case DNS_T_MB: /* and the mailbox types of RFC 1035 */
+    case DNS_T_MG:
+    case DNS_T_MR:
+    case DNS_T_MD:
+    case DNS_T_MF:
         if (fmt_name(&s, pkt, len, &off, rdend, err) < 0)
             return -1;
         if (off != rdend)
@@ -485,6 +490,10 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         break;
     case DNS_T_TXT:
     case DNS_T_SPF:
+    case DNS_T_NINFO:
+    case DNS_T_AVC:
+    case DNS_T_RESINFO:
+    case DNS_T_WALLET:
     case DNS_T_HINFO: {
         if (n == 0)
             goto bad;
@@ -492,7 +501,7 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         for (const uint8_t *q = p; q < end; k++) {
             if (q != p)
                 sb_putc(&s, ' ');
-            if (put_string(&s, &q, end) < 0)
+            if (fmt_string(&s, &q, end) < 0)
                 goto bad;
         }
         if (rr->type == DNS_T_HINFO && k != 2)
@@ -515,7 +524,7 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         sb_printf(&s, "%u %u ", get16(p), get16(p + 2));
         const uint8_t *q = p + 4;
         for (int i = 0; i < 3; i++) {
-            if (put_string(&s, &q, end) < 0)
+            if (fmt_string(&s, &q, end) < 0)
                 goto bad;
             sb_putc(&s, ' ');
         }
@@ -611,7 +620,12 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
     case DNS_T_APL:
     case DNS_T_NID:
     case DNS_T_L32:
-    case DNS_T_L64: r = dnsfmt_more(&s, rr->type, pkt, len, off, rdend, err); goto typed;
+    case DNS_T_L64:
+    case DNS_T_TALINK:
+    case DNS_T_PX:
+    case DNS_T_X25:
+    case DNS_T_ISDN:
+    case DNS_T_GPOS: r = dnsfmt_more(&s, rr->type, pkt, len, off, rdend, err); goto typed;
     default: fmt_unknown(&s, p, n); break;
     }
     goto done;

@@ -81,6 +81,9 @@ void fmt_ipv4(struct sbuf *s, const uint8_t *p);
 int fmt_name(struct sbuf *s, const uint8_t *pkt, size_t len, size_t *off, size_t rdend,
              char err[NK_ERRLEN]);
 
+/* A <character-string> at *p (within end), quoted; *p moves past it. 0, or -1 if cut short. */
+int fmt_string(struct sbuf *s, const uint8_t **p, const uint8_t *end);
+
 /* RFC 3597: "\# LEN HEX". */
 void fmt_unknown(struct sbuf *s, const uint8_t *p, size_t n);
 
@@ -89,8 +92,8 @@ void fmt_unknown(struct sbuf *s, const uint8_t *p, size_t n);
 int dnsfmt_sec(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, size_t off,
                size_t rdend, char err[NK_ERRLEN]);
 
-/* LOC, CERT, ZONEMD, EUI48, EUI64, RP, MINFO, AFSDB, RT, KX, LP, IPSECKEY, APL, NID, L32 and
- * L64. A FMT_ value. */
+/* LOC, CERT, ZONEMD, EUI48, EUI64, RP, MINFO, TALINK, PX, AFSDB, RT, KX, LP, IPSECKEY, APL,
+ * NID, L32, L64, X25, ISDN and GPOS. A FMT_ value. */
 int dnsfmt_more(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, size_t off,
                 size_t rdend, char err[NK_ERRLEN]);
 

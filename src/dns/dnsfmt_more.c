@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dnsfmt_more.c - the other types dig (BIND 9.18) prints in a presentation form of their own:
- * LOC, CERT, ZONEMD, EUI48, EUI64, IPSECKEY, APL, and those of a number and a name or two
- * names (AFSDB, RT, KX, LP, RP, MINFO) or a number and an identifier (NID, L32, L64). What dig
+ * LOC, CERT, ZONEMD, EUI48, EUI64, IPSECKEY, APL, those of a number and a name or two names
+ * (AFSDB, RT, KX, LP, RP, MINFO, TALINK, PX), of a number and an identifier (NID, L32, L64) and
+ * of strings (X25, ISDN, GPOS). What dig
  * rejects as malformed is rejected here; what it prints in RFC 3597 form (a LOC of another
  * version, an APL of an unknown address family) is printed so. */
 #include <arpa/inet.h>
@@ -202,6 +203,30 @@ static int put_apl(struct sbuf *s, const uint8_t *p, size_t n)
     return FMT_OK;
 }
 
+/* X25 (one string of at least 4 digits), ISDN (an address and an optional subaddress) and
+ * GPOS (longitude, latitude, altitude): strings, as many as the type has. */
+static int put_strings(struct sbuf *s, unsigned type, const uint8_t *p, size_t n)
+{
+    const uint8_t *q = p, *end = p + n;
+    int k = 0;
+    if (type == DNS_T_X25) {
+        if (n < 5 || p[0] != n - 1)
+            return FMT_BAD;
+        for (size_t i = 1; i < n; i++)
+            if (p[i] < '0' || p[i] > '9')
+                return FMT_BAD;
+    }
+    for (; q < end; k++) {
+        if (k)
+            sb_putc(s, ' ');
+        if (fmt_string(s, &q, end) < 0)
+            return FMT_BAD;
+    }
+    if (type == DNS_T_GPOS)
+        return k == 3 ? FMT_OK : FMT_BAD;
+    return k >= 1 && k <= (type == DNS_T_ISDN ? 2 : 1) ? FMT_OK : FMT_BAD;
+}
+
 int dnsfmt_more(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, size_t off,
                 size_t rdend, char err[NK_ERRLEN])
 {
@@ -215,8 +240,18 @@ int dnsfmt_more(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, s
     case DNS_T_EUI64: return put_eui(s, p, n, 8);
     case DNS_T_IPSECKEY: return put_ipseckey(s, pkt, len, off, rdend, err);
     case DNS_T_APL: return put_apl(s, p, n);
+    case DNS_T_X25:
+    case DNS_T_ISDN:
+    case DNS_T_GPOS: return put_strings(s, type, p, n);
+    case DNS_T_PX: /* a preference and two names */
+        if (n < 2)
+            return FMT_BAD;
+        sb_printf(s, "%u ", get16(p));
+        off += 2;
+        /* fall through */
     case DNS_T_RP:
-    case DNS_T_MINFO: /* two names */
+    case DNS_T_MINFO:
+    case DNS_T_TALINK: /* two names */
         if (fmt_name(s, pkt, len, &off, rdend, err) < 0)
             return FMT_ERR;
         sb_putc(s, ' ');

@@ -84,6 +84,8 @@ TYPED = [
     ("lp", "LP"), ("sub", "DS"), ("_443._tcp", "TLSA"), ("sshfp", "SSHFP"), ("svc", "HTTPS"),
     ("svc", "SVCB"), ("uri", "URI"), ("hinfo", "HINFO"), ("caa", "CAA"), ("naptr", "NAPTR"),
     ("unknown", "TYPE65280"), ("ta", "TA"), ("dlv", "DLV"), ("key", "KEY"), ("sig", "SIG"),
+    ("mb", "MB"), ("talink", "TALINK"), ("px", "PX"), ("ninfo", "NINFO"), ("avc", "AVC"),
+    ("x25", "X25"), ("isdn", "ISDN"), ("gpos", "GPOS"),
     # made by knotd's signer
     ("@", "DNSKEY"), ("@", "CDS"), ("@", "CDNSKEY"), ("@", "RRSIG"), ("@", "NSEC"),
     ("loc", "RRSIG"), ("ipseckey", "NSEC"), ("naptr", "NSEC"), ("unknown", "NSEC"),

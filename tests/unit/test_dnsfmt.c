@@ -631,13 +631,61 @@ static void more_types(void **state)
     BAD(25, "\x01\x01\x03\x0d");
     OK(24, "\x00\x10\x0d\x02\x00\x00\x01\x2c\x6b\x49\xd2\x00\x65\x53\xf1\x00\x00\x07\x00\x01",
        "TXT 13 2 300 20270115080000 20231114221320 7 . AQ==");
+    /* The RFC 1035 mailbox types, TALINK and PX; text types; X25, ISDN and GPOS strings. */
+    OK(7, "\x01m\x00", "m.");
+    BAD(3, "\x01m\x00\x00");
+    OK(58,
+       "\x01"
+       "a\x00\x01"
+       "b\x00",
+       "a. b.");
+    OK(26,
+       "\x00\x0a\x01"
+       "a\x00\x01"
+       "b\x00",
+       "10 a. b.");
+    BAD(26, "\x00\x0a\x01"
+            "a\x00");
+    OK(56, "\x02hi\x00", "\"hi\" \"\"");
+    OK(258, "\x00", "\"\"");
+    OK(19,
+       "\x04"
+       "1234",
+       "\"1234\"");
+    BAD(19, "\x03"
+            "123"); /* fewer than 4 digits */
+    BAD(19, "\x04"
+            "123a"); /* not a digit */
+    BAD(19, "\x04"
+            "1234\x00");
+    OK(20, "\x00", "\"\"");
+    OK(20,
+       "\x04"
+       "1234\x03"
+       "004",
+       "\"1234\" \"004\"");
+    BAD(20, "\x01"
+            "1\x01"
+            "2\x01"
+            "3");
+    OK(27,
+       "\x03"
+       "abc\x01"
+       "b\x01"
+       "c",
+       "\"abc\" \"b\" \"c\"");
+    BAD(27, "\x01"
+            "1\x01"
+            "2");
     /* HINFO has two strings, a CAA tag letters and digits only. */
     OK(13, "\x01x\x01y", "\"x\" \"y\"");
     BAD(13, "\x01x");
     BAD(13, "\x01x\x01y\x01z");
     OK(257, "\x80\x05ISSUEca", "128 ISSUE \"ca\"");
-    BAD(257, "\x00\x02a-x");
-    BAD(257, "\x00\x02a\xe9x");
+    BAD(257, "\x00\x02"
+             "a-x");
+    BAD(257, "\x00\x02"
+             "a\xe9x");
     /* Type names: in type bitmaps, the TYPE column and -t. */
     int t = 0;
     char tb[DNS_TYPE_BUF];
