@@ -625,7 +625,14 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
     case DNS_T_PX:
     case DNS_T_X25:
     case DNS_T_ISDN:
-    case DNS_T_GPOS: r = dnsfmt_more(&s, rr->type, pkt, len, off, rdend, err); goto typed;
+    case DNS_T_GPOS:
+    case DNS_T_WKS:
+    case DNS_T_NSAP:
+    case DNS_T_EID:
+    case DNS_T_NIMLOC:
+    case DNS_T_ATMA:
+    case DNS_T_SINK:
+    case DNS_T_AMTRELAY: r = dnsfmt_more(&s, rr->type, pkt, len, off, rdend, err); goto typed;
     default: fmt_unknown(&s, p, n); break;
     }
     goto done;

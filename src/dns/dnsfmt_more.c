@@ -2,7 +2,8 @@
 /* dnsfmt_more.c - the other types dig (BIND 9.18) prints in a presentation form of their own:
  * LOC, CERT, ZONEMD, EUI48, EUI64, IPSECKEY, APL, those of a number and a name or two names
  * (AFSDB, RT, KX, LP, RP, MINFO, TALINK, PX), of a number and an identifier (NID, L32, L64) and
- * of strings (X25, ISDN, GPOS). What dig
+ * of strings (X25, ISDN, GPOS), and the rarer WKS, NSAP, EID, NIMLOC, ATMA, SINK and AMTRELAY.
+ * What dig
  * rejects as malformed is rejected here; what it prints in RFC 3597 form (a LOC of another
  * version, an APL of an unknown address family) is printed so. */
 #include <arpa/inet.h>
@@ -227,6 +228,80 @@ static int put_strings(struct sbuf *s, unsigned type, const uint8_t *p, size_t n
     return k >= 1 && k <= (type == DNS_T_ISDN ? 2 : 1) ? FMT_OK : FMT_BAD;
 }
 
+/* Bytes as lowercase hex in one piece (NSAP, ATMA). */
+static void put_lowhex(struct sbuf *s, const uint8_t *p, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        sb_putc(s, hex[p[i] >> 4]);
+        sb_putc(s, hex[p[i] & 15]);
+    }
+}
+
+/* WKS (RFC 1035): "ADDRESS PROTOCOL PORT...", the ports from the bitmap; its last byte is never
+ * zero, and it covers ports up to 65535 at most. */
+static int put_wks(struct sbuf *s, const uint8_t *p, size_t n)
+{
+    if (n < 5 || n - 5 > 8192 || (n > 5 && p[n - 1] == 0))
+        return FMT_BAD;
+    fmt_ipv4(s, p);
+    sb_printf(s, " %u", p[4]);
+    for (size_t i = 5; i < n; i++)
+        for (unsigned b = 0; b < 8; b++)
+            if (p[i] & (0x80u >> b))
+                sb_printf(s, " %zu", (i - 5) * 8 + b);
+    return FMT_OK;
+}
+
+/* ATMA (ATM Forum): an AESA as lowercase hex, or E.164 digits after '+'; others RFC 3597. */
+static int put_atma(struct sbuf *s, const uint8_t *p, size_t n)
+{
+    if (n < 2)
+        return FMT_BAD;
+    if (p[0] == 0) {
+        put_lowhex(s, p + 1, n - 1);
+        return FMT_OK;
+    }
+    if (p[0] != 1)
+        return FMT_RAW;
+    sb_putc(s, '+');
+    for (size_t i = 1; i < n; i++) {
+        if (p[i] < '0' || p[i] > '9')
+            return FMT_BAD;
+        sb_putc(s, (char)p[i]);
+    }
+    return FMT_OK;
+}
+
+/* AMTRELAY (RFC 8777): "PRECEDENCE D TYPE RELAY"; a relay type dig does not know is RFC 3597. */
+static int put_amtrelay(struct sbuf *s, const uint8_t *pkt, size_t len, size_t off, size_t rdend,
+                        char err[NK_ERRLEN])
+{
+    const uint8_t *p = pkt + off;
+    char ip[INET6_ADDRSTRLEN];
+    size_t n = rdend - off;
+    if (n < 2)
+        return FMT_BAD;
+    unsigned t = p[1] & 0x7f;
+    if (t > 3)
+        return FMT_RAW;
+    sb_printf(s, "%u %u %u ", p[0], p[1] >> 7, t);
+    if (t == 0) {
+        sb_putc(s, '.');
+        return n == 2 ? FMT_OK : FMT_BAD;
+    }
+    if (t == 3) {
+        off += 2;
+        if (fmt_name(s, pkt, len, &off, rdend, err) < 0)
+            return FMT_ERR;
+        return off == rdend ? FMT_OK : FMT_BAD;
+    }
+    if (n - 2 != (t == 1 ? 4u : 16u))
+        return FMT_BAD;
+    sb_printf(s, "%s", inet_ntop(t == 1 ? AF_INET : AF_INET6, p + 2, ip, sizeof(ip)));
+    return FMT_OK;
+}
+
 int dnsfmt_more(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, size_t off,
                 size_t rdend, char err[NK_ERRLEN])
 {
@@ -243,6 +318,30 @@ int dnsfmt_more(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, s
     case DNS_T_X25:
     case DNS_T_ISDN:
     case DNS_T_GPOS: return put_strings(s, type, p, n);
+    case DNS_T_WKS: return put_wks(s, p, n);
+    case DNS_T_ATMA: return put_atma(s, p, n);
+    case DNS_T_AMTRELAY: return put_amtrelay(s, pkt, len, off, rdend, err);
+    case DNS_T_NSAP:
+        if (n == 0)
+            return FMT_BAD;
+        sb_printf(s, "0x");
+        put_lowhex(s, p, n);
+        return FMT_OK;
+    case DNS_T_EID:
+    case DNS_T_NIMLOC:
+        if (n == 0)
+            return FMT_BAD;
+        fmt_hex(s, p, n);
+        return FMT_OK;
+    case DNS_T_SINK: /* meaning, coding, subcoding, data */
+        if (n < 3)
+            return FMT_BAD;
+        sb_printf(s, "%u %u %u", p[0], p[1], p[2]);
+        if (n > 3) {
+            sb_putc(s, ' ');
+            fmt_base64(s, p + 3, n - 3, CHUNK);
+        }
+        return FMT_OK;
     case DNS_T_PX: /* a preference and two names */
         if (n < 2)
             return FMT_BAD;

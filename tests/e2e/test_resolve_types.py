@@ -86,6 +86,8 @@ TYPED = [
     ("unknown", "TYPE65280"), ("ta", "TA"), ("dlv", "DLV"), ("key", "KEY"), ("sig", "SIG"),
     ("mb", "MB"), ("talink", "TALINK"), ("px", "PX"), ("ninfo", "NINFO"), ("avc", "AVC"),
     ("x25", "X25"), ("isdn", "ISDN"), ("gpos", "GPOS"),
+    ("wks", "WKS"), ("nsap", "NSAP"), ("eid", "EID"), ("nimloc", "NIMLOC"), ("atma", "ATMA"),
+    ("sink", "SINK"), ("amtrelay", "AMTRELAY"),
     # made by knotd's signer
     ("@", "DNSKEY"), ("@", "CDS"), ("@", "CDNSKEY"), ("@", "RRSIG"), ("@", "NSEC"),
     ("loc", "RRSIG"), ("ipseckey", "NSEC"), ("naptr", "NSEC"), ("unknown", "NSEC"),

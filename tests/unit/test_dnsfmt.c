@@ -677,6 +677,34 @@ static void more_types(void **state)
     BAD(27, "\x01"
             "1\x01"
             "2");
+    /* WKS, NSAP, EID, NIMLOC, ATMA, SINK and AMTRELAY. */
+    OK(11, "\xc0\x00\x02\x01\x06\x40\x00\x01", "192.0.2.1 6 1 23");
+    OK(11, "\xc0\x00\x02\x01\x06", "192.0.2.1 6");
+    BAD(11, "\xc0\x00\x02\x01\x06\x40\x00"); /* a zero last byte */
+    BAD(11, "\xc0\x00\x02\x01");
+    OK(22, "\x47\xAB", "0x47ab");
+    BAD(22, "");
+    OK(31, "\xab\x01", "AB01");
+    BAD(32, "");
+    OK(34, "\x00\xab\xcd", "abcd");
+    OK(34,
+       "\x01"
+       "123",
+       "+123");
+    OK(34, "\x02\x01", "\\# 2 0201");
+    BAD(34, "\x01"
+            "ab");
+    BAD(34, "\x00");
+    OK(40, "\x01\x02\x03", "1 2 3");
+    OK(40, "\x01\x02\x00\x01\x02\x03", "1 2 0 AQID");
+    BAD(40, "\x01\x02");
+    OK(260, "\x0a\x81\xc0\x00\x02\x01", "10 1 1 192.0.2.1");
+    OK(260, "\x0a\x00", "10 0 0 .");
+    OK(260, "\x0a\x03\x01m\x00", "10 0 3 m.");
+    OK(260, "\x0a\x04\x01", "\\# 3 0A0401");
+    BAD(260, "\x0a\x00\x01");
+    BAD(260, "\x0a\x01\x01\x02");
+    BAD(260, "\x0a");
     /* HINFO has two strings, a CAA tag letters and digits only. */
     OK(13, "\x01x\x01y", "\"x\" \"y\"");
     BAD(13, "\x01x");
