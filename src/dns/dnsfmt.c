@@ -595,6 +595,8 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
     }
     case DNS_T_OPENPGPKEY:
     case DNS_T_DHCID:
+    case DNS_T_HHIT:
+    case DNS_T_BRID:
         if (n == 0)
             goto bad;
         fmt_base64(&s, p, n, CHUNK);
@@ -632,7 +634,8 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
     case DNS_T_NIMLOC:
     case DNS_T_ATMA:
     case DNS_T_SINK:
-    case DNS_T_AMTRELAY: r = dnsfmt_more(&s, rr->type, pkt, len, off, rdend, err); goto typed;
+    case DNS_T_AMTRELAY:
+    case DNS_T_DOA: r = dnsfmt_more(&s, rr->type, pkt, len, off, rdend, err); goto typed;
     default: fmt_unknown(&s, p, n); break;
     }
     goto done;

@@ -93,8 +93,8 @@ int dnsfmt_sec(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, si
                size_t rdend, char err[NK_ERRLEN]);
 
 /* LOC, CERT, ZONEMD, EUI48, EUI64, RP, MINFO, TALINK, PX, AFSDB, RT, KX, LP, IPSECKEY, APL,
- * NID, L32, L64, X25, ISDN, GPOS, WKS, NSAP, EID, NIMLOC, ATMA, SINK and AMTRELAY. A FMT_
- * value. */
+ * NID, L32, L64, X25, ISDN, GPOS, WKS, NSAP, EID, NIMLOC, ATMA, SINK, AMTRELAY and DOA. A
+ * FMT_ value. */
 int dnsfmt_more(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, size_t off,
                 size_t rdend, char err[NK_ERRLEN]);
 

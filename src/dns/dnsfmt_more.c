@@ -2,7 +2,7 @@
 /* dnsfmt_more.c - the other types dig (BIND 9.18) prints in a presentation form of their own:
  * LOC, CERT, ZONEMD, EUI48, EUI64, IPSECKEY, APL, those of a number and a name or two names
  * (AFSDB, RT, KX, LP, RP, MINFO, TALINK, PX), of a number and an identifier (NID, L32, L64) and
- * of strings (X25, ISDN, GPOS), and the rarer WKS, NSAP, EID, NIMLOC, ATMA, SINK and AMTRELAY.
+ * of strings (X25, ISDN, GPOS), and the rarer WKS, NSAP, EID, NIMLOC, ATMA, SINK, AMTRELAY, DOA.
  * What dig
  * rejects as malformed is rejected here; what it prints in RFC 3597 form (a LOC of another
  * version, an APL of an unknown address family) is printed so. */
@@ -321,6 +321,19 @@ int dnsfmt_more(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, s
     case DNS_T_WKS: return put_wks(s, p, n);
     case DNS_T_ATMA: return put_atma(s, p, n);
     case DNS_T_AMTRELAY: return put_amtrelay(s, pkt, len, off, rdend, err);
+    case DNS_T_DOA: { /* enterprise, type, location, "media type", data in one piece or "-" */
+        const uint8_t *q = p + 9;
+        if (n < 10)
+            return FMT_BAD;
+        sb_printf(s, "%u %u %u ", get32(p), get32(p + 4), p[8]);
+        if (fmt_string(s, &q, p + n) < 0)
+            return FMT_BAD;
+        sb_putc(s, ' ');
+        if (q == p + n)
+            sb_putc(s, '-');
+        fmt_base64(s, q, (size_t)(p + n - q), 0);
+        return FMT_OK;
+    }
     case DNS_T_NSAP:
         if (n == 0)
             return FMT_BAD;

@@ -87,7 +87,7 @@ TYPED = [
     ("mb", "MB"), ("talink", "TALINK"), ("px", "PX"), ("ninfo", "NINFO"), ("avc", "AVC"),
     ("x25", "X25"), ("isdn", "ISDN"), ("gpos", "GPOS"),
     ("wks", "WKS"), ("nsap", "NSAP"), ("eid", "EID"), ("nimloc", "NIMLOC"), ("atma", "ATMA"),
-    ("sink", "SINK"), ("amtrelay", "AMTRELAY"),
+    ("sink", "SINK"), ("amtrelay", "AMTRELAY"), ("doa", "DOA"), ("hhit", "HHIT"), ("brid", "BRID"),
     # made by knotd's signer
     ("@", "DNSKEY"), ("@", "CDS"), ("@", "CDNSKEY"), ("@", "RRSIG"), ("@", "NSEC"),
     ("loc", "RRSIG"), ("ipseckey", "NSEC"), ("naptr", "NSEC"), ("unknown", "NSEC"),

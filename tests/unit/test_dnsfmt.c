@@ -705,6 +705,14 @@ static void more_types(void **state)
     BAD(260, "\x0a\x00\x01");
     BAD(260, "\x0a\x01\x01\x02");
     BAD(260, "\x0a");
+    /* DOA: its data in one base64 piece, "-" when there is none; HHIT and BRID base64. */
+    OK(259, "\x00\x00\x00\x01\x00\x00\x00\x02\x03\x00", "1 2 3 \"\" -");
+    OK(259, "\x00\x00\x00\x01\x00\x00\x00\x02\x03\x01x\x01\x02\x03", "1 2 3 \"x\" AQID");
+    BAD(259, "\x00\x00\x00\x01\x00\x00\x00\x02\x03");
+    BAD(259, "\x00\x00\x00\x01\x00\x00\x00\x02\x03\x02x");
+    OK(67, "\x01\x02\x03", "AQID");
+    OK(68, "\x01", "AQ==");
+    BAD(68, "");
     /* HINFO has two strings, a CAA tag letters and digits only. */
     OK(13, "\x01x\x01y", "\"x\" \"y\"");
     BAD(13, "\x01x");
