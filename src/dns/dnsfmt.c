@@ -9,20 +9,8 @@
 
 #include "lib/err.h"
 #include "dns/dnsfmt.h"
+#include "dns/dnsfmt_int.h"
 #include "dns/dnsname.h"
-
-/* dig prints long hex and base64 fields in chunks of this many characters, space separated. */
-#define CHUNK 56
-
-static uint16_t get16(const uint8_t *p)
-{
-    return (uint16_t)((p[0] << 8) | p[1]);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
 
 int dns_hdr_parse(const uint8_t *pkt, size_t len, struct dns_hdr *h, char err[NK_ERRLEN])
 {
@@ -38,36 +26,7 @@ int dns_hdr_parse(const uint8_t *pkt, size_t len, struct dns_hdr *h, char err[NK
     return 0;
 }
 
-/* A growing string in a caller's buffer; overflow is remembered, not written past. */
-struct sbuf {
-    char *p;    /* the buffer */
-    size_t len; /* its size */
-    size_t n;   /* characters written (NUL kept after them) */
-    bool over;  /* something did not fit */
-};
-
-static void sb_init(struct sbuf *s, char *p, size_t len)
-{
-    s->p = p;
-    s->len = len;
-    s->n = 0;
-    s->over = len == 0;
-    if (len)
-        p[0] = '\0';
-}
-
-static void sb_putc(struct sbuf *s, char c)
-{
-    if (s->n + 1 >= s->len) {
-        s->over = true;
-        return;
-    }
-    s->p[s->n++] = c;
-    s->p[s->n] = '\0';
-}
-
-static void sb_printf(struct sbuf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sb_printf(struct sbuf *s, const char *fmt, ...)
+void sb_printf(struct sbuf *s, const char *fmt, ...)
 {
     if (s->over)
         return;
@@ -221,7 +180,7 @@ int dns_walk_next(struct dns_walk *w, struct dns_rr *rr, char err[NK_ERRLEN])
 }
 
 /* A <character-string> at *p (within end): quoted, '"' and '\' escaped, others as \DDD. */
-static int put_string(struct sbuf *s, const uint8_t **p, const uint8_t *end)
+int fmt_string(struct sbuf *s, const uint8_t **p, const uint8_t *end)
 {
     if (*p >= end)
         return -1;
@@ -245,7 +204,7 @@ static int put_string(struct sbuf *s, const uint8_t **p, const uint8_t *end)
 }
 
 /* Bytes as uppercase hex, in chunks of CHUNK characters as dig prints them. */
-static void put_hex(struct sbuf *s, const uint8_t *p, size_t n)
+void fmt_hex(struct sbuf *s, const uint8_t *p, size_t n)
 {
     static const char hex[] = "0123456789ABCDEF";
     for (size_t i = 0; i < n; i++) {
@@ -257,7 +216,7 @@ static void put_hex(struct sbuf *s, const uint8_t *p, size_t n)
 }
 
 /* Bytes as base64, in chunks of `chunk` characters (0: one piece). */
-static void put_base64(struct sbuf *s, const uint8_t *p, size_t n, size_t chunk)
+void fmt_base64(struct sbuf *s, const uint8_t *p, size_t n, size_t chunk)
 {
     static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     size_t col = 0;
@@ -280,7 +239,7 @@ static void put_base64(struct sbuf *s, const uint8_t *p, size_t n, size_t chunk)
 
 /* An IPv4 address in dotted decimal: inet_ntop formats it through sprintf, which costs more
  * than the rest of an A answer's handling. */
-static void put_ipv4(struct sbuf *s, const uint8_t *p)
+void fmt_ipv4(struct sbuf *s, const uint8_t *p)
 {
     char b[16], *q = b;
     for (int i = 0; i < 4; i++) {
@@ -299,8 +258,8 @@ static void put_ipv4(struct sbuf *s, const uint8_t *p)
 
 /* A domain name inside the record's data: compressed names may point anywhere before it, but
  * the bytes in the record itself must stay inside the record. */
-static int put_name(struct sbuf *s, const uint8_t *pkt, size_t len, size_t *off, size_t rdend,
-                    char err[NK_ERRLEN])
+int fmt_name(struct sbuf *s, const uint8_t *pkt, size_t len, size_t *off, size_t rdend,
+             char err[NK_ERRLEN])
 {
     char name[DNS_PNAME_MAX];
     if (dns_name_read(pkt, len, off, name, sizeof(name), err) < 0)
@@ -383,7 +342,7 @@ static int put_svc_value(struct sbuf *s, unsigned key, const uint8_t *v, size_t 
     }
     case 5:
         sb_putc(s, '=');
-        put_base64(s, v, n, 0);
+        fmt_base64(s, v, n, 0);
         return 0;
     default:
         sb_printf(s, "=\"");
@@ -402,7 +361,7 @@ static int put_svcb(struct sbuf *s, const uint8_t *pkt, size_t len, size_t off, 
         return 1;
     sb_printf(s, "%u ", get16(pkt + off));
     off += 2;
-    if (put_name(s, pkt, len, &off, rdend, err) < 0)
+    if (fmt_name(s, pkt, len, &off, rdend, err) < 0)
         return -1;
     while (off < rdend) {
         if (rdend - off < 4)
@@ -421,12 +380,12 @@ static int put_svcb(struct sbuf *s, const uint8_t *pkt, size_t len, size_t off, 
 }
 
 /* RFC 3597: "\# LEN HEX". */
-static void put_unknown(struct sbuf *s, const uint8_t *p, size_t n)
+void fmt_unknown(struct sbuf *s, const uint8_t *p, size_t n)
 {
     sb_printf(s, "\\# %zu", n);
     if (n) {
         sb_putc(s, ' ');
-        put_hex(s, p, n);
+        fmt_hex(s, p, n);
     }
 }
 
@@ -447,12 +406,25 @@ static int put_fixed_then(struct sbuf *s, const uint8_t *p, size_t n, const char
             sb_printf(s, "%u ", p[i]);
             i++;
         } else if (*c == 'h') {
-            put_hex(s, p + i, n - i);
+            fmt_hex(s, p + i, n - i);
         } else if (*c == 'b') {
-            put_base64(s, p + i, n - i, CHUNK);
+            fmt_base64(s, p + i, n - i, CHUNK);
         }
     }
     return 0;
+}
+
+/* A letter or digit of ASCII, whatever the locale. */
+static bool ascii_alnum(uint8_t c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
+}
+
+/* A DS digest (or with sshfp, an SSHFP fingerprint) of a kind dig knows has its length, SHA-1,
+ * SHA-256 or (DS only) SHA-384: dig rejects one shorter or longer. */
+static bool digest_fits(unsigned kind, size_t n, bool sshfp)
+{
+    return kind == 1 ? n == 20 : kind == 2 ? n == 32 : kind == 4 && !sshfp ? n == 48 : true;
 }
 
 int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, char *out,
@@ -462,18 +434,19 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
     const uint8_t *p = pkt + rr->rdoff, *end = p + rr->rdlen;
     size_t n = rr->rdlen, off = rr->rdoff, rdend = rr->rdoff + rr->rdlen;
     char ip[INET6_ADDRSTRLEN];
+    int r;
     sb_init(&s, out, outlen);
     if (rr->rdoff > len || rr->rdlen > len - rr->rdoff)
         return nk_seterr(err, "malformed answer: record data cut short");
     if (rr->rclass != 1 && rr->type != DNS_T_OPT) {
-        put_unknown(&s, p, n); /* other classes' data has no common presentation */
+        fmt_unknown(&s, p, n); /* other classes' data has no common presentation */
         goto done;
     }
     switch (rr->type) {
     case DNS_T_A:
         if (n != 4)
             goto bad;
-        put_ipv4(&s, p);
+        fmt_ipv4(&s, p);
         break;
     case DNS_T_AAAA:
         if (n != 16)
@@ -484,7 +457,12 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
     case DNS_T_CNAME:
     case DNS_T_PTR:
     case DNS_T_DNAME:
-        if (put_name(&s, pkt, len, &off, rdend, err) < 0)
+    case DNS_T_MB: /* and the mailbox types of RFC 1035 */
+    case DNS_T_MG:
+    case DNS_T_MR:
+    case DNS_T_MD:
+    case DNS_T_MF:
+        if (fmt_name(&s, pkt, len, &off, rdend, err) < 0)
             return -1;
         if (off != rdend)
             goto bad;
@@ -494,16 +472,16 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
             goto bad;
         sb_printf(&s, "%u ", get16(p));
         off += 2;
-        if (put_name(&s, pkt, len, &off, rdend, err) < 0)
+        if (fmt_name(&s, pkt, len, &off, rdend, err) < 0)
             return -1;
         if (off != rdend)
             goto bad;
         break;
     case DNS_T_SOA:
-        if (put_name(&s, pkt, len, &off, rdend, err) < 0)
+        if (fmt_name(&s, pkt, len, &off, rdend, err) < 0)
             return -1;
         sb_putc(&s, ' ');
-        if (put_name(&s, pkt, len, &off, rdend, err) < 0)
+        if (fmt_name(&s, pkt, len, &off, rdend, err) < 0)
             return -1;
         if (rdend - off != 20)
             goto bad;
@@ -512,22 +490,30 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         break;
     case DNS_T_TXT:
     case DNS_T_SPF:
-    case DNS_T_HINFO:
+    case DNS_T_NINFO:
+    case DNS_T_AVC:
+    case DNS_T_RESINFO:
+    case DNS_T_WALLET:
+    case DNS_T_HINFO: {
         if (n == 0)
             goto bad;
-        for (const uint8_t *q = p; q < end;) {
+        int k = 0;
+        for (const uint8_t *q = p; q < end; k++) {
             if (q != p)
                 sb_putc(&s, ' ');
-            if (put_string(&s, &q, end) < 0)
+            if (fmt_string(&s, &q, end) < 0)
                 goto bad;
         }
+        if (rr->type == DNS_T_HINFO && k != 2)
+            goto bad; /* CPU and OS, as dig wants them */
         break;
+    }
     case DNS_T_SRV:
         if (n < 7)
             goto bad;
         sb_printf(&s, "%u %u %u ", get16(p), get16(p + 2), get16(p + 4));
         off += 6;
-        if (put_name(&s, pkt, len, &off, rdend, err) < 0)
+        if (fmt_name(&s, pkt, len, &off, rdend, err) < 0)
             return -1;
         if (off != rdend)
             goto bad;
@@ -538,12 +524,12 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         sb_printf(&s, "%u %u ", get16(p), get16(p + 2));
         const uint8_t *q = p + 4;
         for (int i = 0; i < 3; i++) {
-            if (put_string(&s, &q, end) < 0)
+            if (fmt_string(&s, &q, end) < 0)
                 goto bad;
             sb_putc(&s, ' ');
         }
         off = (size_t)(q - pkt);
-        if (put_name(&s, pkt, len, &off, rdend, err) < 0)
+        if (fmt_name(&s, pkt, len, &off, rdend, err) < 0)
             return -1;
         if (off != rdend)
             goto bad;
@@ -552,6 +538,9 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
     case DNS_T_CAA: {
         if (n < 2 || (size_t)p[1] + 2 > n || p[1] == 0)
             goto bad;
+        for (size_t i = 0; i < p[1]; i++)
+            if (!ascii_alnum(p[2 + i])) /* dig takes a tag of letters and digits only */
+                goto bad;
         sb_printf(&s, "%u ", p[0]);
         put_label(&s, p + 2, p[1]);
         sb_putc(&s, ' ');
@@ -570,17 +559,26 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         break;
     case DNS_T_DS:
     case DNS_T_CDS:
-        if (put_fixed_then(&s, p, n, "SBBh") < 0)
+    case DNS_T_TA:
+    case DNS_T_DLV:
+        if ((n > 3 && !digest_fits(p[3], n - 4, false)) || put_fixed_then(&s, p, n, "SBBh") < 0)
             goto bad;
         break;
     case DNS_T_SSHFP:
-        if (put_fixed_then(&s, p, n, "BBh") < 0)
+        if ((n > 1 && !digest_fits(p[1], n - 2, true)) || put_fixed_then(&s, p, n, "BBh") < 0)
             goto bad;
         break;
     case DNS_T_TLSA:
+    case DNS_T_SMIMEA:
         if (put_fixed_then(&s, p, n, "BBBh") < 0)
             goto bad;
         break;
+    case DNS_T_KEY:
+        if (n == 4 && (get16(p) & 0xc000) == 0xc000) { /* the "no key" flags: no key */
+            sb_printf(&s, "%u %u %u", get16(p), p[2], p[3]);
+            break;
+        }
+        /* fall through */
     case DNS_T_DNSKEY:
     case DNS_T_CDNSKEY:
         if (put_fixed_then(&s, p, n, "SBBb") < 0)
@@ -588,7 +586,7 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         break;
     case DNS_T_SVCB:
     case DNS_T_HTTPS: {
-        int r = put_svcb(&s, pkt, len, off, rdend, err);
+        r = put_svcb(&s, pkt, len, off, rdend, err);
         if (r < 0)
             return -1;
         if (r > 0)
@@ -596,11 +594,59 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
         break;
     }
     case DNS_T_OPENPGPKEY:
+    case DNS_T_DHCID:
+    case DNS_T_HHIT:
+    case DNS_T_BRID:
         if (n == 0)
             goto bad;
-        put_base64(&s, p, n, CHUNK);
+        fmt_base64(&s, p, n, CHUNK);
         break;
-    default: put_unknown(&s, p, n); break;
+    case DNS_T_RRSIG:
+    case DNS_T_SIG:
+    case DNS_T_NSEC:
+    case DNS_T_NSEC3:
+    case DNS_T_NSEC3PARAM:
+    case DNS_T_CSYNC: r = dnsfmt_sec(&s, rr->type, pkt, len, off, rdend, err); goto typed;
+    case DNS_T_LOC:
+    case DNS_T_CERT:
+    case DNS_T_ZONEMD:
+    case DNS_T_EUI48:
+    case DNS_T_EUI64:
+    case DNS_T_RP:
+    case DNS_T_MINFO:
+    case DNS_T_AFSDB:
+    case DNS_T_RT:
+    case DNS_T_KX:
+    case DNS_T_LP:
+    case DNS_T_IPSECKEY:
+    case DNS_T_APL:
+    case DNS_T_NID:
+    case DNS_T_L32:
+    case DNS_T_L64:
+    case DNS_T_TALINK:
+    case DNS_T_PX:
+    case DNS_T_X25:
+    case DNS_T_ISDN:
+    case DNS_T_GPOS:
+    case DNS_T_WKS:
+    case DNS_T_NSAP:
+    case DNS_T_EID:
+    case DNS_T_NIMLOC:
+    case DNS_T_ATMA:
+    case DNS_T_SINK:
+    case DNS_T_AMTRELAY:
+    case DNS_T_DOA: r = dnsfmt_more(&s, rr->type, pkt, len, off, rdend, err); goto typed;
+    default: fmt_unknown(&s, p, n); break;
+    }
+    goto done;
+typed:
+    if (r == FMT_ERR)
+        return -1;
+    if (r == FMT_BAD)
+        goto bad;
+    if (r == FMT_RAW) { /* a form dig prints in RFC 3597 form too */
+        sb_reset(&s);
+        fmt_unknown(&s, p, n);
     }
 done:
     if (s.over)
