@@ -66,6 +66,10 @@ static int parse_line(struct hosts *h, char *s, unsigned line)
             *p++ = '\0';
         if (nw == 0) {
             nw++;
+            /* ares_inet_pton writes only the bytes it read ("10.1": two): the rest is 0.
+             * (c-ares 1.18 itself leaves there what the previous matching line had.) */
+            memset(&a4, 0, sizeof(a4));
+            memset(&a6, 0, sizeof(a6));
             v4 = ares_inet_pton(AF_INET, w, &a4) == 1;
             v6 = ares_inet_pton(AF_INET6, w, &a6) == 1;
             continue;
