@@ -187,6 +187,15 @@ static void jput(struct out *o, const char *s, size_t len)
     }
 }
 
+/* Bytes a JSON string does not take as they are: control bytes, '"', '\\', and every byte
+ * of a multibyte sequence (checked for valid UTF-8). */
+static const bool jspecial[256] = {
+    [0 ... 0x1f] = true,
+    ['"'] = true,
+    ['\\'] = true,
+    [0x80 ... 0xff] = true,
+};
+
 /* A JSON string of s[0..n-1]: quoted, escaped; bytes that are not valid UTF-8 as \xHH
  * (out_escape), whose backslash JSON then escapes: "\\xHH". */
 static void jstr(struct out *o, const char *s, size_t n)
@@ -199,18 +208,23 @@ static void jstr(struct out *o, const char *s, size_t n)
     char *d = o->jbuf + o->jlen;
     *d++ = '"';
     for (size_t i = 0; i < n;) {
-        unsigned char c = u[i];
-        if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-            *d++ = (char)c;
-            i++;
-            continue;
+        size_t k = i;
+        while (k < n && !jspecial[u[k]])
+            k++;
+        if (k > i) { /* a run that goes out as it is: the common case, the whole string */
+            memcpy(d, s + i, k - i);
+            d += k - i;
+            i = k;
+            if (i == n)
+                break;
         }
+        unsigned char c = u[i];
         if (c >= 0x80) {
-            size_t k = utf8_len(u + i, n - i);
-            if (k) {
-                memcpy(d, s + i, k);
-                d += k;
-                i += k;
+            size_t m = utf8_len(u + i, n - i);
+            if (m) {
+                memcpy(d, s + i, m);
+                d += m;
+                i += m;
             } else {
                 memcpy(d, "\\\\x", 3);
                 d[3] = "0123456789abcdef"[c >> 4];
