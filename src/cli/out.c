@@ -117,11 +117,16 @@ static size_t plain_len(const unsigned char *s, size_t n, bool text)
 /* True if s[0..n-1] has nothing to escape (the common case, checked fast). */
 static bool clean(const char *s, size_t n, bool text)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80 || (text && (c < 0x20 || c == 0x7f) && c != '\n' && c != '\t'))
+    /* Bytes text escapes (or looks at): control bytes but newline and tab, DEL, non-ASCII. */
+    static const bool tspecial[256] = {
+        [0 ... 0x08] = true,
+        [0x0b ... 0x1f] = true,
+        [0x7f ... 0xff] = true,
+    };
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i++)
+        if (text ? tspecial[u[i]] : u[i] >= 0x80)
             return false;
-    }
     return true;
 }
 
@@ -498,15 +503,30 @@ static bool fast(struct out *o, enum out_color c, const char *fmt, const char *s
         if (*conv != 'u' && *conv != 'd' && *conv != 'i')
             return false;
     }
-    if (strchr(conv + 1, '%'))
-        return false;
+    const char *suf = conv + 1;
+    size_t ls = 0;
+    for (; suf[ls]; ls++)
+        if (suf[ls] == '%')
+            return false;
     const char *v = s ? s : num;
+    size_t lp = (size_t)(pct - fmt), lv = strlen(v);
     bool paint = o->color && c != OUT_C_NONE;
+    if (!paint && !o->tab.on && o->nline + lp + lv + ls <= sizeof(o->line) &&
+        clean(fmt, lp, true) && clean(v, lv, true) && clean(suf, ls, true)) {
+        /* The usual field: three copies into the line. */
+        char *d = o->line + o->nline;
+        memcpy(d, fmt, lp);
+        memcpy(d + lp, v, lv);
+        memcpy(d + lp + lv, suf, ls);
+        o->nline += lp + lv + ls;
+        done(o);
+        return true;
+    }
     if (paint)
         put(o, color_seq[c], strlen(color_seq[c]), false);
-    put(o, fmt, (size_t)(pct - fmt), true);
-    put(o, v, strlen(v), true);
-    put(o, conv + 1, strlen(conv + 1), true);
+    put(o, fmt, lp, true);
+    put(o, v, lv, true);
+    put(o, suf, ls, true);
     if (paint)
         put(o, color_reset, sizeof(color_reset) - 1, false);
     done(o);

@@ -42,6 +42,9 @@ struct dns {
     struct loop *l;             /* the loop the channel runs on */
     ares_channel ch;            /* DNS channel */
     ares_channel hch;           /* files-only channel for the hosts file; NULL with no_hosts */
+    bool no_domains;            /* resolv.conf gave no search list: a name with a dot is
+                                   asked as it is, and ares_search would only add its own
+                                   bookkeeping to ares_query */
     struct hosts *hosts;        /* the hosts file, read once (hch only for the names c-ares
                                    treats specially: hosts_plain_name) */
     struct dns_opts o;          /* settings (servers pointer not kept) */
@@ -430,6 +433,12 @@ struct dns *dns_new(struct loop *l, const struct dns_opts *o, char err[NK_ERRLEN
             return NULL;
         }
     }
+    struct ares_options so;
+    int smask = 0;
+    if (ares_save_options(d->ch, &so, &smask) == ARES_SUCCESS) {
+        d->no_domains = so.ndomains == 0;
+        ares_destroy_options(&so);
+    }
     if (!o->no_hosts) {
         /* Files only: this channel never sends a packet, it only reads the hosts file. */
         struct ares_options ho;
@@ -675,12 +684,15 @@ static void start_dns(struct job *j)
 {
     struct dns *d = j->d;
     size_t l = strlen(j->name);
-    bool as_is = d->o.no_search || (l > 0 && j->name[l - 1] == '.');
+    bool as_is = d->o.no_search || (l > 0 && j->name[l - 1] == '.') ||
+                 (d->no_domains && strchr(j->name, '.') && hosts_plain_name(j->name));
     /* One reference more than the queries: a query that fails at once (out of memory, a name
      * c-ares cannot encode) calls back before ares_query returns, and must not free j yet. */
     j->left = j->nsub + 1;
     for (int i = 0; i < j->nsub; i++) {
-        /* ares_search applies the search list and ndots; an absolute name needs none. */
+        /* ares_search applies the search list and ndots; an absolute name needs none, nor
+         * does any name with a dot without a search list (ares_search rejects .onion names
+         * and reads HOSTALIASES for names without a dot: those still go through it). */
         if (as_is)
             ares_query(d->ch, j->name, 1 /* IN */, j->sub[i].type, query_cb, &j->sub[i]);
         else
