@@ -268,12 +268,29 @@ static bool jkey(struct out *o, const char *key)
     struct jlevel *t = &o->jst[o->depth - 1];
     if (t->dropped || (!t->arr && !key))
         return false;
+    /* Room for the separator and a usual key; a longer one, or one to escape, goes the long
+     * way (jstr). */
+    if (!jroom(o, 72))
+        return false;
+    char *d = o->jbuf + o->jlen;
     if (t->n++)
-        jput(o, ",", 1);
+        *d++ = ',';
     if (!t->arr) {
-        jstr(o, key, strlen(key));
-        jput(o, ":", 1);
+        size_t i = 0;
+        d[0] = '"';
+        for (; i < 64 && key[i] && !jspecial[(unsigned char)key[i]]; i++)
+            d[1 + i] = key[i];
+        if (key[i]) {
+            o->jlen = (size_t)(d - o->jbuf);
+            jstr(o, key, strlen(key));
+            jput(o, ":", 1);
+            return true;
+        }
+        d += 1 + i;
+        *d++ = '"';
+        *d++ = ':';
     }
+    o->jlen = (size_t)(d - o->jbuf);
     return true;
 }
 

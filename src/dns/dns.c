@@ -685,7 +685,7 @@ static void start_dns(struct job *j)
     struct dns *d = j->d;
     size_t l = strlen(j->name);
     bool as_is = d->o.no_search || (l > 0 && j->name[l - 1] == '.') ||
-                 (d->no_domains && strchr(j->name, '.') && hosts_plain_name(j->name));
+                 (d->no_domains && strchr(j->name, '.') && !hosts_onion_name(j->name));
     /* One reference more than the queries: a query that fails at once (out of memory, a name
      * c-ares cannot encode) calls back before ares_query returns, and must not free j yet. */
     j->left = j->nsub + 1;

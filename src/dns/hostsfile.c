@@ -181,10 +181,18 @@ size_t hosts_find(const struct hosts *h, const char *name, const struct hosts_en
     return end - lo;
 }
 
-static bool ends_with(const char *s, size_t n, const char *suffix)
+/* Does s (n bytes) end with suffix, ASCII case ignored? */
+static bool ends_with(const char *s, size_t n, const char *suffix, size_t k)
 {
-    size_t k = strlen(suffix);
-    return n >= k && strcasecmp(s + n - k, suffix) == 0;
+    return n >= k && strncasecmp(s + n - k, suffix, k) == 0;
+}
+
+bool hosts_onion_name(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || ((name[n - 1] | 0x20) != 'n' && name[n - 1] != '.'))
+        return false; /* the usual name: no compare */
+    return ends_with(name, n, ".onion", 6) || ends_with(name, n, ".onion.", 7);
 }
 
 bool hosts_plain_name(const char *name)
@@ -193,7 +201,8 @@ bool hosts_plain_name(const char *name)
     if (n == 0 || strchr(name, ':') || strspn(name, "0123456789.") == n)
         return false;
     for (size_t i = 0; i + 9 <= n; i++)
-        if ((name[i] | 0x20) == 'l' && strncasecmp(name + i, "localhost", 9) == 0)
+        if ((name[i] | 0x20) == 'l' && (name[i + 1] | 0x20) == 'o' &&
+            strncasecmp(name + i, "localhost", 9) == 0)
             return false;
-    return !ends_with(name, n, ".onion") && !ends_with(name, n, ".onion.");
+    return !hosts_onion_name(name);
 }

@@ -41,5 +41,7 @@ size_t hosts_find(const struct hosts *h, const char *name, const struct hosts_en
  * names under it (answered even when the file lacks them), .onion names (never looked up) and
  * names that look like addresses. */
 bool hosts_plain_name(const char *name);
+/* A .onion name (with or without the final dot): c-ares never looks one up. */
+bool hosts_onion_name(const char *name);
 
 #endif

@@ -324,7 +324,10 @@ static void jansson_same(void **state)
         json_array_append_new(root, json_integer(ints[i]));
         json_array_append_new(root, json_integer(ints[i]));
     }
+    static const char long_key[] = "a_key_longer_than_the_short_way_takes_"
+                                   "0123456789012345678901234567890123456789";
     out_obj_begin(o, NULL);
+    out_u64(o, long_key, NULL, 7);
     out_bool(o, "t", NULL, true);
     out_bool(o, "f", NULL, false);
     out_null(o, "n");
@@ -341,6 +344,7 @@ static void jansson_same(void **state)
     out_dbl(o, "nan", NULL, NAN); /* dropped, and the output fails */
     out_obj_end(o);
     json_t *ob = json_object();
+    json_object_set_new(ob, long_key, json_integer(7));
     json_object_set_new(ob, "t", json_true());
     json_object_set_new(ob, "f", json_false());
     json_object_set_new(ob, "n", json_null());
