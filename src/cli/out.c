@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* out.c - text or JSON through one set of calls; JSON built with jansson; text columns. */
+/* out.c - text or JSON through one set of calls; JSON written as it comes; text columns. */
 #include <inttypes.h>
-#include <jansson.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,16 +32,25 @@ struct table {
     const struct out_cols *cols; /* the open row's columns; NULL outside a row */
 };
 
+/* An open JSON container. */
+struct jlevel {
+    bool arr;     /* an array, not an object */
+    bool dropped; /* it had no key inside an object: nothing in it is written */
+    unsigned n;   /* values in it so far */
+};
+
 struct out {
-    FILE *fp;                     /* where text and JSON go (stdout) */
-    bool json;                    /* JSON mode */
-    bool color;                   /* ANSI colour in text mode */
-    int depth;                    /* open containers */
-    json_t *stack[OUT_MAX_DEPTH]; /* the containers being built, outermost first */
-    int errors;                   /* JSON or table building failures (out of memory) */
-    struct table tab;             /* columns being collected */
-    char line[4096];              /* text not yet handed to fp: a line goes out in one write */
-    size_t nline;                 /* bytes in line */
+    FILE *fp;                         /* where text and JSON go (stdout) */
+    bool json;                        /* JSON mode */
+    bool color;                       /* ANSI colour in text mode */
+    int depth;                        /* open containers */
+    struct jlevel jst[OUT_MAX_DEPTH]; /* them, outermost first */
+    char *jbuf;                       /* the JSON of the open outermost value */
+    size_t jlen, jcap;                /* its bytes used and allocated */
+    int errors;                       /* JSON or table building failures (out of memory) */
+    struct table tab;                 /* columns being collected */
+    char line[4096];                  /* text not yet handed to fp: a line goes out in one write */
+    size_t nline;                     /* bytes in line */
 };
 
 static const char *const color_seq[] = {
@@ -108,11 +117,16 @@ static size_t plain_len(const unsigned char *s, size_t n, bool text)
 /* True if s[0..n-1] has nothing to escape (the common case, checked fast). */
 static bool clean(const char *s, size_t n, bool text)
 {
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c >= 0x80 || (text && (c < 0x20 || c == 0x7f) && c != '\n' && c != '\t'))
+    /* Bytes text escapes (or looks at): control bytes but newline and tab, DEL, non-ASCII. */
+    static const bool tspecial[256] = {
+        [0 ... 0x08] = true,
+        [0x0b ... 0x1f] = true,
+        [0x7f ... 0xff] = true,
+    };
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i++)
+        if (text ? tspecial[u[i]] : u[i] >= 0x80)
             return false;
-    }
     return true;
 }
 
@@ -140,72 +154,185 @@ size_t out_escape(char *dst, size_t cap, const char *s, size_t n, bool text)
     return len;
 }
 
-/* ---- JSON ---- */
+/* ---- JSON ----
+ *
+ * Written as the calls come, into one buffer that goes out when the outermost value closes:
+ * building a tree of values (and freeing it) and walking it again to print it cost several
+ * times what c-ares spends on a lookup, and a batch prints one object per name. The form is
+ * byte for byte what jansson's compact dump gives (tests/unit/test_out.c compares the two):
+ * `"key":value` and `,` without blanks, strings escaped as RFC 8259 requires (\" \\ \b \f \n \r
+ * \t, other control bytes as \u00XX), everything else as it is; reals as "%.10g" with ".0" added
+ * to a whole number and the exponent without '+' or leading zeros. A key inside an array is
+ * ignored, a value without a key inside an object (or outside any container) is dropped with
+ * whatever it holds, as jansson's json_object_set_new would. */
 
-static json_t *top(struct out *o)
+/* Room for len more bytes of JSON. */
+static bool jroom(struct out *o, size_t len)
 {
-    return o->depth > 0 ? o->stack[o->depth - 1] : NULL;
-}
-
-/* Attach v under key to the open container; steals the reference. Returns false if it was
- * dropped (text-only call outside an array, or no container). */
-static bool attach(struct out *o, const char *key, json_t *v)
-{
-    json_t *t = top(o);
-    if (!v) {
+    if (o->jlen + len <= o->jcap)
+        return true;
+    size_t cap = o->jcap ? o->jcap : 1024;
+    while (cap < o->jlen + len)
+        cap *= 2;
+    char *b = realloc(o->jbuf, cap);
+    if (!b) {
         o->errors++;
         return false;
     }
-    if (t && json_is_array(t)) {
-        json_array_append_new(t, v);
-        return true;
-    }
-    if (t && key) {
-        json_object_set_new(t, key, v);
-        return true;
-    }
-    json_decref(v);
-    return false;
+    o->jbuf = b;
+    o->jcap = cap;
+    return true;
 }
 
-static void begin(struct out *o, const char *key, json_t *c)
+static void jput(struct out *o, const char *s, size_t len)
+{
+    if (jroom(o, len)) {
+        memcpy(o->jbuf + o->jlen, s, len);
+        o->jlen += len;
+    }
+}
+
+/* Bytes a JSON string does not take as they are: control bytes, '"', '\\', and every byte
+ * of a multibyte sequence (checked for valid UTF-8). */
+static const bool jspecial[256] = {
+    [0 ... 0x1f] = true,
+    ['"'] = true,
+    ['\\'] = true,
+    [0x80 ... 0xff] = true,
+};
+
+/* A JSON string of s[0..n-1]: quoted, escaped; bytes that are not valid UTF-8 as \xHH
+ * (out_escape), whose backslash JSON then escapes: "\\xHH". */
+static void jstr(struct out *o, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    /* Worst case: every byte an invalid one, "\\xHH" (5 bytes), and the quotes. */
+    if (!jroom(o, 6 * n + 2))
+        return;
+    const unsigned char *u = (const unsigned char *)s;
+    char *d = o->jbuf + o->jlen;
+    *d++ = '"';
+    for (size_t i = 0; i < n;) {
+        size_t k = i;
+        while (k < n && !jspecial[u[k]])
+            k++;
+        if (k > i) { /* a run that goes out as it is: the common case, the whole string */
+            memcpy(d, s + i, k - i);
+            d += k - i;
+            i = k;
+            if (i == n)
+                break;
+        }
+        unsigned char c = u[i];
+        if (c >= 0x80) {
+            size_t m = utf8_len(u + i, n - i);
+            if (m) {
+                memcpy(d, s + i, m);
+                d += m;
+                i += m;
+            } else {
+                memcpy(d, "\\\\x", 3);
+                d[3] = "0123456789abcdef"[c >> 4];
+                d[4] = "0123456789abcdef"[c & 15];
+                d += 5;
+                i++;
+            }
+            continue;
+        }
+        *d++ = '\\';
+        switch (c) {
+        case '"': *d++ = '"'; break;
+        case '\\': *d++ = '\\'; break;
+        case '\b': *d++ = 'b'; break;
+        case '\f': *d++ = 'f'; break;
+        case '\n': *d++ = 'n'; break;
+        case '\r': *d++ = 'r'; break;
+        case '\t': *d++ = 't'; break;
+        default:
+            memcpy(d, "u00", 3);
+            d[3] = hex[c >> 4];
+            d[4] = hex[c & 15];
+            d += 5;
+        }
+        i++;
+    }
+    *d++ = '"';
+    o->jlen = (size_t)(d - o->jbuf);
+}
+
+/* Before a value under key: the separator and the key. False if the value is dropped. */
+static bool jkey(struct out *o, const char *key)
+{
+    if (o->depth == 0)
+        return false;
+    struct jlevel *t = &o->jst[o->depth - 1];
+    if (t->dropped || (!t->arr && !key))
+        return false;
+    /* Room for the separator and a usual key; a longer one, or one to escape, goes the long
+     * way (jstr). */
+    if (!jroom(o, 72))
+        return false;
+    char *d = o->jbuf + o->jlen;
+    if (t->n++)
+        *d++ = ',';
+    if (!t->arr) {
+        size_t i = 0;
+        d[0] = '"';
+        for (; i < 64 && key[i] && !jspecial[(unsigned char)key[i]]; i++)
+            d[1 + i] = key[i];
+        if (key[i]) {
+            o->jlen = (size_t)(d - o->jbuf);
+            jstr(o, key, strlen(key));
+            jput(o, ":", 1);
+            return true;
+        }
+        d += 1 + i;
+        *d++ = '"';
+        *d++ = ':';
+    }
+    o->jlen = (size_t)(d - o->jbuf);
+    return true;
+}
+
+static void begin(struct out *o, const char *key, bool arr)
 {
     if (!o || !o->json)
         return;
-    if (!c || o->depth >= OUT_MAX_DEPTH) {
+    if (o->depth >= OUT_MAX_DEPTH) {
         o->errors++;
-        json_decref(c);
         return;
     }
-    if (o->depth > 0) {
-        json_incref(c);
-        if (!attach(o, key, c))
-            json_decref(c);
-    }
-    o->stack[o->depth++] = c;
+    bool keep = o->depth == 0 || jkey(o, key);
+    if (o->depth == 0)
+        o->jlen = 0;
+    o->jst[o->depth++] = (struct jlevel){.arr = arr, .dropped = !keep};
+    if (keep)
+        jput(o, arr ? "[" : "{", 1);
 }
 
 static void end(struct out *o)
 {
     if (!o || !o->json || o->depth == 0)
         return;
-    json_t *c = o->stack[--o->depth];
+    const struct jlevel *t = &o->jst[--o->depth];
+    if (!t->dropped)
+        jput(o, t->arr ? "]" : "}", 1);
     if (o->depth == 0) {
         /* The outermost value is complete: one line of compact JSON. */
-        json_dumpf(c, o->fp, JSON_COMPACT | JSON_REAL_PRECISION(10));
-        fputc('\n', o->fp);
+        jput(o, "\n", 1);
+        fwrite(o->jbuf, 1, o->jlen, o->fp);
+        o->jlen = 0;
     }
-    json_decref(c);
 }
 
 void out_obj_begin(struct out *o, const char *key)
 {
-    begin(o, key, o && o->json ? json_object() : NULL);
+    begin(o, key, false);
 }
 
 void out_arr_begin(struct out *o, const char *key)
 {
-    begin(o, key, o && o->json ? json_array() : NULL);
+    begin(o, key, true);
 }
 
 void out_obj_end(struct out *o)
@@ -393,15 +520,30 @@ static bool fast(struct out *o, enum out_color c, const char *fmt, const char *s
         if (*conv != 'u' && *conv != 'd' && *conv != 'i')
             return false;
     }
-    if (strchr(conv + 1, '%'))
-        return false;
+    const char *suf = conv + 1;
+    size_t ls = 0;
+    for (; suf[ls]; ls++)
+        if (suf[ls] == '%')
+            return false;
     const char *v = s ? s : num;
+    size_t lp = (size_t)(pct - fmt), lv = strlen(v);
     bool paint = o->color && c != OUT_C_NONE;
+    if (!paint && !o->tab.on && o->nline + lp + lv + ls <= sizeof(o->line) &&
+        clean(fmt, lp, true) && clean(v, lv, true) && clean(suf, ls, true)) {
+        /* The usual field: three copies into the line. */
+        char *d = o->line + o->nline;
+        memcpy(d, fmt, lp);
+        memcpy(d + lp, v, lv);
+        memcpy(d + lp + lv, suf, ls);
+        o->nline += lp + lv + ls;
+        done(o);
+        return true;
+    }
     if (paint)
         put(o, color_seq[c], strlen(color_seq[c]), false);
-    put(o, fmt, (size_t)(pct - fmt), true);
-    put(o, v, strlen(v), true);
-    put(o, conv + 1, strlen(conv + 1), true);
+    put(o, fmt, lp, true);
+    put(o, v, lv, true);
+    put(o, suf, ls, true);
     if (paint)
         put(o, color_reset, sizeof(color_reset) - 1, false);
     done(o);
@@ -427,30 +569,72 @@ static char *digits(uint64_t v, bool neg, char buf[24])
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
 #pragma GCC diagnostic ignored "-Wformat-security"
 
-/* A JSON string of v, its bytes that are not UTF-8 escaped (never a dropped field). */
-static json_t *json_str(const char *v)
+/* A JSON integer (jansson's json_int_t, so a u64 past INT64_MAX shows as negative). */
+static void jint(struct out *o, const char *key, int64_t v)
 {
-    size_t n = strlen(v);
-    if (clean(v, n, false))
-        return json_stringn(v, n);
-    size_t len = out_escape(NULL, 0, v, n, false);
-    char *e = malloc(len + 1);
-    if (!e)
-        return NULL;
-    out_escape(e, len + 1, v, n, false);
-    json_t *j = json_stringn(e, len);
-    free(e);
-    return j;
+    char buf[24];
+    if (!jkey(o, key))
+        return;
+    const char *d = digits(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0, buf);
+    jput(o, d, (size_t)(buf + 23 - d));
+}
+
+/* v as jansson prints a real with JSON_REAL_PRECISION(10), in buf[32]; returns its length.
+ * The common case, a value rounded to hundredths (times in ms), skips printf: for k < 10^10
+ * the double nearest k/100 prints as k/100 itself in 10 significant digits. */
+static size_t real_text(double v, char buf[32])
+{
+    double a = fabs(v), k = round(a * 100);
+    if (k < 1e10 && k / 100 == a) {
+        char tmp[24];
+        uint64_t n = (uint64_t)k, frac = n % 100;
+        char *d = digits(n / 100, signbit(v), tmp);
+        size_t len = (size_t)(tmp + 23 - d);
+        memcpy(buf, d, len);
+        buf[len++] = '.';
+        buf[len++] = (char)('0' + frac / 10);
+        if (frac % 10)
+            buf[len++] = (char)('0' + frac % 10);
+        buf[len] = '\0';
+        return len;
+    }
+    int n = snprintf(buf, 32, "%.10g", v);
+    if (n < 0 || n >= 28)
+        return 0;
+    size_t len = (size_t)n;
+    if (!strchr(buf, '.') && !strchr(buf, 'e')) {
+        memcpy(buf + len, ".0", 3);
+        len += 2;
+    }
+    char *e = strchr(buf, 'e');
+    if (e) { /* "1e+20" -> "1e20", "1.5e-05" -> "1.5e-5" */
+        char *start = e + 1, *end = e + 2;
+        if (*start == '-')
+            start++;
+        while (*end == '0')
+            end++;
+        if (end != start) {
+            memmove(start, end, len - (size_t)(end - buf) + 1);
+            len -= (size_t)(end - start);
+        }
+    }
+    return len;
 }
 
 void out_str(struct out *o, enum out_color c, const char *key, const char *fmt, const char *v)
 {
     if (!o)
         return;
-    if (o->json)
-        attach(o, key, v ? json_str(v) : json_null());
-    else if (fmt && !fast(o, c, fmt, v ? v : "", NULL))
+    if (o->json) {
+        if (!jkey(o, key))
+            return;
+        if (v)
+            jstr(o, v, strlen(v));
+        else
+            jput(o, "null", 4);
+    } else if (fmt && !fast(o, c, fmt, v ? v : "", NULL)) {
         text(o, c, fmt, v ? v : "");
+    }
 }
 
 void out_u64(struct out *o, const char *key, const char *fmt, uint64_t v)
@@ -459,7 +643,7 @@ void out_u64(struct out *o, const char *key, const char *fmt, uint64_t v)
     if (!o)
         return;
     if (o->json)
-        attach(o, key, json_integer((json_int_t)v));
+        jint(o, key, (int64_t)v);
     else if (fmt && !fast(o, OUT_C_NONE, fmt, NULL, digits(v, false, buf)))
         text(o, OUT_C_NONE, fmt, v);
 }
@@ -470,7 +654,7 @@ void out_i64(struct out *o, const char *key, const char *fmt, int64_t v)
     if (!o)
         return;
     if (o->json)
-        attach(o, key, json_integer((json_int_t)v));
+        jint(o, key, v);
     else if (fmt && !fast(o, OUT_C_NONE, fmt, NULL,
                           digits(v < 0 ? 0 - (uint64_t)v : (uint64_t)v, v < 0, buf)))
         text(o, OUT_C_NONE, fmt, v);
@@ -480,28 +664,36 @@ void out_dbl(struct out *o, const char *key, const char *fmt, double v)
 {
     if (!o)
         return;
-    if (o->json)
-        attach(o, key, json_real(v));
-    else if (fmt)
+    if (o->json) {
+        char buf[32];
+        size_t len = isfinite(v) ? real_text(v, buf) : 0;
+        if (len == 0) /* JSON has no NaN or infinity: the field is missing, the output fails */
+            o->errors++;
+        else if (jkey(o, key))
+            jput(o, buf, len);
+    } else if (fmt) {
         text(o, OUT_C_NONE, fmt, v);
+    }
 }
 
 void out_bool(struct out *o, const char *key, const char *fmt, bool v)
 {
     if (!o)
         return;
-    if (o->json)
-        attach(o, key, json_boolean(v));
-    else if (fmt && !fast(o, OUT_C_NONE, fmt, v ? "yes" : "no", NULL))
+    if (o->json) {
+        if (jkey(o, key))
+            jput(o, v ? "true" : "false", v ? 4 : 5);
+    } else if (fmt && !fast(o, OUT_C_NONE, fmt, v ? "yes" : "no", NULL)) {
         text(o, OUT_C_NONE, fmt, v ? "yes" : "no");
+    }
 }
 
 #pragma GCC diagnostic pop
 
 void out_null(struct out *o, const char *key)
 {
-    if (o && o->json)
-        attach(o, key, json_null());
+    if (o && o->json && jkey(o, key))
+        jput(o, "null", 4);
 }
 
 void out_text(struct out *o, const char *fmt, ...)
@@ -681,6 +873,7 @@ int out_close(struct out *o)
     while (o->depth > 0)
         end(o);
     int rc = out_flush(o);
+    free(o->jbuf);
     free(o);
     return rc;
 }

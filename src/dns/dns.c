@@ -17,6 +17,7 @@
 #include "dns/dns.h"
 #include "dns/dnsfmt.h"
 #include "dns/dnsname.h"
+#include "dns/hostsfile.h"
 
 /* Receive buffer asked for each UDP socket: a batch with hundreds of answers in flight must not
  * lose them in our own socket (the kernel caps it at rmem_max unless we may force it). */
@@ -41,6 +42,11 @@ struct dns {
     struct loop *l;             /* the loop the channel runs on */
     ares_channel ch;            /* DNS channel */
     ares_channel hch;           /* files-only channel for the hosts file; NULL with no_hosts */
+    bool no_domains;            /* resolv.conf gave no search list: a name with a dot is
+                                   asked as it is, and ares_search would only add its own
+                                   bookkeeping to ares_query */
+    struct hosts *hosts;        /* the hosts file, read once (hch only for the names c-ares
+                                   treats specially: hosts_plain_name) */
     struct dns_opts o;          /* settings (servers pointer not kept) */
     struct loop_timer timer;    /* c-ares retry and timeout processing */
     struct watch **w;           /* per descriptor, indexed by fd; kept until dns_free, so a
@@ -427,6 +433,12 @@ struct dns *dns_new(struct loop *l, const struct dns_opts *o, char err[NK_ERRLEN
             return NULL;
         }
     }
+    struct ares_options so;
+    int smask = 0;
+    if (ares_save_options(d->ch, &so, &smask) == ARES_SUCCESS) {
+        d->no_domains = so.ndomains == 0;
+        ares_destroy_options(&so);
+    }
     if (!o->no_hosts) {
         /* Files only: this channel never sends a packet, it only reads the hosts file. */
         struct ares_options ho;
@@ -444,6 +456,14 @@ struct dns *dns_new(struct loop *l, const struct dns_opts *o, char err[NK_ERRLEN
             dns_free(d);
             return NULL;
         }
+        /* The file ares_getaddrinfo reads with ARES_AI_ENVHOSTS. */
+        const char *hp = getenv("CARES_HOSTS");
+        d->hosts = hosts_load(hp ? hp : "/etc/hosts");
+        if (!d->hosts) {
+            nk_seterr(err, "out of memory");
+            dns_free(d);
+            return NULL;
+        }
     }
     return d;
 }
@@ -458,6 +478,7 @@ void dns_free(struct dns *d)
     }
     if (d->hch)
         ares_destroy(d->hch);
+    hosts_free(d->hosts);
     loop_timer_cancel(d->l, &d->timer);
     for (size_t i = 0; i < d->nw; i++)
         free(d->w[i]);
@@ -663,12 +684,15 @@ static void start_dns(struct job *j)
 {
     struct dns *d = j->d;
     size_t l = strlen(j->name);
-    bool as_is = d->o.no_search || (l > 0 && j->name[l - 1] == '.');
+    bool as_is = d->o.no_search || (l > 0 && j->name[l - 1] == '.') ||
+                 (d->no_domains && strchr(j->name, '.') && !hosts_onion_name(j->name));
     /* One reference more than the queries: a query that fails at once (out of memory, a name
      * c-ares cannot encode) calls back before ares_query returns, and must not free j yet. */
     j->left = j->nsub + 1;
     for (int i = 0; i < j->nsub; i++) {
-        /* ares_search applies the search list and ndots; an absolute name needs none. */
+        /* ares_search applies the search list and ndots; an absolute name needs none, nor
+         * does any name with a dot without a search list (ares_search rejects .onion names
+         * and reads HOSTALIASES for names without a dot: those still go through it). */
         if (as_is)
             ares_query(d->ch, j->name, 1 /* IN */, j->sub[i].type, query_cb, &j->sub[i]);
         else
@@ -679,26 +703,26 @@ static void start_dns(struct job *j)
     arm_timer(d);
 }
 
-static void hosts_cb(void *arg, int status, int timeouts, struct ares_addrinfo *res)
+/* The owner name of a hosts-file answer: the name asked, with its final dot. */
+static void hosts_owner(const struct job *j, char owner[DNS_NAME_BUF + 1])
 {
-    (void)timeouts;
-    struct job *j = arg;
-    if (status == ARES_SUCCESS && res) {
-        char host[NET_ADDRSTRLEN], owner[DNS_NAME_BUF + 1];
-        size_t l = strlen(j->name);
-        snprintf(owner, sizeof(owner), "%s%s", j->name, l && j->name[l - 1] == '.' ? "" : ".");
-        for (struct ares_addrinfo_node *n = res->nodes; n; n = n->ai_next) {
-            int type = n->ai_family == AF_INET ? DNS_T_A : DNS_T_AAAA;
-            if ((j->d->o.family == AF_INET && type != DNS_T_A) ||
-                (j->d->o.family == AF_INET6 && type != DNS_T_AAAA))
-                continue;
-            net_ntop(n->ai_addr, host, sizeof(host));
-            if (!have(&j->r, owner, type, host))
-                add_answer(&j->r, owner, type, 0, host, true);
-        }
-    }
-    if (res)
-        ares_freeaddrinfo(res);
+    size_t l = strlen(j->name);
+    snprintf(owner, DNS_NAME_BUF + 1, "%s%s", j->name, l && j->name[l - 1] == '.' ? "" : ".");
+}
+
+static void hosts_add(struct job *j, const char *owner, int family, const char *host)
+{
+    int type = family == AF_INET ? DNS_T_A : DNS_T_AAAA;
+    if ((j->d->o.family == AF_INET && type != DNS_T_A) ||
+        (j->d->o.family == AF_INET6 && type != DNS_T_AAAA))
+        return;
+    if (!have(&j->r, owner, type, host))
+        add_answer(&j->r, owner, type, 0, host, true);
+}
+
+/* The hosts file said its piece: done if it had addresses, else ask DNS. */
+static void hosts_done(struct job *j)
+{
     if (j->r.nans > 0) {
         j->sub[0].st = DNS_S_NOERROR;
         j->nsub = 1;
@@ -706,6 +730,21 @@ static void hosts_cb(void *arg, int status, int timeouts, struct ares_addrinfo *
     } else {
         start_dns(j);
     }
+}
+
+static void hosts_cb(void *arg, int status, int timeouts, struct ares_addrinfo *res)
+{
+    (void)timeouts;
+    struct job *j = arg;
+    if (status == ARES_SUCCESS && res) {
+        char host[NET_ADDRSTRLEN], owner[DNS_NAME_BUF + 1];
+        hosts_owner(j, owner);
+        for (struct ares_addrinfo_node *n = res->nodes; n; n = n->ai_next)
+            hosts_add(j, owner, n->ai_family, net_ntop(n->ai_addr, host, sizeof(host)));
+    }
+    if (res)
+        ares_freeaddrinfo(res);
+    hosts_done(j);
 }
 
 int dns_lookup(struct dns *d, const char *ascii_name, int type, dns_done_fn fn, void *arg,
@@ -735,6 +774,19 @@ int dns_lookup(struct dns *d, const char *ascii_name, int type, dns_done_fn fn, 
             j->sub[j->nsub++] = (struct sub){j, DNS_T_AAAA, DNS_S_TIMEOUT};
     }
     d->pending++;
+    if (type == 0 && d->hch && hosts_plain_name(ascii_name)) {
+        /* What ares_getaddrinfo would find in the file, without reading it again. */
+        const struct hosts_entry *e;
+        size_t n = hosts_find(d->hosts, ascii_name, &e);
+        if (n) {
+            char owner[DNS_NAME_BUF + 1];
+            hosts_owner(j, owner);
+            for (size_t i = 0; i < n; i++)
+                hosts_add(j, owner, e[i].family, e[i].addr);
+        }
+        hosts_done(j);
+        return 0;
+    }
     if (type == 0 && d->hch) {
         struct ares_addrinfo_hints h;
         memset(&h, 0, sizeof(h));

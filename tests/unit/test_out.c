@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include <inttypes.h>
+#include <jansson.h>
+#include <math.h>
 
 #include "cli/out.h"
 
@@ -266,6 +268,102 @@ static void escaping(void **state)
     assert_string_equal(buf, "a\\xffb"); /* an escape is never cut */
 }
 
+/* The JSON is written as it comes, without a tree: it must be byte for byte what jansson's
+ * compact dump of the same values gives (what netkit printed before, and what scripts see). */
+static void jansson_same(void **state)
+{
+    (void)state;
+    static const char *const strs[] = {
+        "",
+        "plain",
+        "a\"b\\c/d",
+        "\b\f\n\r\t\x01\x1f\x7f",
+        "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+        "\xff\xfe.t",
+        "\xc0\xaf \xed\xa0\x80 \xe2\x82",
+        "\xe2\x80\xa8 end",
+    };
+    static const double reals[] = {
+        0.0,       -0.0,   0.41,          1.0,         -2.5,   0.05,     0.1,
+        1e20,      1.5e-5, 123456789.12,  99999999.99, 1e-300, 1e300,    3.14159265358979,
+        2.0 / 3.0, 1e9,    12345678901.0, 0.001,       0.0001, 1e-4 / 3,
+    };
+    static const int64_t ints[] = {0, 1, -1, 1500, INT64_MAX, INT64_MIN, (int64_t)UINT64_MAX};
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    struct out *o = out_new(fp, true, false);
+    json_t *root = json_array();
+    out_arr_begin(o, NULL);
+    for (size_t i = 0; i < sizeof(strs) / sizeof(strs[0]); i++) {
+        char esc[64];
+        out_escape(esc, sizeof(esc), strs[i], strlen(strs[i]), false);
+        out_obj_begin(o, NULL);
+        out_str(o, OUT_C_NONE, "s", NULL, strs[i]);
+        out_str(o, OUT_C_NONE, strs[i][0] ? "k\"\n" : "e", NULL, strs[i]);
+        out_str(o, OUT_C_NONE, NULL, "dropped %s", "x"); /* no key in an object */
+        out_obj_end(o);
+        json_t *ob = json_object();
+        json_object_set_new(ob, "s", json_string(esc));
+        json_object_set_new(ob, strs[i][0] ? "k\"\n" : "e", json_string(esc));
+        json_array_append_new(root, ob);
+    }
+    for (size_t i = 0; i < sizeof(reals) / sizeof(reals[0]); i++) {
+        out_dbl(o, NULL, NULL, reals[i]);
+        json_array_append_new(root, json_real(reals[i]));
+    }
+    /* Times as resolve rounds them, over a wide range. */
+    for (double x = 0.001; x < 2e8; x = x * 1.37 + 0.013) {
+        double v = round(x * 100) / 100;
+        out_dbl(o, NULL, NULL, v);
+        json_array_append_new(root, json_real(v));
+    }
+    for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
+        out_i64(o, NULL, NULL, ints[i]);
+        out_u64(o, NULL, NULL, (uint64_t)ints[i]);
+        json_array_append_new(root, json_integer(ints[i]));
+        json_array_append_new(root, json_integer(ints[i]));
+    }
+    static const char long_key[] = "a_key_longer_than_the_short_way_takes_"
+                                   "0123456789012345678901234567890123456789";
+    out_obj_begin(o, NULL);
+    out_u64(o, long_key, NULL, 7);
+    out_bool(o, "t", NULL, true);
+    out_bool(o, "f", NULL, false);
+    out_null(o, "n");
+    out_arr_begin(o, "empty");
+    out_arr_end(o);
+    out_obj_begin(o, "o");
+    out_obj_end(o);
+    out_obj_begin(o, NULL); /* no key: dropped with everything in it */
+    out_str(o, OUT_C_NONE, "lost", NULL, "x");
+    out_arr_begin(o, "lost2");
+    out_u64(o, NULL, NULL, 1);
+    out_arr_end(o);
+    out_obj_end(o);
+    out_dbl(o, "nan", NULL, NAN); /* dropped, and the output fails */
+    out_obj_end(o);
+    json_t *ob = json_object();
+    json_object_set_new(ob, long_key, json_integer(7));
+    json_object_set_new(ob, "t", json_true());
+    json_object_set_new(ob, "f", json_false());
+    json_object_set_new(ob, "n", json_null());
+    json_object_set_new(ob, "empty", json_array());
+    json_object_set_new(ob, "o", json_object());
+    json_array_append_new(root, ob);
+    out_arr_end(o);
+    assert_int_equal(out_close(o), -1);
+    fclose(fp);
+    char *want = json_dumps(root, JSON_COMPACT | JSON_REAL_PRECISION(10));
+    assert_non_null(want);
+    assert_int_equal(len, strlen(want) + 1);
+    assert_memory_equal(buf, want, strlen(want));
+    assert_int_equal(buf[len - 1], '\n');
+    free(want);
+    json_decref(root);
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -273,7 +371,7 @@ int main(void)
         cmocka_unit_test(json_form),   cmocka_unit_test(ndjson_and_unclosed),
         cmocka_unit_test(write_error), cmocka_unit_test(columns),
         cmocka_unit_test(formats),     cmocka_unit_test(no_output_object),
-        cmocka_unit_test(escaping),
+        cmocka_unit_test(escaping),    cmocka_unit_test(jansson_same),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
