@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* out.c - text or JSON through one set of calls; JSON written as it comes; text columns. */
+/* out.c - text or JSON through one set of calls (JSON values encoded by jansson); text columns. */
 #include <inttypes.h>
+#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -156,15 +157,15 @@ size_t out_escape(char *dst, size_t cap, const char *s, size_t n, bool text)
 
 /* ---- JSON ----
  *
- * Written as the calls come, into one buffer that goes out when the outermost value closes:
- * building a tree of values (and freeing it) and walking it again to print it cost several
- * times what c-ares spends on a lookup, and a batch prints one object per name. The form is
- * byte for byte what jansson's compact dump gives (tests/unit/test_out.c compares the two):
- * `"key":value` and `,` without blanks, strings escaped as RFC 8259 requires (\" \\ \b \f \n \r
- * \t, other control bytes as \u00XX), everything else as it is; reals as "%.10g" with ".0" added
- * to a whole number and the exponent without '+' or leading zeros. A key inside an array is
- * ignored, a value without a key inside an object (or outside any container) is dropped with
- * whatever it holds, as jansson's json_object_set_new would. */
+ * The structure is written as the calls come, into one buffer that goes out when the outermost
+ * value closes: `"key":value` and `,` without blanks, as jansson's compact dump gives
+ * (tests/unit/test_out.c compares the two byte for byte). Building a jansson tree per record and
+ * dumping it cost several times what c-ares spends on a lookup (jansson's dump checks every
+ * container for loops through a hash table), and a batch prints one object per name. What needs
+ * encoding is jansson's: every string that needs an escape (or holds UTF-8) and every real is
+ * dumped by it (json_dumpb, JSON_ENCODE_ANY); a string of plain printable ASCII is copied as it
+ * is. A key inside an array is ignored; a value without a key inside an object (or outside any
+ * container) is dropped with whatever it holds, as jansson's json_object_set_new would. */
 
 /* Room for len more bytes of JSON. */
 static bool jroom(struct out *o, size_t len)
@@ -192,8 +193,8 @@ static void jput(struct out *o, const char *s, size_t len)
     }
 }
 
-/* Bytes a JSON string does not take as they are: control bytes, '"', '\\', and every byte
- * of a multibyte sequence (checked for valid UTF-8). */
+/* Bytes that send a string to jansson: control bytes, '"', '\\', and every byte of a
+ * multibyte sequence (to be checked for valid UTF-8). */
 static const bool jspecial[256] = {
     [0 ... 0x1f] = true,
     ['"'] = true,
@@ -201,63 +202,55 @@ static const bool jspecial[256] = {
     [0x80 ... 0xff] = true,
 };
 
-/* A JSON string of s[0..n-1]: quoted, escaped; bytes that are not valid UTF-8 as \xHH
- * (out_escape), whose backslash JSON then escapes: "\\xHH". */
+/* Append jansson's compact dump of v (a string or a real; JSON_ENCODE_ANY) and drop v. */
+static void jdump(struct out *o, json_t *v, size_t flags)
+{
+    if (!v) {
+        o->errors++;
+        return;
+    }
+    flags |= JSON_ENCODE_ANY | JSON_COMPACT;
+    char buf[64]; /* a real, a short string: one pass */
+    size_t n = json_dumpb(v, buf, sizeof(buf), flags);
+    if (n == 0) {
+        o->errors++;
+    } else if (n <= sizeof(buf)) {
+        jput(o, buf, n);
+    } else if (jroom(o, n)) {
+        json_dumpb(v, o->jbuf + o->jlen, n, flags);
+        o->jlen += n;
+    }
+    json_decref(v);
+}
+
+/* A JSON string of s[0..n-1]. One that needs no escaping (the common case: printable ASCII
+ * without '"' or '\\') is copied between its quotes; any other goes to jansson, after bytes that
+ * are not valid UTF-8 became \xHH (out_escape), so that no field is ever dropped. */
 static void jstr(struct out *o, const char *s, size_t n)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    /* Worst case: every byte an invalid one, "\\xHH" (5 bytes), and the quotes. */
-    if (!jroom(o, 6 * n + 2))
-        return;
     const unsigned char *u = (const unsigned char *)s;
-    char *d = o->jbuf + o->jlen;
-    *d++ = '"';
-    for (size_t i = 0; i < n;) {
-        size_t k = i;
-        while (k < n && !jspecial[u[k]])
-            k++;
-        if (k > i) { /* a run that goes out as it is: the common case, the whole string */
-            memcpy(d, s + i, k - i);
-            d += k - i;
-            i = k;
-            if (i == n)
-                break;
+    size_t k = 0;
+    while (k < n && !jspecial[u[k]])
+        k++;
+    if (k == n) {
+        if (jroom(o, n + 2)) {
+            char *d = o->jbuf + o->jlen;
+            *d++ = '"';
+            memcpy(d, s, n);
+            d[n] = '"';
+            o->jlen += n + 2;
         }
-        unsigned char c = u[i];
-        if (c >= 0x80) {
-            size_t m = utf8_len(u + i, n - i);
-            if (m) {
-                memcpy(d, s + i, m);
-                d += m;
-                i += m;
-            } else {
-                memcpy(d, "\\\\x", 3);
-                d[3] = "0123456789abcdef"[c >> 4];
-                d[4] = "0123456789abcdef"[c & 15];
-                d += 5;
-                i++;
-            }
-            continue;
-        }
-        *d++ = '\\';
-        switch (c) {
-        case '"': *d++ = '"'; break;
-        case '\\': *d++ = '\\'; break;
-        case '\b': *d++ = 'b'; break;
-        case '\f': *d++ = 'f'; break;
-        case '\n': *d++ = 'n'; break;
-        case '\r': *d++ = 'r'; break;
-        case '\t': *d++ = 't'; break;
-        default:
-            memcpy(d, "u00", 3);
-            d[3] = hex[c >> 4];
-            d[4] = hex[c & 15];
-            d += 5;
-        }
-        i++;
+        return;
     }
-    *d++ = '"';
-    o->jlen = (size_t)(d - o->jbuf);
+    size_t len = out_escape(NULL, 0, s, n, false);
+    char *e = malloc(len + 1);
+    if (!e) {
+        o->errors++;
+        return;
+    }
+    out_escape(e, len + 1, s, n, false);
+    jdump(o, json_stringn(e, len), 0);
+    free(e);
 }
 
 /* Before a value under key: the separator and the key. False if the value is dropped. */
@@ -579,45 +572,24 @@ static void jint(struct out *o, const char *key, int64_t v)
     jput(o, d, (size_t)(buf + 23 - d));
 }
 
-/* v as jansson prints a real with JSON_REAL_PRECISION(10), in buf[32]; returns its length.
- * The common case, a value rounded to hundredths (times in ms), skips printf: for k < 10^10
- * the double nearest k/100 prints as k/100 itself in 10 significant digits. */
-static size_t real_text(double v, char buf[32])
+/* A real that is a whole number of hundredths below 10^8 (times in ms, rounded by the callers)
+ * as jansson prints it with JSON_REAL_PRECISION(10), in buf[32]: its length, or 0 for any
+ * other real (jansson prints those). For k < 10^10 the double nearest k/100 prints as k/100
+ * itself in 10 significant digits; tests/unit/test_out.c compares the two. */
+static size_t hundredths(double v, char buf[32])
 {
     double a = fabs(v), k = round(a * 100);
-    if (k < 1e10 && k / 100 == a) {
-        char tmp[24];
-        uint64_t n = (uint64_t)k, frac = n % 100;
-        char *d = digits(n / 100, signbit(v), tmp);
-        size_t len = (size_t)(tmp + 23 - d);
-        memcpy(buf, d, len);
-        buf[len++] = '.';
-        buf[len++] = (char)('0' + frac / 10);
-        if (frac % 10)
-            buf[len++] = (char)('0' + frac % 10);
-        buf[len] = '\0';
-        return len;
-    }
-    int n = snprintf(buf, 32, "%.10g", v);
-    if (n < 0 || n >= 28)
+    if (!(k < 1e10 && k / 100 == a))
         return 0;
-    size_t len = (size_t)n;
-    if (!strchr(buf, '.') && !strchr(buf, 'e')) {
-        memcpy(buf + len, ".0", 3);
-        len += 2;
-    }
-    char *e = strchr(buf, 'e');
-    if (e) { /* "1e+20" -> "1e20", "1.5e-05" -> "1.5e-5" */
-        char *start = e + 1, *end = e + 2;
-        if (*start == '-')
-            start++;
-        while (*end == '0')
-            end++;
-        if (end != start) {
-            memmove(start, end, len - (size_t)(end - buf) + 1);
-            len -= (size_t)(end - start);
-        }
-    }
+    char tmp[24];
+    uint64_t n = (uint64_t)k, frac = n % 100;
+    char *d = digits(n / 100, signbit(v), tmp);
+    size_t len = (size_t)(tmp + 23 - d);
+    memcpy(buf, d, len);
+    buf[len++] = '.';
+    buf[len++] = (char)('0' + frac / 10);
+    if (frac % 10)
+        buf[len++] = (char)('0' + frac % 10);
     return len;
 }
 
@@ -665,12 +637,16 @@ void out_dbl(struct out *o, const char *key, const char *fmt, double v)
     if (!o)
         return;
     if (o->json) {
-        char buf[32];
-        size_t len = isfinite(v) ? real_text(v, buf) : 0;
-        if (len == 0) /* JSON has no NaN or infinity: the field is missing, the output fails */
+        if (!isfinite(v)) /* JSON has no NaN or infinity: the field is missing, the output fails */
             o->errors++;
-        else if (jkey(o, key))
-            jput(o, buf, len);
+        else if (jkey(o, key)) {
+            char buf[32];
+            size_t len = hundredths(v, buf);
+            if (len)
+                jput(o, buf, len);
+            else
+                jdump(o, json_real(v), JSON_REAL_PRECISION(10));
+        }
     } else if (fmt) {
         text(o, OUT_C_NONE, fmt, v);
     }

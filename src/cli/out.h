@@ -4,9 +4,10 @@
  * Each call prints its human form (fmt applied to the value) or, in JSON mode, adds the field
  * `key` to the object or array being built. A NULL fmt means "JSON only"; a NULL key means
  * "text only" - except directly inside an array, where a NULL key appends the value.
- * JSON is written as the calls come (the bytes jansson's compact dump would give: a unit test
- * compares them) and held until the outermost object or array closes; it then goes out as one
- * line (so a command emitting several top-level objects produces NDJSON).
+ * JSON is written as the calls come (the bytes jansson's compact dump would give, its strings and
+ * reals encoded by jansson; a unit test compares them) and held until the outermost object or
+ * array closes; it then goes out as one line (so a command emitting several top-level objects
+ * produces NDJSON).
  *
  * A command describes each record once with these calls; whether it becomes text or JSON is the
  * layer's business, so `struct out` is opaque and nothing outside out.c looks at the mode.
