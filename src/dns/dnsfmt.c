@@ -636,6 +636,11 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
     case DNS_T_SINK:
     case DNS_T_AMTRELAY:
     case DNS_T_DOA: r = dnsfmt_more(&s, rr->type, pkt, len, off, rdend, err); goto typed;
+    case DNS_T_A6:
+    case DNS_T_HIP:
+    case DNS_T_NXT:
+    case DNS_T_RKEY:
+    case DNS_T_DSYNC: r = dnsfmt_rare(&s, rr->type, pkt, len, off, rdend, err); goto typed;
     default: fmt_unknown(&s, p, n); break;
     }
     goto done;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dnsfmt_int.h - inside the answer formatter: the output buffer and the field printers that
- * dnsfmt.c (the walk and the common types), dnsfmt_sec.c (DNSSEC types) and dnsfmt_more.c
- * (the other types dig knows) share. Not for use outside src/dns/dnsfmt*.c. */
+ * dnsfmt.c (the walk and the common types), dnsfmt_sec.c (DNSSEC types), dnsfmt_more.c (the
+ * other types dig knows) and dnsfmt_rare.c (the obsolete and rare ones) share. Not for use
+ * outside src/dns/dnsfmt*.c. */
 #ifndef NK_DNSFMT_INT_H
 #define NK_DNSFMT_INT_H
 
@@ -96,6 +97,10 @@ int dnsfmt_sec(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, si
  * NID, L32, L64, X25, ISDN, GPOS, WKS, NSAP, EID, NIMLOC, ATMA, SINK, AMTRELAY and DOA. A
  * FMT_ value. */
 int dnsfmt_more(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, size_t off,
+                size_t rdend, char err[NK_ERRLEN]);
+
+/* A6, HIP, NXT, RKEY and DSYNC. A FMT_ value. */
+int dnsfmt_rare(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, size_t off,
                 size_t rdend, char err[NK_ERRLEN]);
 
 #endif
