@@ -3,12 +3,15 @@
  * RKEY and DSYNC, as `dig +short` prints them. dig's own checks on the wire form are kept: an
  * A6 prefix length over 128 or with bits set in the suffix it covers, a HIP without a HIT or a
  * key, an NXT bitmap longer than 16 octets, of the extended form or ending in a zero octet, an
- * RKEY with flags set. Names may be compressed, as dig takes them. */
+ * RKEY with flags set. Names may be compressed, as dig takes them. And the key types' common
+ * printer, which knows the name a PRIVATEDNS key starts with. */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/err.h"
 #include "dns/dnsfmt_int.h"
+#include "dns/dnsfmt.h"
 #include "dns/dnsname.h"
 
 /* A6 (RFC 2874): "PREFIXLEN SUFFIX NAME". The suffix is the address bits past the prefix, in
@@ -94,13 +97,46 @@ static int put_nxt(struct sbuf *s, const uint8_t *pkt, size_t len, size_t off, s
     return FMT_OK;
 }
 
-/* RKEY: DNSKEY's form, "FLAGS PROTOCOL ALG KEY"; no flags are defined, so any set is bad. */
-static int put_rkey(struct sbuf *s, const uint8_t *p, size_t n)
+/* A name at off, valid (dns_name_read's checks) and inside the record, in uncompressed wire form
+ * in w (*wn bytes); *off moves past it. 0, or -1 with the reason in err. */
+static int name_wire(const uint8_t *pkt, size_t len, size_t *off, size_t rdend, uint8_t w[255],
+                     size_t *wn, char err[NK_ERRLEN])
 {
-    if (n <= 4 || get16(p) != 0)
-        return FMT_BAD;
-    sb_printf(s, "0 %u %u ", p[2], p[3]);
-    fmt_base64(s, p + 4, n - 4, CHUNK);
+    char text[DNS_PNAME_MAX];
+    size_t pos = *off, end = *off, n = 0;
+    if (dns_name_read(pkt, len, &end, text, sizeof(text), err) < 0)
+        return -1;
+    if (end > rdend)
+        return nk_seterr(err, "malformed answer: name runs past its record");
+    /* Valid, so every label and pointer below is inside the packet and the labels fit in w. */
+    while (pkt[pos] != 0) {
+        if ((pkt[pos] & 0xc0) == 0xc0) {
+            pos = ((size_t)(pkt[pos] & 0x3f) << 8) | pkt[pos + 1];
+            continue;
+        }
+        memcpy(w + n, pkt + pos, (size_t)pkt[pos] + 1);
+        n += (size_t)pkt[pos] + 1;
+        pos += (size_t)pkt[pos] + 1;
+    }
+    w[n++] = 0;
+    *wn = n;
+    *off = end;
+    return 0;
+}
+
+int fmt_key(struct sbuf *s, const uint8_t *pkt, size_t len, size_t off, size_t rdend,
+            char err[NK_ERRLEN])
+{
+    const uint8_t *p = pkt + off;
+    uint8_t w[255];
+    size_t wn = 0;
+    if (rdend - off <= 4)
+        return FMT_BAD; /* a key always */
+    sb_printf(s, "%u %u %u ", get16(p), p[2], p[3]);
+    off += 4;
+    if (p[3] == 253 && name_wire(pkt, len, &off, rdend, w, &wn, err) < 0)
+        return FMT_ERR;
+    fmt_base64_2(s, w, wn, pkt + off, rdend - off, CHUNK);
     return FMT_OK;
 }
 
@@ -131,7 +167,9 @@ int dnsfmt_rare(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, s
     case DNS_T_A6: return put_a6(s, pkt, len, off, rdend, err);
     case DNS_T_HIP: return put_hip(s, pkt, len, off, rdend, err);
     case DNS_T_NXT: return put_nxt(s, pkt, len, off, rdend, err);
-    case DNS_T_RKEY: return put_rkey(s, pkt + off, rdend - off);
+    case DNS_T_RKEY: /* DNSKEY's form, but no flags are defined: any set is bad */
+        return rdend - off >= 2 && get16(pkt + off) ? FMT_BAD
+                                                    : fmt_key(s, pkt, len, off, rdend, err);
     case DNS_T_DSYNC: return put_dsync(s, pkt, len, off, rdend, err);
     default: return FMT_RAW;
     }

@@ -240,7 +240,8 @@ def wire(name):
     return b"".join(bytes([len(x)]) + x.encode() for x in name.split(".") if x) + b"\0"
 
 
-RARE_NAMES = {38: "A6", 55: "HIP", 30: "NXT", 57: "RKEY", 66: "DSYNC", 47: "NSEC"}
+RARE_NAMES = {38: "A6", 55: "HIP", 30: "NXT", 57: "RKEY", 66: "DSYNC", 47: "NSEC",
+              48: "DNSKEY", 25: "KEY"}
 PTR = b"\xc0\x0c"  # a compression pointer to the question's name, at offset 12
 # Record data knotd cannot serve (compressed names) or dig rejects: (owner, type, data).
 RARE_GOOD = [
@@ -253,6 +254,9 @@ RARE_GOOD = [
     ("nxtc.t", 30, wire("")),
     ("dsyncc.t", 66, b"\x00\x3b\x01\x14\x51" + PTR),
     ("rkeyc.t", 57, b"\x00\x00\x03\x05" + bytes(range(256))),
+    # a PRIVATEDNS key starts with a name, which dig prints uncompressed
+    ("key253.t", 48, b"\x01\x01\x03\xfd" + PTR + bytes(range(1, 20))),
+    ("key253.t", 57, b"\x00\x00\x03\xfd\x01a" + PTR + bytes(range(1, 20))),
     # every type name dig knows, and how it names the others: types 0-263, 32768-32769 and
     # 65280-65535 in an NSEC bitmap
     ("all.t", 47, wire("n") + b"\0\x20" + b"\xff" * 32 + b"\x01\x01\xff\x80\x01\xc0\xff\x20"
@@ -267,6 +271,8 @@ RARE_BAD = [
     ("nxtbad.t", 30, wire("n") + b"\x40" * 17),                   # a bitmap over 16 octets
     ("nxtbad2.t", 30, wire("n") + b"\x80"),                       # the extended format's bit
     ("rkeybad.t", 57, b"\x00\x01\x03\x05\x01\x02\x03"),           # a flag set
+    ("key253bad.t", 48, b"\x01\x01\x03\xfd\x40"),               # its name a bad label
+    ("keybad.t", 25, b"\xc0\x00\x03\x05\x01"),                  # "no key", yet a key
     ("dsyncbad.t", 66, b"\x00\x3b\x01\x14\x51" + wire("n") + b"\0"),
 ]
 
@@ -282,7 +288,8 @@ def rare():
 
 
 def test_rare_types_compressed_and_edges_match_dig(rare):
-    """Compressed names in A6, HIP, NXT and DSYNC, A6 suffixes of one octet, a long RKEY."""
+    """Compressed names in A6, HIP, NXT and DSYNC, A6 suffixes of one octet, a long RKEY,
+    PRIVATEDNS keys, and every type's name in a bitmap."""
     for owner, rtype in sorted({(o, t) for o, t, _ in RARE_GOOD}):
         same_as_dig(rare, owner, RARE_NAMES[rtype])
 

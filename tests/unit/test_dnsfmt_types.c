@@ -453,6 +453,20 @@ static void rare(void **state)
     BAD(57, "\x00\x00\x03\x05");
     BAD(57, "\x00\x00\x03");
 
+    /* A PRIVATEDNS key (algorithm 253) starts with a name: dig prints it uncompressed. */
+    OK(48, "\x01\x01\x03\xfd\xc0\x0c\x01\x02", "257 3 253 A3d3dwdleGFtcGxlAAEC");
+    OK(57,
+       "\x00\x00\x03\xfd\x01"
+       "a\xc0\x0c",
+       "0 3 253 AWEDd3d3B2V4YW1wbGUA");
+    OK(25, "\x01\x00\x03\xfd\x00", "256 3 253 AA==");
+    OK(48, "\x01\x01\x03\xfe\xc0\x0c", "257 3 254 wAw="); /* not for PRIVATEOID */
+    BAD(48, "\x01\x01\x03\xfd\x05"
+            "ab"); /* the name cut short */
+    BAD(60, "\x01\x01\x03\xfd\x40");
+    OK(25, "\xc0\x00\x03\x05", "49152 3 5");
+    BAD(25, "\xc0\x00\x03\x05\x01"); /* "no key", yet a key */
+
     /* DSYNC: the type by name, scheme 1 as NOTIFY, others by number. */
     OK(66, "\x00\x3b\x01\x14\x51\x01n\x00", "CDS NOTIFY 5201 n.");
     OK(66, "\xff\x00\x02\x00\x35\xc0\x0c", "TYPE65280 2 53 www.example.");
