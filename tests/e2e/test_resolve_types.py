@@ -271,8 +271,8 @@ RARE_BAD = [
     ("nxtbad.t", 30, wire("n") + b"\x40" * 17),                   # a bitmap over 16 octets
     ("nxtbad2.t", 30, wire("n") + b"\x80"),                       # the extended format's bit
     ("rkeybad.t", 57, b"\x00\x01\x03\x05\x01\x02\x03"),           # a flag set
-    ("key253bad.t", 48, b"\x01\x01\x03\xfd\x40"),               # its name a bad label
-    ("keybad.t", 25, b"\xc0\x00\x03\x05\x01"),                  # "no key", yet a key
+    ("key253bad.t", 48, b"\x01\x01\x03\xfd\x40"),                 # its name a bad label
+    ("keybad.t", 25, b"\xc0\x00\x03\x05\x01"),                    # "no key", yet a key
     ("dsyncbad.t", 66, b"\x00\x3b\x01\x14\x51" + wire("n") + b"\0"),
 ]
 
