@@ -215,17 +215,20 @@ void fmt_hex(struct sbuf *s, const uint8_t *p, size_t n)
     }
 }
 
-/* Bytes as base64, in chunks of `chunk` characters (0: one piece). */
-void fmt_base64(struct sbuf *s, const uint8_t *p, size_t n, size_t chunk)
+/* The bytes a[0..na) then b[0..nb) as one base64 text, in chunks of `chunk` characters (0: one
+ * piece). */
+void fmt_base64_2(struct sbuf *s, const uint8_t *a, size_t na, const uint8_t *b, size_t nb,
+                  size_t chunk)
 {
     static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t col = 0;
+    size_t col = 0, n = na + nb;
+#define AT(i) ((i) < na ? a[i] : b[(i)-na])
     for (size_t i = 0; i < n; i += 3) {
-        uint32_t v = (uint32_t)p[i] << 16;
+        uint32_t v = (uint32_t)AT(i) << 16;
         if (i + 1 < n)
-            v |= (uint32_t)p[i + 1] << 8;
+            v |= (uint32_t)AT(i + 1) << 8;
         if (i + 2 < n)
-            v |= p[i + 2];
+            v |= AT(i + 2);
         char q[4] = {b64[(v >> 18) & 63], b64[(v >> 12) & 63], i + 1 < n ? b64[(v >> 6) & 63] : '=',
                      i + 2 < n ? b64[v & 63] : '='};
         for (int k = 0; k < 4; k++) {
@@ -235,6 +238,7 @@ void fmt_base64(struct sbuf *s, const uint8_t *p, size_t n, size_t chunk)
             col++;
         }
     }
+#undef AT
 }
 
 /* An IPv4 address in dotted decimal: inet_ntop formats it through sprintf, which costs more
@@ -389,7 +393,7 @@ void fmt_unknown(struct sbuf *s, const uint8_t *p, size_t n)
     }
 }
 
-/* Data of fixed layout "u8/u16 fields then hex or base64": DS, SSHFP, TLSA, DNSKEY. */
+/* Data of fixed layout "u8/u16 fields then hex or base64": DS, SSHFP, TLSA. */
 static int put_fixed_then(struct sbuf *s, const uint8_t *p, size_t n, const char *layout)
 {
     size_t need = 0;
@@ -574,16 +578,15 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
             goto bad;
         break;
     case DNS_T_KEY:
-        if (n == 4 && (get16(p) & 0xc000) == 0xc000) { /* the "no key" flags: no key */
+        if (n >= 4 && (get16(p) & 0xc000) == 0xc000) { /* the "no key" flags: no key */
+            if (n != 4)
+                goto bad;
             sb_printf(&s, "%u %u %u", get16(p), p[2], p[3]);
             break;
         }
         /* fall through */
     case DNS_T_DNSKEY:
-    case DNS_T_CDNSKEY:
-        if (put_fixed_then(&s, p, n, "SBBb") < 0)
-            goto bad;
-        break;
+    case DNS_T_CDNSKEY: r = fmt_key(&s, pkt, len, off, rdend, err); goto typed;
     case DNS_T_SVCB:
     case DNS_T_HTTPS: {
         r = put_svcb(&s, pkt, len, off, rdend, err);
@@ -636,6 +639,11 @@ int dns_rdata_format(const uint8_t *pkt, size_t len, const struct dns_rr *rr, ch
     case DNS_T_SINK:
     case DNS_T_AMTRELAY:
     case DNS_T_DOA: r = dnsfmt_more(&s, rr->type, pkt, len, off, rdend, err); goto typed;
+    case DNS_T_A6:
+    case DNS_T_HIP:
+    case DNS_T_NXT:
+    case DNS_T_RKEY:
+    case DNS_T_DSYNC: r = dnsfmt_rare(&s, rr->type, pkt, len, off, rdend, err); goto typed;
     default: fmt_unknown(&s, p, n); break;
     }
     goto done;

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* dnsfmt_int.h - inside the answer formatter: the output buffer and the field printers that
- * dnsfmt.c (the walk and the common types), dnsfmt_sec.c (DNSSEC types) and dnsfmt_more.c
- * (the other types dig knows) share. Not for use outside src/dns/dnsfmt*.c. */
+ * dnsfmt.c (the walk and the common types), dnsfmt_sec.c (DNSSEC types), dnsfmt_more.c (the
+ * other types dig knows) and dnsfmt_rare.c (the obsolete and rare ones) share. Not for use
+ * outside src/dns/dnsfmt*.c. */
 #ifndef NK_DNSFMT_INT_H
 #define NK_DNSFMT_INT_H
 
@@ -70,8 +71,16 @@ void sb_printf(struct sbuf *s, const char *fmt, ...) __attribute__((format(print
 /* Bytes as uppercase hex, in chunks of CHUNK characters as dig prints them. */
 void fmt_hex(struct sbuf *s, const uint8_t *p, size_t n);
 
+/* The bytes a[0..na) then b[0..nb) as one base64 text, in chunks of `chunk` characters (0: one
+ * piece). */
+void fmt_base64_2(struct sbuf *s, const uint8_t *a, size_t na, const uint8_t *b, size_t nb,
+                  size_t chunk);
+
 /* Bytes as base64, in chunks of `chunk` characters (0: one piece). */
-void fmt_base64(struct sbuf *s, const uint8_t *p, size_t n, size_t chunk);
+static inline void fmt_base64(struct sbuf *s, const uint8_t *p, size_t n, size_t chunk)
+{
+    fmt_base64_2(s, p, n, NULL, 0, chunk);
+}
 
 /* An IPv4 address in dotted decimal. */
 void fmt_ipv4(struct sbuf *s, const uint8_t *p);
@@ -96,6 +105,16 @@ int dnsfmt_sec(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, si
  * NID, L32, L64, X25, ISDN, GPOS, WKS, NSAP, EID, NIMLOC, ATMA, SINK, AMTRELAY and DOA. A
  * FMT_ value. */
 int dnsfmt_more(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, size_t off,
+                size_t rdend, char err[NK_ERRLEN]);
+
+/* The data of a key (KEY, DNSKEY, CDNSKEY, RKEY) pkt[off..rdend): "FLAGS PROTOCOL ALG KEY".
+ * A key of algorithm 253 (PRIVATEDNS) starts with a name, which dig prints uncompressed. A FMT_
+ * value. */
+int fmt_key(struct sbuf *s, const uint8_t *pkt, size_t len, size_t off, size_t rdend,
+            char err[NK_ERRLEN]);
+
+/* A6, HIP, NXT, RKEY and DSYNC. A FMT_ value. */
+int dnsfmt_rare(struct sbuf *s, unsigned type, const uint8_t *pkt, size_t len, size_t off,
                 size_t rdend, char err[NK_ERRLEN]);
 
 #endif

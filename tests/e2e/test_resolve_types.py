@@ -7,7 +7,8 @@ asked of it by netkit (text and --json) and by dig, which is the reference.
 
 knotd keeps NSEC3 records out of the names it answers for (a query for one is NXDOMAIN), so
 they are taken from its negative answers and served, as answers, by a small responder of the
-test's own on 127.0.0.1; netkit and dig ask it alike.
+test's own on 127.0.0.1; netkit and dig ask it alike. The same responder serves A6, HIP, NXT,
+RKEY and DSYNC data knotd cannot (compressed names) or dig rejects (netkit must too).
 """
 import base64
 import hashlib
@@ -88,10 +89,12 @@ TYPED = [
     ("x25", "X25"), ("isdn", "ISDN"), ("gpos", "GPOS"),
     ("wks", "WKS"), ("nsap", "NSAP"), ("eid", "EID"), ("nimloc", "NIMLOC"), ("atma", "ATMA"),
     ("sink", "SINK"), ("amtrelay", "AMTRELAY"), ("doa", "DOA"), ("hhit", "HHIT"), ("brid", "BRID"),
+    ("a6", "A6"), ("hip", "HIP"), ("nxt", "NXT"), ("rkey", "RKEY"), ("dsync", "DSYNC"),
     # made by knotd's signer
     ("@", "DNSKEY"), ("@", "CDS"), ("@", "CDNSKEY"), ("@", "RRSIG"), ("@", "NSEC"),
     ("loc", "RRSIG"), ("ipseckey", "NSEC"), ("naptr", "NSEC"), ("unknown", "NSEC"),
-    ("svc", "RRSIG"),
+    ("svc", "RRSIG"), ("a6", "NSEC"), ("hip", "NSEC"), ("nxt", "NSEC"), ("rkey", "NSEC"),
+    ("dsync", "NSEC"),
 ]
 
 
@@ -230,3 +233,72 @@ def test_type_names_in_bitmaps_and_type_column(knot):
     assert nsec.endswith(" LOC RRSIG NSEC")
     r = run("resolve", "-s", knot.server, "-t", "loc", "loc2.types.test", env={"NO_COLOR": "1"})
     assert r.returncode == 0 and r.stdout.split()[1] == "LOC"
+
+
+def wire(name):
+    """name in wire form, uncompressed."""
+    return b"".join(bytes([len(x)]) + x.encode() for x in name.split(".") if x) + b"\0"
+
+
+RARE_NAMES = {38: "A6", 55: "HIP", 30: "NXT", 57: "RKEY", 66: "DSYNC", 47: "NSEC",
+              48: "DNSKEY", 25: "KEY"}
+PTR = b"\xc0\x0c"  # a compression pointer to the question's name, at offset 12
+# Record data knotd cannot serve (compressed names) or dig rejects: (owner, type, data).
+RARE_GOOD = [
+    ("a6c.t", 38, b"\x40" + bytes(8) + PTR),
+    ("a6c.t", 38, b"\x80" + PTR),
+    ("a6c.t", 38, b"\x78\xff" + wire("a")),
+    ("a6c.t", 38, b"\x7f\x01" + wire("a")),
+    ("hipc.t", 55, b"\x01\x02\x00\x01ab" + PTR + wire("")),
+    ("nxtc.t", 30, PTR + b"\x40"),
+    ("nxtc.t", 30, wire("")),
+    ("dsyncc.t", 66, b"\x00\x3b\x01\x14\x51" + PTR),
+    ("rkeyc.t", 57, b"\x00\x00\x03\x05" + bytes(range(256))),
+    # a PRIVATEDNS key starts with a name, which dig prints uncompressed
+    ("key253.t", 48, b"\x01\x01\x03\xfd" + PTR + bytes(range(1, 20))),
+    ("key253.t", 57, b"\x00\x00\x03\xfd\x01a" + PTR + bytes(range(1, 20))),
+    # every type name dig knows, and how it names the others: types 0-263, 32768-32769 and
+    # 65280-65535 in an NSEC bitmap
+    ("all.t", 47, wire("n") + b"\0\x20" + b"\xff" * 32 + b"\x01\x01\xff\x80\x01\xc0\xff\x20"
+     + b"\xff" * 32),
+]
+RARE_BAD = [
+    ("a6bad.t", 38, b"\x81" + wire("a")),                         # a prefix over 128 bits
+    ("a6bad2.t", 38, b"\x09" + b"\xff" * 15 + wire("a")),         # prefix bits in the suffix
+    ("a6bad3.t", 38, b"\x40" + bytes(8) + wire("a") + b"\0"),     # a byte after the name
+    ("hipbad.t", 55, b"\x00\x02\x00\x03abc"),                     # no HIT
+    ("hipbad2.t", 55, b"\x01\x02\x00\x02ab"),                     # the key runs past the end
+    ("nxtbad.t", 30, wire("n") + b"\x40" * 17),                   # a bitmap over 16 octets
+    ("nxtbad2.t", 30, wire("n") + b"\x80"),                       # the extended format's bit
+    ("rkeybad.t", 57, b"\x00\x01\x03\x05\x01\x02\x03"),           # a flag set
+    ("key253bad.t", 48, b"\x01\x01\x03\xfd\x40"),                 # its name a bad label
+    ("keybad.t", 25, b"\xc0\x00\x03\x05\x01"),                    # "no key", yet a key
+    ("dsyncbad.t", 66, b"\x00\x3b\x01\x14\x51" + wire("n") + b"\0"),
+]
+
+
+@pytest.fixture(scope="module")
+def rare():
+    rrsets = {}
+    for owner, rtype, rd in RARE_GOOD + RARE_BAD:
+        rrsets.setdefault((owner, rtype), []).append((60, rd))
+    r = Responder(rrsets)
+    yield r
+    r.stop()
+
+
+def test_rare_types_compressed_and_edges_match_dig(rare):
+    """Compressed names in A6, HIP, NXT and DSYNC, A6 suffixes of one octet, a long RKEY,
+    PRIVATEDNS keys, and every type's name in a bitmap."""
+    for owner, rtype in sorted({(o, t) for o, t, _ in RARE_GOOD}):
+        same_as_dig(rare, owner, RARE_NAMES[rtype])
+
+
+@pytest.mark.parametrize("owner,rtype", [(o, t) for o, t, _ in RARE_BAD],
+                         ids=[o for o, _, _ in RARE_BAD])
+def test_rare_types_dig_rejects_are_malformed(rare, owner, rtype):
+    """What dig calls a bad packet, netkit calls a malformed answer (exit 1)."""
+    name = RARE_NAMES[rtype]
+    assert "Got bad packet" in "\n".join(dig(rare, owner, name))
+    r = run("--json", "resolve", "-s", rare.server, "-t", name, owner)
+    assert r.returncode == 1 and "malformed" in r.stderr, r.stderr

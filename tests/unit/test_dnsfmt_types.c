@@ -368,13 +368,119 @@ static void more_types(void **state)
     assert_string_equal(dns_type_name(32769, tb), "DLV");
 }
 
+static void rare(void **state)
+{
+    (void)state;
+    char out[1024], err[NK_ERRLEN];
+    /* A6: the suffix in as few octets as the prefix leaves, then the prefix's name. */
+    OK(38, "\x00\x20\x01\x0d\xb8\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01", "0 2001:db8::1");
+    OK(38, "\x40\x00\x00\x00\x00\x00\x00\x00\x01\x03pfx\x00", "64 ::1 pfx.");
+    OK(38, "\x80\x03pfx\x00", "128  pfx.");      /* no suffix: dig keeps both spaces */
+    OK(38, "\x80\xc0\x0c", "128  www.example."); /* a compressed name, as dig takes it */
+    OK(38, "\x80\x00", "128  .");
+    OK(38,
+       "\x78\xff\x01"
+       "a\x00",
+       "120 ::ff a.");
+    OK(38,
+       "\x09\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x01"
+       "a\x00",
+       "9 7f:7f7f:7f7f:7f7f:7f7f:7f7f:7f7f:7f7f a.");
+    OK(38,
+       "\x7f\x01\x01"
+       "a\x00",
+       "127 ::1 a.");
+    BAD(38, "");
+    BAD(38, "\x81\x01"
+            "a\x00"); /* a prefix over 128 bits */
+    BAD(38, "\x09\xff\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x7f\x01"
+            "a\x00"); /* a prefix bit set in the suffix */
+    BAD(38, "\x7f\x03\x01"
+            "a\x00");
+    BAD(38, "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"); /* cut short */
+    BAD(38, "\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00");
+    BAD(38, "\x40\x00\x00\x00\x00\x00\x00\x00\x01\x01"
+            "a\x00\x00"); /* a byte after the name */
+    BAD(38, "\x80");      /* no name */
+    BAD(38, "\x40\x00\x00\x00\x00\x00\x00\x00\x01");
+
+    /* HIP: the HIT in hex and the key in base64, each in one piece, then rendezvous servers. */
+    OK(55, "\x01\x02\x00\x01\x61\x62", "2 61 Yg==");
+    OK(55, "\x01\x02\x00\x01\x61\x62\xc0\x0c\x00", "2 61 Yg== www.example. .");
+    OK(55, "\x02\xff\x00\x03\xab\xcd\x01\x02\x03\x04rvs1\x00\x04rvs2\x00",
+       "255 ABCD AQID rvs1. rvs2.");
+    {
+        uint8_t h[4 + 40 + 70] = {40, 5, 0, 70};
+        for (size_t i = 4; i < sizeof(h); i++)
+            h[i] = 0xff;
+        assert_int_equal(fmt_rd(55, h, sizeof(h), out, sizeof(out), err), 0);
+        assert_int_equal(strncmp(out, "5 FFFF", 6), 0);
+        assert_ptr_equal(strchr(out + 2, ' '), out + 82); /* the HIT in one piece */
+        assert_null(strchr(out + 83, ' '));               /* the key too */
+        assert_int_equal(strlen(out), 2 + 80 + 1 + 96);   /* no chunks */
+        h[3] = 71;                                        /* the key runs past the end */
+        assert_int_equal(fmt_rd(55, h, sizeof(h), out, sizeof(out), err), -1);
+    }
+    BAD(55, "\x00\x02\x00\x03"
+            "abc"); /* no HIT */
+    BAD(55, "\x01\x02\x00\x00"
+            "a"); /* no key */
+    BAD(55, "\x01\x02\x00\x01"
+            "a");
+    BAD(55, "\x01\x02\x00\x02"
+            "ab");
+    BAD(55, "\x01\x02\x00");
+    BAD(55, "\x01\x02\x00\x01"
+            "ab\x01x\x00\x01"); /* a rendezvous server cut short */
+
+    /* NXT: the next name and a bitmap of types 1-127, unnamed ones by number. */
+    OK(30, "\x04next\x00\x62\x01\x00\x08", "next. A NS SOA MX AAAA");
+    OK(30, "\x01n\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x0f",
+       "n. EUI48 EUI64 110 111");
+    OK(30, "\x01n\x00\x00\x00\x00\x00\x00\x00\x02", "n. 54");
+    OK(30, "\xc0\x0c\x40", "www.example. A");
+    OK(30, "\x00", ".");
+    BAD(30, "\x01n\x00\x80");     /* the extended format's bit */
+    BAD(30, "\x01n\x00\x40\x00"); /* ending in a zero octet */
+    BAD(30, "\x01n\x00\x40\x40\x40\x40\x40\x40\x40\x40\x40\x40\x40\x40\x40\x40\x40\x40\x40");
+    BAD(30, "");
+    BAD(30, "\x01n");
+
+    /* RKEY: DNSKEY's form, but no flag may be set. */
+    OK(57, "\x00\x00\x03\x05\x01\x02\x03", "0 3 5 AQID");
+    BAD(57, "\x00\x01\x03\x05\x01\x02\x03");
+    BAD(57, "\xc0\x00\x03\x05"); /* no key, and flags */
+    BAD(57, "\x00\x00\x03\x05");
+    BAD(57, "\x00\x00\x03");
+
+    /* A PRIVATEDNS key (algorithm 253) starts with a name: dig prints it uncompressed. */
+    OK(48, "\x01\x01\x03\xfd\xc0\x0c\x01\x02", "257 3 253 A3d3dwdleGFtcGxlAAEC");
+    OK(57,
+       "\x00\x00\x03\xfd\x01"
+       "a\xc0\x0c",
+       "0 3 253 AWEDd3d3B2V4YW1wbGUA");
+    OK(25, "\x01\x00\x03\xfd\x00", "256 3 253 AA==");
+    OK(48, "\x01\x01\x03\xfe\xc0\x0c", "257 3 254 wAw="); /* not for PRIVATEOID */
+    BAD(48, "\x01\x01\x03\xfd\x05"
+            "ab"); /* the name cut short */
+    BAD(60, "\x01\x01\x03\xfd\x40");
+    OK(25, "\xc0\x00\x03\x05", "49152 3 5");
+    BAD(25, "\xc0\x00\x03\x05\x01"); /* "no key", yet a key */
+
+    /* DSYNC: the type by name, scheme 1 as NOTIFY, others by number. */
+    OK(66, "\x00\x3b\x01\x14\x51\x01n\x00", "CDS NOTIFY 5201 n.");
+    OK(66, "\xff\x00\x02\x00\x35\xc0\x0c", "TYPE65280 2 53 www.example.");
+    OK(66, "\x00\xfb\x00\x00\x00\x00", "IXFR 0 0 .");
+    BAD(66, "\x00\x3b\x01\x14\x51\x01n\x00\x00");
+    BAD(66, "\x00\x3b\x01\x14\x51");
+    BAD(66, "\x00\x3b\x01\x14\x51\x01n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(dnssec),
-        cmocka_unit_test(loc),
-        cmocka_unit_test(apl),
-        cmocka_unit_test(more_types),
+        cmocka_unit_test(dnssec),     cmocka_unit_test(loc),  cmocka_unit_test(apl),
+        cmocka_unit_test(more_types), cmocka_unit_test(rare),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
