@@ -195,6 +195,8 @@ static void on_raw(void *arg, const struct dns_raw *r)
     } else if (r->status == DNS_S_TIMEOUT) {
         if (w->cutting && !e->expired)
             nk_seterr(err, "did not answer within %.0f ms (the others had answered)", r->rtt_ms);
+        else if (r->rtt_ms > 0 && !e->expired)
+            nk_seterr(err, "did not answer within %.0f ms (TIMEOUT)", r->rtt_ms);
         else
             nk_seterr(err, "no answer in time (TIMEOUT)");
     } else {
@@ -436,8 +438,7 @@ static void learn_lookup(struct eng *e, const char *name, const struct itr_trace
     for (size_t k = 0; k < sub->nans; k++)
         if ((sub->ans[k].type == DNS_T_A || sub->ans[k].type == DNS_T_AAAA) &&
             strcasecmp(sub->ans[k].name, sub->ans[sub->nans - 1].name) == 0)
-            eng_learn(e, name, sub->ans[k].data,
-                      sub->ans[k].type == DNS_T_A ? AF_INET : AF_INET6);
+            eng_learn(e, name, sub->ans[k].data, sub->ans[k].type == DNS_T_A ? AF_INET : AF_INET6);
 }
 
 /* The step's servers: the NS names with their addresses, in the NS set's order. The names

@@ -73,29 +73,29 @@ enum phase {
 
 /* One trace under way. */
 struct walk {
-    struct eng *e;              /* engine */
-    struct itr_trace *t;        /* the result (NULL: out of memory) */
-    int depth;                  /* nesting of glueless lookups */
-    enum phase phase;           /* what comes next */
-    char cur[DNS_PNAME_MAX];    /* the name asked now (the chain moves it) */
-    int qtype;                  /* the type asked */
-    int extra;                  /* address mode's second type, or 0 */
-    int chain;                  /* CNAME/DNAME links followed */
-    char *zone;                 /* the zone asked next */
-    char *parent_zone;          /* its parent, when reached by a referral */
-    char *parent_set;           /* the parent's NS set for it ("a. b.") */
-    char **ns;                  /* the zone's NS names */
-    size_t nns;                 /* count */
-    size_t before;              /* answers before the extra round */
-    uint64_t t0;                /* start, us */
-    unsigned queries;           /* sent by this walk and its nested lookups */
-    size_t outstanding;         /* queries of this round not yet back */
-    bool cutting;               /* the grace ended: cancelled queries are "no answer in time" */
-    bool useful;                /* a usable answer came in this round */
-    double slowest;             /* the slowest usable answer of the round, ms */
-    struct loop_timer grace;    /* ends waiting for the silent */
-    struct chan *ch;            /* channels, one per server address */
-    size_t nch, capch;          /* count, room */
+    struct eng *e;           /* engine */
+    struct itr_trace *t;     /* the result (NULL: out of memory) */
+    int depth;               /* nesting of glueless lookups */
+    enum phase phase;        /* what comes next */
+    char cur[DNS_PNAME_MAX]; /* the name asked now (the chain moves it) */
+    int qtype;               /* the type asked */
+    int extra;               /* address mode's second type, or 0 */
+    int chain;               /* CNAME/DNAME links followed */
+    char *zone;              /* the zone asked next */
+    char *parent_zone;       /* its parent, when reached by a referral */
+    char *parent_set;        /* the parent's NS set for it ("a. b.") */
+    char **ns;               /* the zone's NS names */
+    size_t nns;              /* count */
+    size_t before;           /* answers before the extra round */
+    uint64_t t0;             /* start, us */
+    unsigned queries;        /* sent by this walk and its nested lookups */
+    size_t outstanding;      /* queries of this round not yet back */
+    bool cutting;            /* the grace ended: cancelled queries are "no answer in time" */
+    bool useful;             /* a usable answer came in this round */
+    double slowest;          /* the slowest usable answer of the round, ms */
+    struct loop_timer grace; /* ends waiting for the silent */
+    struct chan *ch;         /* channels, one per server address */
+    size_t nch, capch;       /* count, room */
 };
 
 /* One query in flight. */

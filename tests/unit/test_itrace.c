@@ -372,6 +372,20 @@ static void judged(void **state)
     assert_string_equal(t.reason, "www.z.: no server of z. gave a usable answer: d.z. "
                                   "(192.0.2.4): answered REFUSED for z.");
     clear(&st);
+
+    /* Servers silent past the grace or the timeout: the chain broke by TIMEOUT. */
+    memset(&t, 0, sizeof(t));
+    server(&st, "a.z.", "192.0.2.1", ITR_ANSWER, 0, true, 0, NULL);
+    server(&st, "b.z.", "192.0.2.2", ITR_ANSWER, 0, true, 0, NULL);
+    for (size_t i = 0; i < 2; i++)
+        st.srv[i].have_resp = false;
+    strcpy(st.srv[0].error, "did not answer within 200 ms (the others had answered)");
+    strcpy(st.srv[1].error, "no answer in time (TIMEOUT)");
+    assert_int_equal(itr_judge(&st, NULL, NULL, oom), -1);
+    itr_broken(&t, &st);
+    assert_int_equal(t.status, DNS_S_TIMEOUT);
+    assert_true(st.srv[0].lame && st.srv[1].lame);
+    clear(&st);
     free(st.prob);
 }
 
