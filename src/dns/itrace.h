@@ -75,7 +75,7 @@ struct itr_resp {
     char *child;           /* ITR_REFERRAL: the child zone */
     char **ns;             /* ITR_REFERRAL: its NS names, sorted, no duplicates */
     size_t nns, capns;     /* count, room */
-    struct itr_glue *glue; /* ITR_REFERRAL: addresses of those NS names in additional */
+    struct itr_glue *glue; /* ITR_REFERRAL (or an answer to NS): the NS names' addresses */
     size_t nglue, capglue; /* count, room */
     bool have_serial;      /* a SOA for the zone was in the answer or authority section */
     uint32_t serial;       /* its serial */
@@ -105,6 +105,9 @@ bool itr_in_zone(const char *name, const char *zone);
 struct itr_opts {
     const struct net_addr *roots; /* --root: start at these instead of the hints */
     int nroots;                   /* how many */
+    const struct net_addr *prime; /* -s/@SERVER: ask these (RD set) for the root's NS set first,
+                                     as dig @SERVER +trace does; the first that answers */
+    int nprime;                   /* how many */
     const char *hints_path;       /* NULL: ITR_HINTS_PATH */
     int timeout_ms;               /* per query, first try */
     int tries;                    /* tries per query */
@@ -165,17 +168,18 @@ struct itr_step {
 
 /* The whole trace of one name. */
 struct itr_trace {
-    char *query;                /* as asked */
-    int type;                   /* 0: address mode (A and AAAA) */
-    struct itr_step *steps;     /* zones in order */
-    size_t nsteps, capsteps;    /* count, room */
-    enum dns_status status;     /* NOERROR, NXDOMAIN, NODATA when it ended well */
-    bool ok;                    /* an answer or an authoritative NXDOMAIN/NODATA came */
-    struct itr_rec *ans;        /* the answer (the chain's CNAMEs first) */
-    size_t nans, capans;        /* count, room */
-    char reason[4 * NK_ERRLEN]; /* where it broke, "" when ok */
-    unsigned queries;           /* queries sent (nested ones included) */
-    double time_ms;             /* how long it took */
+    char *query;                        /* as asked */
+    int type;                           /* 0: address mode (A and AAAA) */
+    struct itr_step *steps;             /* zones in order */
+    size_t nsteps, capsteps;            /* count, room */
+    enum dns_status status;             /* NOERROR, NXDOMAIN, NODATA when it ended well */
+    bool ok;                            /* an answer or an authoritative NXDOMAIN/NODATA came */
+    struct itr_rec *ans;                /* the answer (the chain's CNAMEs first) */
+    size_t nans, capans;                /* count, room */
+    char reason[4 * NK_ERRLEN];         /* where it broke, "" when ok */
+    unsigned queries;                   /* queries sent (nested ones included) */
+    char root_from[NET_ADDRSTRLEN + 8]; /* the server the root's NS set came from, or "" */
+    double time_ms;                     /* how long it took */
 };
 
 /* Trace name (ASCII) for type (0: address mode) on loop l. NULL with err only when nothing

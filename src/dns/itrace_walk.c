@@ -326,8 +326,9 @@ struct itr_trace *eng_walk_end(struct walk *w)
     return t;
 }
 
-/* The root's servers from the hints file, learnt as any referral's glue. */
-static int load_hints(struct eng *e)
+/* The root's servers from the hints file, learnt as any referral's glue; with remember, the
+ * root's NS set too (else only the addresses, for a primed NS set that lacks some). */
+static int load_hints(struct eng *e, bool remember)
 {
     const char *path = e->o->hints_path ? e->o->hints_path : ITR_HINTS_PATH;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -360,11 +361,100 @@ static int load_hints(struct eng *e)
         if (nns == 0 || strcmp(ns[nns - 1], g[i].name) != 0)
             ns[nns++] = g[i].name;
     }
-    if (ns)
+    if (ns && remember)
         eng_remember_zone(e, ".", ns, nns);
     free(ns);
     itr_glue_free(g, ng);
     return eng_oom(e) ? -1 : 0;
+}
+
+/* A priming query's answer. */
+struct prime {
+    struct loop *l;       /* stopped when the answer came */
+    bool done;            /* the callback ran */
+    bool have;            /* resp is valid */
+    struct itr_resp resp; /* the answer */
+    char why[NK_ERRLEN];  /* otherwise why not */
+};
+
+static void on_prime(void *arg, const struct dns_raw *r)
+{
+    struct prime *p = arg;
+    p->done = true;
+    loop_stop(p->l);
+    if (r->status != DNS_S_NOERROR)
+        snprintf(p->why, sizeof(p->why), "%s", r->error);
+    else if (itr_parse_response(r->pkt, r->len, ".", DNS_T_NS, ".", &p->resp, p->why) == 0)
+        p->have = true;
+}
+
+/* The root's NS set from the first of the servers given that answers it (RD set, as dig
+ * @SERVER +trace); its additional section's addresses, and the hints file's for the names it
+ * left out. 0, or -1 with e->err naming the servers and why. */
+static int prime_roots(struct eng *e, char *from, size_t fromlen)
+{
+    char why[NK_ERRLEN] = "";
+    char a[NET_ADDRSTRLEN + 8] = "";
+    for (int i = 0; i < e->o->nprime && !e->expired; i++) {
+        net_ntop_port((const struct sockaddr *)&e->o->prime[i].ss, a, sizeof(a));
+        struct dns_opts o = {.servers = &e->o->prime[i],
+                             .nservers = 1,
+                             .timeout_ms = e->o->timeout_ms,
+                             .tries = e->o->tries,
+                             .tcp = e->o->tcp,
+                             .no_search = true,
+                             .no_hosts = true};
+        struct dns *d = dns_new(e->l, &o, e->err);
+        if (!d)
+            return -1;
+        struct prime p;
+        memset(&p, 0, sizeof(p));
+        p.l = e->l;
+        if (dns_query_raw(d, ".", DNS_T_NS, true, on_prime, &p, p.why) == 0) {
+            e->queries++;
+            while (!p.done && !e->expired) /* bounded by the run's deadline */
+                if (loop_run(e->l) < 0 && errno == EINTR)
+                    e->interrupted = e->expired = true;
+        } else {
+            p.done = true;
+        }
+        dns_free(d); /* a query still pending is cancelled: its callback runs now */
+        char rb[16];
+        char **ns = p.have ? calloc(p.resp.nans + 1, sizeof(char *)) : NULL;
+        size_t nns = 0;
+        for (size_t k = 0; ns && k < p.resp.nans; k++)
+            if (p.resp.ans[k].type == DNS_T_NS && strcmp(p.resp.ans[k].name, ".") == 0)
+                ns[nns++] = p.resp.ans[k].data;
+        if (p.have && p.resp.kind == ITR_RCODE)
+            nk_seterr(why, "%s: answered %s", a, dns_rcode_name(p.resp.rcode, rb));
+        else if (p.have && nns == 0)
+            nk_seterr(why, "%s: no NS record for the root in its answer", a);
+        else if (!p.have)
+            nk_seterr(why, "%s: %s", a, p.why[0] ? p.why : "no answer");
+        for (size_t k = 0; p.have && k < p.resp.nglue; k++)
+            eng_learn(e, p.resp.glue[k].name, p.resp.glue[k].addr, p.resp.glue[k].family);
+        bool missing = false;
+        for (size_t k = 0; k < nns; k++) {
+            bool known = false;
+            for (size_t j = 0; j < e->nkn && !known; j++)
+                known = strcasecmp(e->kn[j].name, ns[k]) == 0;
+            missing = missing || !known;
+        }
+        if (nns)
+            eng_remember_zone(e, ".", ns, nns);
+        free(ns);
+        if (p.have)
+            itr_resp_free(&p.resp);
+        if (nns) {
+            if (missing && load_hints(e, false) < 0)
+                e->err[0] = '\0'; /* no hints: the names without an address are reported */
+            snprintf(from, fromlen, "%s", a);
+            return eng_oom(e) ? -1 : 0;
+        }
+    }
+    if (!eng_oom(e))
+        nk_seterr(e->err, "the root's NS set: %s", e->expired ? "out of time" : why);
+    return -1;
 }
 
 struct itr_trace *itr_run(struct loop *l, const struct itr_opts *o, const char *name, int type,
@@ -378,19 +468,27 @@ struct itr_trace *itr_run(struct loop *l, const struct itr_opts *o, const char *
     e.overall.fn = eng_overall_fn;
     e.overall.arg = &e;
     struct itr_trace *t = NULL;
+    char from[NET_ADDRSTRLEN + 8] = "";
+    loop_timer_set(l, &e.overall, (uint64_t)(o->max_ms > 0 ? o->max_ms : ITR_DEF_MAX_MS));
     if (o->nroots > 0)
         eng_remember_zone(&e, ".", NULL, 0);
+    else if (o->nprime > 0)
+        prime_roots(&e, from, sizeof(from));
     else
-        load_hints(&e);
+        load_hints(&e, true);
+    unsigned primed = e.queries;
     if (!eng_oom(&e)) {
-        loop_timer_set(l, &e.overall, (uint64_t)(o->max_ms > 0 ? o->max_ms : ITR_DEF_MAX_MS));
         struct walk w;
         struct walk *ws = &w;
         eng_walk_init(&w, &e, name, type, 0);
         eng_walk_group(&e, &ws, 1);
         t = eng_walk_end(&w);
-        loop_timer_cancel(l, &e.overall);
+        if (t) {
+            snprintf(t->root_from, sizeof(t->root_from), "%s", from);
+            t->queries += primed; /* the query (or queries) that primed the root's NS set */
+        }
     }
+    loop_timer_cancel(l, &e.overall);
     if (!t)
         snprintf(err, NK_ERRLEN, "%s", e.err);
     for (size_t i = 0; i < e.nkn; i++)

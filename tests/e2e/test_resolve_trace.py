@@ -300,3 +300,36 @@ def test_glueless_lookups_run_at_once(silent_tree):
     assert all(s["status"] == "TIMEOUT" and s["time_ms"] >= 1400 for s in subs), subs
     assert o["time_ms"] < subs[0]["time_ms"] + subs[1]["time_ms"], o["time_ms"]
     assert "no server of twins.test. gave a usable answer" in o["reason"]
+
+
+def test_server_primes_the_root_ns_set_as_dig_does(tree):
+    # dig @SERVER +trace asks SERVER for the root's NS set, then walks down from those servers.
+    for spelling in ([f"@{ROOT}"], ["-s", ROOT]):
+        r = run("resolve", "--trace", "--json", *spelling, "www.example.test", netns=tree)
+        assert r.returncode == 0, r.stderr
+        o = json.loads(r.stdout)
+        assert o["root_from"] == f"{ROOT}:53"
+        root = step(o, ".")
+        assert [(v["name"], v["address"]) for v in root["servers"]] == \
+            [("a.root-servers.nk.", ROOT)]
+        assert [s["zone"] for s in o["steps"]] == [".", "test.", "example.test."]
+        assert answers(o) == [("www.example.test.", "A", "192.0.2.10"),
+                              ("www.example.test.", "AAAA", "2001:db8::10")]
+    r = run("resolve", "--trace", f"@{ROOT}", "-t", "A", "www.example.test", netns=tree)
+    assert r.returncode == 0 and r.stdout.startswith(f"; the root's NS set from {ROOT}:53\n")
+    # Nothing listens there: the trace cannot start, and says why.
+    r = run("resolve", "--trace", "--timeout", "500", "@127.0.0.9", "www.example.test",
+            netns=tree)
+    assert r.returncode == 1 and "root's NS set" in r.stderr and "127.0.0.9" in r.stderr
+
+
+def test_server_and_root_conflict_and_global_dns_is_not_for_trace(tree):
+    for spelling in ([f"@{ROOT}"], ["-s", ROOT]):
+        r = run("resolve", "--trace", "--root", ROOT, *spelling, "www.example.test", netns=tree)
+        assert r.returncode == 2 and "--root" in r.stderr and "NS set" in r.stderr, r.stderr
+    # The global --dns (the shell's `set server`) names recursive servers: --trace asks none,
+    # so a dead one there changes nothing.
+    r = run("--dns", "127.0.0.9", "resolve", "--trace", "--root", ROOT, "--json",
+            "www.example.test", netns=tree)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["root_from"] is None

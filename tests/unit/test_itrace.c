@@ -136,6 +136,29 @@ static void referral(void **state)
     assert_int_equal(r.glue[0].family, AF_INET);
     itr_resp_free(&r);
 
+    /* The root's NS set from a recursive server (dig @SERVER +trace): its addresses kept. */
+    start(&p, 0x8180, ".", DNS_T_NS, 2, 0, 3);
+    rr_name(&p, ".", DNS_T_NS, "a.root.test");
+    rr_name(&p, ".", DNS_T_NS, "b.root.test");
+    rr_a(&p, "b.root.test", IP2);
+    rr_a(&p, "A.root.test", IP1);
+    rr_a(&p, "other.test", IP1); /* not an NS name */
+    assert_int_equal(itr_parse_response(p.b, p.n, ".", DNS_T_NS, ".", &r, err), 0);
+    assert_int_equal(r.kind, ITR_ANSWER);
+    assert_int_equal(r.nans, 2);
+    assert_int_equal(r.nglue, 2);
+    assert_string_equal(r.glue[0].name, "b.root.test.");
+    assert_string_equal(r.glue[1].addr, "192.0.2.1");
+    itr_resp_free(&r);
+    /* Not for other types. */
+    start(&p, 0x8400, "www.test", DNS_T_A, 1, 0, 1);
+    rr_a(&p, "www.test", IP1);
+    rr_a(&p, "www.test", IP2);
+    assert_int_equal(itr_parse_response(p.b, p.n, "www.test.", DNS_T_A, "test.", &r, err), 0);
+    assert_int_equal(r.kind, ITR_ANSWER);
+    assert_int_equal(r.nglue, 0);
+    itr_resp_free(&r);
+
     /* Upward, sideways or to the same zone: lame. */
     start(&p, 0x8000, "www.example.test", DNS_T_A, 0, 1, 0);
     rr_name(&p, "test", DNS_T_NS, "ns1.test");
