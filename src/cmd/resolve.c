@@ -58,6 +58,7 @@ enum {
     OPT_VERBOSE,
     OPT_TRACE,
     OPT_ROOT,
+    OPT_GRACE,
     OPT_SHORT,
     OPT_REVERSE,
 };
@@ -92,6 +93,10 @@ static const struct nk_opt opts[] = {
                .requires = OPT_TRACE, .excludes = {OPT_SERVER},
                .why = "--root is where the trace starts; -s only asks a server for the root's "
                       "NS set"),
+    NK_OPT_INT(OPT_GRACE, 0, "grace", "MS", 1, 600000,
+               "with --trace: how long a silent server is waited for once others answered, "
+               "at least (default 200)",
+               .requires = OPT_TRACE),
     NK_OPT_FLAG(OPT_SHORT, 0, "short", "only the data of each record, one per line (dig +short)",
                 .excludes = {OPT_VERBOSE, OPT_TRACE},
                 .why = "--short prints only the data of a plain lookup"),
@@ -120,6 +125,7 @@ struct req {
     const char *file;                         /* -f, or NULL */
     unsigned concurrency;                     /* -c */
     bool trace;                               /* --trace */
+    int grace_ms;                             /* --grace, 0: the engine's default */
     struct net_addr roots[DNS_MAX_SERVERS];   /* --root */
     int nroots;                               /* how many */
 };
@@ -393,6 +399,7 @@ static int parse(int argc, char **argv, struct nk_ctx *ctx, struct req *rq, stru
         case OPT_CONC: rq->concurrency = (unsigned)p->num; break;
         case OPT_VERBOSE: rq->verbose = true; break;
         case OPT_TRACE: rq->trace = true; break;
+        case OPT_GRACE: rq->grace_ms = (int)p->num; break;
         case OPT_ROOT:
             if (parse_root(p->arg, rq, err) < 0)
                 *status = nk_usage(CMD, "--root %s", err);
@@ -570,6 +577,7 @@ static int trace_all(struct nk_ctx *ctx, const struct req *rq)
     struct itr_opts io = {.roots = rq->roots,
                           .nroots = rq->nroots,
                           .prime = rq->servers,
+                          .grace_ms = rq->grace_ms,
                           .nprime = rq->nservers,
                           .timeout_ms = rq->timeout_ms,
                           .tries = rq->tries,

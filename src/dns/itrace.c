@@ -25,12 +25,6 @@
 #include "dns/itrace_judge.h"
 #include "dns/itrace.h"
 
-/* Once a server of the zone gave a usable answer, a silent one is waited for GRACE_FACTOR times
- * the slowest usable answer, at least GRACE_MIN_MS (and never past its own timeout): a loopback
- * answer takes well under a millisecond, one across the world a few hundred. */
-#define GRACE_FACTOR 4
-#define GRACE_MIN_MS 200
-
 char *eng_dup(struct eng *e, const char *s)
 {
     char *d = strdup(s ? s : "");
@@ -280,9 +274,10 @@ static void on_raw(void *arg, const struct dns_raw *r)
         loop_timer_cancel(e->l, &w->grace);
         loop_stop(e->l);
     } else if (w->useful && !w->grace.slot && !w->cutting) {
-        double g = GRACE_FACTOR * w->slowest;
-        if (g < GRACE_MIN_MS)
-            g = GRACE_MIN_MS;
+        double g = ITR_GRACE_FACTOR * w->slowest;
+        int least = e->o->grace_ms > 0 ? e->o->grace_ms : ITR_DEF_GRACE_MS;
+        if (g < least)
+            g = least;
         loop_timer_set(e->l, &w->grace, (uint64_t)g);
     }
 }

@@ -34,6 +34,12 @@
 #define ITR_MAX_QUERIES 600
 #define ITR_MAX_SERVERS 16
 #define ITR_DEF_MAX_MS  30000
+/* Once a server of a zone gave a usable answer, a silent one is waited for ITR_GRACE_FACTOR
+ * times the slowest usable answer, at least ITR_DEF_GRACE_MS (or --grace), and never past its
+ * own timeout: a loopback answer takes well under a millisecond, one across the world a few
+ * hundred. */
+#define ITR_GRACE_FACTOR 4
+#define ITR_DEF_GRACE_MS 200
 
 /* ---- the pure part ---- */
 
@@ -114,6 +120,8 @@ struct itr_opts {
     bool tcp;                     /* every query over TCP */
     int family;                   /* servers' addresses: AF_UNSPEC (IPv4, IPv6 if none), ... */
     int max_ms;                   /* the whole run; 0: ITR_DEF_MAX_MS */
+    int grace_ms;                 /* a silent server's least wait once another answered (4x the
+                                     slowest answer if longer); 0: ITR_DEF_GRACE_MS */
 };
 
 struct itr_trace;

@@ -62,7 +62,10 @@ def silent_tree(tmp_path_factory):
 
 
 def trace(ns, *args):
-    return run("resolve", "--trace", "--root", ROOT, "--timeout", "500", *args, netns=ns)
+    # Every server of this hierarchy answers: a long grace keeps a server that a loaded machine
+    # schedules late from being cut as silent (the timeout still bounds it).
+    return run("resolve", "--trace", "--root", ROOT, "--timeout", "500", "--grace", "2000",
+               *args, netns=ns)
 
 
 def trace_json(ns, *args, rc=0):
@@ -231,6 +234,10 @@ def test_options(tree):
     assert r.returncode == 2 and "not-an-address" in r.stderr
     o = trace_json(tree, "--root", f"{ROOT}#53", "www.example.test")  # dig's ADDR#PORT
     assert o["status"] == "NOERROR"
+    r = run("resolve", "--grace", "100", "www.example.test", netns=tree)
+    assert r.returncode == 2 and "--grace" in r.stderr and "--trace" in r.stderr
+    r = run("resolve", "--trace", "--grace", "0", "www.example.test", netns=tree)
+    assert r.returncode == 2 and "grace out of range" in r.stderr
 
 
 def test_dname_across_zones(tree):
@@ -284,6 +291,15 @@ def test_silent_server_gets_a_grace_not_the_timeout(silent_tree):
     assert o["time_ms"] < 4000, o["time_ms"]
     assert answers(o) == [("www.example.test.", "A", "192.0.2.10"),
                           ("www.example.test.", "AAAA", "2001:db8::10")]
+    # --grace sets the least wait.
+    r = run("resolve", "--trace", "--root", ROOT, "--timeout", "4000", "--tries", "1",
+            "--grace", "700", "--json", "-t", "A", "www.example.test", netns=silent_tree)
+    o = json.loads(r.stdout)
+    detail = next(p["detail"] for p in step(o, "example.test.")["problems"]
+                  if p["server"] == SILENT)
+    m = re.fullmatch(r"did not answer within (\d+) ms \(the others had answered\)", detail)
+    assert r.returncode == 0 and m and int(m.group(1)) >= 700, detail
+    assert o["time_ms"] < 4000, o["time_ms"]
 
 
 def test_glueless_lookups_run_at_once(silent_tree):
@@ -305,7 +321,8 @@ def test_glueless_lookups_run_at_once(silent_tree):
 def test_server_primes_the_root_ns_set_as_dig_does(tree):
     # dig @SERVER +trace asks SERVER for the root's NS set, then walks down from those servers.
     for spelling in ([f"@{ROOT}"], ["-s", ROOT]):
-        r = run("resolve", "--trace", "--json", *spelling, "www.example.test", netns=tree)
+        r = run("resolve", "--trace", "--grace", "2000", "--json", *spelling,
+                "www.example.test", netns=tree)
         assert r.returncode == 0, r.stderr
         o = json.loads(r.stdout)
         assert o["root_from"] == f"{ROOT}:53"
@@ -315,7 +332,8 @@ def test_server_primes_the_root_ns_set_as_dig_does(tree):
         assert [s["zone"] for s in o["steps"]] == [".", "test.", "example.test."]
         assert answers(o) == [("www.example.test.", "A", "192.0.2.10"),
                               ("www.example.test.", "AAAA", "2001:db8::10")]
-    r = run("resolve", "--trace", f"@{ROOT}", "-t", "A", "www.example.test", netns=tree)
+    r = run("resolve", "--trace", "--grace", "2000", f"@{ROOT}", "-t", "A", "www.example.test",
+            netns=tree)
     assert r.returncode == 0 and r.stdout.startswith(f"; the root's NS set from {ROOT}:53\n")
     # Nothing listens there: the trace cannot start, and says why.
     r = run("resolve", "--trace", "--timeout", "500", "@127.0.0.9", "www.example.test",
@@ -329,7 +347,7 @@ def test_server_and_root_conflict_and_global_dns_is_not_for_trace(tree):
         assert r.returncode == 2 and "--root" in r.stderr and "NS set" in r.stderr, r.stderr
     # The global --dns (the shell's `set server`) names recursive servers: --trace asks none,
     # so a dead one there changes nothing.
-    r = run("--dns", "127.0.0.9", "resolve", "--trace", "--root", ROOT, "--json",
+    r = run("--dns", "127.0.0.9", "resolve", "--trace", "--root", ROOT, "--grace", "2000", "--json",
             "www.example.test", netns=tree)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["root_from"] is None
