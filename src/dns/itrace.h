@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itrace.h - iterative resolution from the root, asking every server of each zone.
  *
- * The engine (itrace.c, itrace_walk.c; itrace_judge.c judges each zone) starts at the root servers
- * (root hints, or addresses given), sends non-recursive queries down the delegation chain through
- * dns.h (one channel per server, so each answer is known to come from that server), and asks every
- * server of a zone in parallel: the question itself, the zone's SOA (serial, AA bit) and its NS
- * set. It follows referrals, resolves NS names without glue by a nested trace, follows CNAME and
- * DNAME chains across zones, and names what it finds wrong: lame servers, NS-set, serial and answer
- * mismatches. It is bounded in depth, queries and time, never prints, and returns a result tree.
+ * The engine (itrace.c, itrace_walk.c; itrace_judge.c judges each zone) starts at the root
+ * servers (root hints, addresses given, or the root's NS set asked of a recursive server as dig
+ * @SERVER +trace does), sends non-recursive queries down the delegation chain through dns.h (one
+ * channel per server, so each answer is known to come from that server), and asks every server of
+ * a zone in parallel: the question itself, the zone's SOA (serial, AA bit) and its NS set. It
+ * follows referrals, resolves a zone's NS names without glue by nested traces run at once, follows
+ * CNAME and DNAME chains across zones, and names what it finds wrong: lame servers, NS-set, serial
+ * and answer mismatches. It is bounded in depth, queries and time, never prints, and returns a
+ * result tree.
  *
  * The parsers (itrace_parse.c) are pure: a response packet classified against the question and
  * the zone asked (answer, referral with its NS set and glue, NXDOMAIN, NODATA, lame), and the
