@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz_referral.c - random bytes as a response to --trace's question (classified against two
- * zones) and as a root hints file. */
+ * zones), as the answer to the root's NS set (-s/@SERVER), and as a root hints file. */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -30,6 +30,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             itr_resp_free(&r);
         }
+    }
+    if (itr_parse_response(data, size, ".", DNS_T_NS, ".", &r, err) == 0) {
+        for (size_t i = 0; i < r.nglue; i++) {
+            bool listed = false;
+            for (size_t k = 0; k < r.nans; k++)
+                listed = listed || (r.ans[k].type == DNS_T_NS &&
+                                    strcasecmp(r.ans[k].data, r.glue[i].name) == 0);
+            if (!listed && r.kind != ITR_REFERRAL)
+                __builtin_trap(); /* an answer's addresses are only for its NS names */
+        }
+        itr_resp_free(&r);
     }
     struct itr_glue *g;
     size_t n;

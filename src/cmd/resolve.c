@@ -58,6 +58,7 @@ enum {
     OPT_VERBOSE,
     OPT_TRACE,
     OPT_ROOT,
+    OPT_GRACE,
     OPT_SHORT,
     OPT_REVERSE,
 };
@@ -85,10 +86,16 @@ static const struct nk_opt opts[] = {
                 "server, time, rcode, flags, transport, size, EDNS, authority and additional"),
     NK_OPT_FLAG(OPT_TRACE, 0, "trace",
                 "iterative resolution from the root servers, asking every server of each zone",
-                .excludes = {OPT_FILE, OPT_SERVER, OPT_CONC},
+                .excludes = {OPT_FILE, OPT_CONC},
                 .why = "--trace asks the root servers and those they refer to, one name at a time"),
     NK_OPT_STR(OPT_ROOT, 0, "root", "ADDR[:PORT]",
                "with --trace: start at this server instead of the root hints; repeatable",
+               .requires = OPT_TRACE, .excludes = {OPT_SERVER},
+               .why = "--root is where the trace starts; -s only asks a server for the root's "
+                      "NS set"),
+    NK_OPT_INT(OPT_GRACE, 0, "grace", "MS", 1, 600000,
+               "with --trace: how long a silent server is waited for once others answered, "
+               "at least (default 200)",
                .requires = OPT_TRACE),
     NK_OPT_FLAG(OPT_SHORT, 0, "short", "only the data of each record, one per line (dig +short)",
                 .excludes = {OPT_VERBOSE, OPT_TRACE},
@@ -118,6 +125,7 @@ struct req {
     const char *file;                         /* -f, or NULL */
     unsigned concurrency;                     /* -c */
     bool trace;                               /* --trace */
+    int grace_ms;                             /* --grace, 0: the engine's default */
     struct net_addr roots[DNS_MAX_SERVERS];   /* --root */
     int nroots;                               /* how many */
 };
@@ -391,6 +399,7 @@ static int parse(int argc, char **argv, struct nk_ctx *ctx, struct req *rq, stru
         case OPT_CONC: rq->concurrency = (unsigned)p->num; break;
         case OPT_VERBOSE: rq->verbose = true; break;
         case OPT_TRACE: rq->trace = true; break;
+        case OPT_GRACE: rq->grace_ms = (int)p->num; break;
         case OPT_ROOT:
             if (parse_root(p->arg, rq, err) < 0)
                 *status = nk_usage(CMD, "--root %s", err);
@@ -445,7 +454,9 @@ static int parse(int argc, char **argv, struct nk_ctx *ctx, struct req *rq, stru
             return -1;
         }
     }
-    if (rq->nservers == 0 && ctx->server &&
+    /* --trace asks no recursive server: the global --dns (the shell's `set server`) is not
+     * for it; its own -s/@SERVER only primes the root's NS set, as dig @SERVER +trace. */
+    if (rq->nservers == 0 && ctx->server && !rq->trace &&
         dns_servers_parse(ctx->server, rq->servers, DNS_MAX_SERVERS, &rq->nservers, err) < 0) {
         *status = nk_usage(CMD, "server: %s", err);
         return -1;
@@ -555,8 +566,19 @@ static int trace_all(struct nk_ctx *ctx, const struct req *rq)
     }
     if (ntypes > 1)
         return nk_usage(CMD, "--trace follows one record type at a time");
+    if (rq->nroots > 0 && rq->nservers > 0) { /* @SERVER: -s was told by the option table */
+        char a[NET_ADDRSTRLEN + 8];
+        net_ntop_port((const struct sockaddr *)&rq->servers[0].ss, a, sizeof(a));
+        return nk_usage(CMD,
+                        "@%s and --root: --root is where the trace starts; @SERVER only "
+                        "asks a server for the root's NS set",
+                        a);
+    }
     struct itr_opts io = {.roots = rq->roots,
                           .nroots = rq->nroots,
+                          .prime = rq->servers,
+                          .grace_ms = rq->grace_ms,
+                          .nprime = rq->nservers,
                           .timeout_ms = rq->timeout_ms,
                           .tries = rq->tries,
                           .tcp = rq->tcp,

@@ -130,6 +130,8 @@ static void json_trace(struct out *o, const struct itr_trace *t, const char *key
     out_obj_begin(o, key);
     out_str(o, OUT_C_NONE, "query", NULL, t->query);
     out_str(o, OUT_C_NONE, "type", NULL, t->type ? dns_type_name(t->type, tb) : "ADDR");
+    if (!key) /* the name asked: where the root's NS set came from (-s/@SERVER), or null */
+        json_str_or_null(o, "root_from", t->root_from[0] ? t->root_from : NULL);
     out_arr_begin(o, "steps");
     for (size_t i = 0; i < t->nsteps; i++)
         json_step(o, &t->steps[i]);
@@ -214,6 +216,8 @@ static void text_trace(struct out *o, const struct itr_trace *t, int depth)
     int ind = 4 * depth;
     if (depth > 0)
         out_text(o, "%*s; lookup of %s %s\n", ind, "", t->query, dns_type_name(t->type, tb));
+    else if (t->root_from[0])
+        out_text(o, "; the root's NS set from %s\n", t->root_from);
     for (size_t i = 0; i < t->nsteps; i++)
         text_step(o, &t->steps[i], depth);
     for (size_t i = 0; i < t->nans; i++) {

@@ -25,10 +25,6 @@
 #include "dns/itrace_judge.h"
 #include "dns/itrace.h"
 
-/* A silent server is waited for this long at least once another answered, or 4x the slowest
- * answer, within the query's own timeout. */
-#define GRACE_MIN_MS 500
-
 char *eng_dup(struct eng *e, const char *s)
 {
     char *d = strdup(s ? s : "");
@@ -117,11 +113,12 @@ int eng_add_answer(struct itr_trace *t, const struct itr_rec *a)
 
 /* ---- channels and the waiting ---- */
 
-static struct dns *chan_for(struct eng *e, const struct net_addr *sa)
+static struct dns *chan_for(struct walk *w, const struct net_addr *sa)
 {
-    for (size_t i = 0; i < e->nch; i++)
-        if (e->ch[i].sa.len == sa->len && memcmp(&e->ch[i].sa.ss, &sa->ss, sa->len) == 0)
-            return e->ch[i].d;
+    struct eng *e = w->e;
+    for (size_t i = 0; i < w->nch; i++)
+        if (w->ch[i].sa.len == sa->len && memcmp(&w->ch[i].sa.ss, &sa->ss, sa->len) == 0)
+            return w->ch[i].d;
     struct dns_opts o = {.servers = sa,
                          .nservers = 1,
                          .timeout_ms = e->o->timeout_ms,
@@ -132,7 +129,7 @@ static struct dns *chan_for(struct eng *e, const struct net_addr *sa)
     struct dns *d = dns_new(e->l, &o, e->err);
     if (!d)
         return NULL;
-    struct chan *c = nk_grow((void **)&e->ch, &e->nch, &e->capch, sizeof(*c));
+    struct chan *c = nk_grow((void **)&w->ch, &w->nch, &w->capch, sizeof(*c));
     if (!c) {
         dns_free(d);
         nk_seterr(e->err, "out of memory");
@@ -143,36 +140,45 @@ static struct dns *chan_for(struct eng *e, const struct net_addr *sa)
     return d;
 }
 
-static void cancel_all(struct eng *e)
+void eng_close_walk(struct walk *w)
 {
-    for (size_t i = 0; i < e->nch; i++)
-        if (dns_pending(e->ch[i].d))
-            dns_cancel_all(e->ch[i].d);
+    loop_timer_cancel(w->e->l, &w->grace);
+    for (size_t i = 0; i < w->nch; i++)
+        dns_free(w->ch[i].d);
+    free(w->ch);
+    w->ch = NULL;
+    w->nch = w->capch = 0;
+}
+
+/* End the walk's queries still in flight: cancelled, they come back as "no answer". */
+static void cut(struct walk *w)
+{
+    w->cutting = true;
+    for (size_t i = 0; i < w->nch; i++)
+        if (dns_pending(w->ch[i].d))
+            dns_cancel_all(w->ch[i].d);
+    w->cutting = false;
 }
 
 void eng_grace_fn(struct loop *l, struct loop_timer *t)
 {
     (void)l;
-    struct eng *e = t->arg;
-    e->cutting = true;
-    cancel_all(e);
-    e->cutting = false;
+    cut(t->arg);
 }
 
+/* The waiting group sees the run's time is up and cuts its walks. */
 void eng_overall_fn(struct loop *l, struct loop_timer *t)
 {
-    (void)l;
     struct eng *e = t->arg;
     e->expired = true;
-    e->cutting = true;
-    cancel_all(e);
-    e->cutting = false;
+    loop_stop(l);
 }
 
 static void on_raw(void *arg, const struct dns_raw *r)
 {
     struct q *q = arg;
     struct eng *e = q->e;
+    struct walk *w = q->w;
     struct itr_server *s = q->s;
     char err[NK_ERRLEN] = "";
     struct itr_resp resp;
@@ -181,8 +187,10 @@ static void on_raw(void *arg, const struct dns_raw *r)
         if (itr_parse_response(r->pkt, r->len, q->qname, q->qtype, q->zone, &resp, err) == 0)
             have = true;
     } else if (r->status == DNS_S_TIMEOUT) {
-        if (e->cutting && !e->expired)
-            nk_seterr(err, "no answer within %.0f ms (the others had answered)", r->rtt_ms);
+        if (w->cutting && !e->expired)
+            nk_seterr(err, "did not answer within %.0f ms (the others had answered)", r->rtt_ms);
+        else if (r->rtt_ms > 0 && !e->expired)
+            nk_seterr(err, "did not answer within %.0f ms (TIMEOUT)", r->rtt_ms);
         else
             nk_seterr(err, "no answer in time (TIMEOUT)");
     } else {
@@ -198,9 +206,9 @@ static void on_raw(void *arg, const struct dns_raw *r)
             s->aa = resp.aa;
             if (resp.kind != ITR_RCODE && resp.kind != ITR_LAME &&
                 (resp.aa || resp.kind == ITR_REFERRAL)) {
-                e->useful = true;
-                if (r->rtt_ms > e->slowest)
-                    e->slowest = r->rtt_ms;
+                w->useful = true;
+                if (r->rtt_ms > w->slowest)
+                    w->slowest = r->rtt_ms;
             }
         } else {
             snprintf(s->error, sizeof(s->error), "%s", err);
@@ -211,7 +219,7 @@ static void on_raw(void *arg, const struct dns_raw *r)
             s->extra = resp;
             s->have_extra = true;
             if (resp.aa && resp.kind != ITR_RCODE && resp.kind != ITR_LAME)
-                e->useful = true;
+                w->useful = true;
         }
         break;
     case Q_SOA:
@@ -248,10 +256,10 @@ static void on_raw(void *arg, const struct dns_raw *r)
                         }
                     }
             for (size_t k = 0; k < tmp.nns; k++) {
-                int w = snprintf(set + used, sizeof(set) - used, "%s%s", k ? " " : "", tmp.ns[k]);
-                if (w < 0 || (size_t)w >= sizeof(set) - used)
+                int wr = snprintf(set + used, sizeof(set) - used, "%s%s", k ? " " : "", tmp.ns[k]);
+                if (wr < 0 || (size_t)wr >= sizeof(set) - used)
                     break;
-                used += (size_t)w;
+                used += (size_t)wr;
             }
             free(tmp.ns);
             if (tmp.nns)
@@ -262,56 +270,64 @@ static void on_raw(void *arg, const struct dns_raw *r)
         break;
     }
     free(q);
-    if (--e->outstanding == 0) {
-        loop_timer_cancel(e->l, &e->grace);
+    if (--w->outstanding == 0) {
+        loop_timer_cancel(e->l, &w->grace);
         loop_stop(e->l);
-    } else if (e->useful && !e->grace.slot && !e->cutting) {
-        double g = 4 * e->slowest;
-        if (g < GRACE_MIN_MS)
-            g = GRACE_MIN_MS;
-        loop_timer_set(e->l, &e->grace, (uint64_t)g);
+    } else if (w->useful && !w->grace.slot && !w->cutting) {
+        double g = ITR_GRACE_FACTOR * w->slowest;
+        int least = e->o->grace_ms > 0 ? e->o->grace_ms : ITR_DEF_GRACE_MS;
+        if (g < least)
+            g = least;
+        loop_timer_set(e->l, &w->grace, (uint64_t)g);
     }
 }
 
-void eng_send(struct eng *e, struct itr_server *s, enum role role, const char *qname,
+void eng_send(struct walk *w, struct itr_server *s, enum role role, const char *qname,
               const char *zone, int qtype)
 {
+    struct eng *e = w->e;
     if (e->queries >= ITR_MAX_QUERIES || e->expired || eng_oom(e))
         return;
-    struct dns *d = chan_for(e, &s->sa);
+    struct dns *d = chan_for(w, &s->sa);
     struct q *q = d ? malloc(sizeof(*q)) : NULL;
     if (!q) {
         if (!eng_oom(e))
             nk_seterr(e->err, "out of memory");
         return;
     }
-    *q = (struct q){e, s, role, qname, zone, qtype};
+    *q = (struct q){e, w, s, role, qname, zone, qtype};
     e->queries++;
-    e->outstanding++;
+    w->queries++;
+    w->outstanding++;
     char err[NK_ERRLEN];
     if (dns_query_raw(d, qname, qtype, false, on_raw, q, err) < 0) {
-        e->outstanding--;
+        w->outstanding--;
         free(q);
         if (role == Q_MAIN)
             snprintf(s->error, sizeof(s->error), "%s", err);
     }
 }
 
-/* Run the loop until every query of the step is back (or cut). */
-void eng_wait(struct eng *e)
+static bool busy(struct walk **ws, size_t n)
 {
-    e->useful = false;
-    e->slowest = 0;
-    if (e->outstanding == 0)
-        return;
-    if (loop_run(e->l) < 0 && errno == EINTR) {
-        e->interrupted = true;
-        e->expired = true;
-        e->cutting = true;
-        cancel_all(e);
-        e->cutting = false;
+    for (size_t i = 0; i < n; i++)
+        if (ws[i]->outstanding)
+            return true;
+    return false;
+}
+
+/* Run the loop until every query of the walks' round is back, or cut by its walk's grace; the
+ * run's deadline and Ctrl-C cut them all. Bounded by the deadline's timer. */
+void eng_wait(struct eng *e, struct walk **ws, size_t n)
+{
+    while (busy(ws, n) && !e->expired)
+        if (loop_run(e->l) < 0 && errno == EINTR)
+            e->interrupted = e->expired = true;
+    for (size_t i = 0; i < n; i++) {
+        if (ws[i]->outstanding)
+            cut(ws[i]);
+        loop_timer_cancel(e->l, &ws[i]->grace);
     }
-    loop_timer_cancel(e->l, &e->grace);
 }
 
 /* ---- servers of a zone ---- */
@@ -380,7 +396,7 @@ struct itr_server *eng_add_server(struct eng *e, struct itr_step *st, const char
 }
 
 /* The addresses known for name in the family wanted: IPv4 first; IPv6 only without IPv4 unless
- * -6. Adds a server per address; returns how many. */
+ * -6. With st, adds a server per address (if room); returns how many there are. */
 static int add_known(struct eng *e, struct itr_step *st, const char *name)
 {
     int fam = e->o->family;
@@ -392,61 +408,104 @@ static int add_known(struct eng *e, struct itr_step *st, const char *name)
             break;
         for (size_t i = 0; i < e->nkn; i++)
             if (e->kn[i].family == want && strcasecmp(e->kn[i].name, name) == 0 &&
-                eng_add_server(e, st, name, e->kn[i].addr))
+                (!st || eng_add_server(e, st, name, e->kn[i].addr)))
                 added++;
     }
     return added;
 }
 
-/* The step's servers: the NS names with their addresses, a nested trace for those without. */
-void eng_build_servers(struct eng *e, struct itr_step *st, char **ns, size_t nns, int depth)
+/* Server v takes address addr (text) at the engine's port. */
+static bool set_addr(struct eng *e, struct itr_server *v, const char *addr)
 {
+    char err[NK_ERRLEN];
+    if (net_parse_ip(addr, e->port, &v->sa, err) < 0)
+        return false;
+    if (e->port != 53)
+        net_ntop_port((struct sockaddr *)&v->sa.ss, v->addr, sizeof(v->addr));
+    else
+        snprintf(v->addr, sizeof(v->addr), "%s", addr);
+    return true;
+}
+
+/* The addresses a nested lookup of name found (the A/AAAA records of its chain's end). */
+static void learn_lookup(struct eng *e, const char *name, const struct itr_trace *sub)
+{
+    for (size_t k = 0; k < sub->nans; k++)
+        if ((sub->ans[k].type == DNS_T_A || sub->ans[k].type == DNS_T_AAAA) &&
+            strcasecmp(sub->ans[k].name, sub->ans[sub->nans - 1].name) == 0)
+            eng_learn(e, name, sub->ans[k].data, sub->ans[k].type == DNS_T_A ? AF_INET : AF_INET6);
+}
+
+/* The step's servers: the NS names with their addresses, in the NS set's order. The names
+ * without a known address are looked up first, all at once (a group of nested walks). */
+void eng_build_servers(struct walk *w, struct itr_step *st, char **ns, size_t nns)
+{
+    struct eng *e = w->e;
+    int type = e->o->family == AF_INET6 ? DNS_T_AAAA : DNS_T_A;
+    struct walk *sub = calloc(nns ? nns : 1, sizeof(*sub));
+    struct walk **ptr = calloc(nns ? nns : 1, sizeof(*ptr));
+    struct itr_trace **found = calloc(nns ? nns : 1, sizeof(*found));
+    bool *look = calloc(nns ? nns : 1, sizeof(*look));
+    if (!sub || !ptr || !found || !look) {
+        nk_seterr(e->err, "out of memory");
+        goto out;
+    }
+    size_t nsub = 0;
+    for (size_t i = 0; i < nns && !e->expired; i++) {
+        if (add_known(e, NULL, ns[i]) > 0 || itr_in_zone(ns[i], st->zone) ||
+            w->depth >= ITR_MAX_NEST)
+            continue;
+        look[i] = true;
+        ptr[nsub] = &sub[nsub];
+        eng_walk_init(&sub[nsub++], e, ns[i], type, w->depth + 1);
+    }
+    eng_walk_group(e, ptr, nsub);
+    for (size_t k = 0; k < nsub; k++) {
+        found[k] = eng_walk_end(&sub[k]);
+        if (found[k]) {
+            w->queries += found[k]->queries;
+            learn_lookup(e, found[k]->query, found[k]);
+        }
+    }
+    size_t k = 0;
     for (size_t i = 0; i < nns && !eng_oom(e) && !e->expired; i++) {
-        if (add_known(e, st, ns[i]) > 0)
-            continue;
-        struct itr_server *s = eng_add_server(e, st, ns[i], NULL);
-        if (!s)
-            return;
-        if (itr_in_zone(ns[i], st->zone)) {
-            nk_seterr(s->error, "no glue for a name inside the zone it serves");
-            continue;
-        }
-        if (depth >= ITR_MAX_NEST) {
-            nk_seterr(s->error, "no glue, and lookups nested %d deep already", depth);
-            continue;
-        }
-        int type = e->o->family == AF_INET6 ? DNS_T_AAAA : DNS_T_A;
-        size_t idx = (size_t)(s - st->srv);
-        struct itr_trace *sub = eng_trace(e, ns[i], type, depth + 1, st->zone);
-        s = &st->srv[idx];
-        s->lookup = sub;
-        if (!sub)
-            return;
-        for (size_t k = 0; k < sub->nans; k++)
-            if ((sub->ans[k].type == DNS_T_A || sub->ans[k].type == DNS_T_AAAA) &&
-                strcasecmp(sub->ans[k].name, sub->ans[sub->nans - 1].name) == 0)
-                eng_learn(e, ns[i], sub->ans[k].data,
-                          sub->ans[k].type == DNS_T_A ? AF_INET : AF_INET6);
-        /* The first address goes on this entry (it carries the lookup), others after it. */
-        bool first = true;
-        for (size_t k = 0; k < e->nkn; k++) {
-            if (strcasecmp(e->kn[k].name, ns[i]) != 0)
+        if (!look[i]) {
+            if (add_known(e, st, ns[i]) > 0)
                 continue;
-            if (first) {
-                char err[NK_ERRLEN];
-                struct itr_server *v = &st->srv[idx];
-                if (net_parse_ip(e->kn[k].addr, e->port, &v->sa, err) == 0) {
-                    if (e->port != 53)
-                        net_ntop_port((struct sockaddr *)&v->sa.ss, v->addr, sizeof(v->addr));
-                    else
-                        snprintf(v->addr, sizeof(v->addr), "%s", e->kn[k].addr);
-                    first = false;
-                }
-            } else if (st->nsrv < ITR_MAX_SERVERS) {
-                eng_add_server(e, st, ns[i], e->kn[k].addr);
-            }
+            struct itr_server *s = eng_add_server(e, st, ns[i], NULL);
+            if (!s)
+                break;
+            if (itr_in_zone(ns[i], st->zone))
+                nk_seterr(s->error, "no glue for a name inside the zone it serves");
+            else
+                nk_seterr(s->error, "no glue, and lookups nested %d deep already", w->depth);
+            continue;
+        }
+        struct itr_trace *t = found[k++];
+        struct itr_server *s = t ? eng_add_server(e, st, ns[i], NULL) : NULL;
+        if (!s)
+            break;
+        s->lookup = t;
+        found[k - 1] = NULL;
+        /* The first address goes on this entry (it carries the lookup), others after it. */
+        size_t idx = (size_t)(s - st->srv);
+        bool first = true;
+        for (size_t j = 0; j < e->nkn; j++) {
+            if (strcasecmp(e->kn[j].name, ns[i]) != 0)
+                continue;
+            if (first)
+                first = !set_addr(e, &st->srv[idx], e->kn[j].addr);
+            else if (st->nsrv < ITR_MAX_SERVERS)
+                eng_add_server(e, st, ns[i], e->kn[j].addr);
         }
         if (first)
             nk_seterr(st->srv[idx].error, "no glue, and its own lookup found no address");
     }
+out:
+    for (size_t j = 0; found && j < nns; j++)
+        itr_free(found[j]);
+    free(sub);
+    free(ptr);
+    free(found);
+    free(look);
 }

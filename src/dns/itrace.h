@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* itrace.h - iterative resolution from the root, asking every server of each zone.
  *
- * The engine (itrace.c, itrace_walk.c; itrace_judge.c judges each zone) starts at the root servers
- * (root hints, or addresses given), sends non-recursive queries down the delegation chain through
- * dns.h (one channel per server, so each answer is known to come from that server), and asks every
- * server of a zone in parallel: the question itself, the zone's SOA (serial, AA bit) and its NS
- * set. It follows referrals, resolves NS names without glue by a nested trace, follows CNAME and
- * DNAME chains across zones, and names what it finds wrong: lame servers, NS-set, serial and answer
- * mismatches. It is bounded in depth, queries and time, never prints, and returns a result tree.
+ * The engine (itrace.c, itrace_walk.c; itrace_judge.c judges each zone) starts at the root
+ * servers (root hints, addresses given, or the root's NS set asked of a recursive server as dig
+ * @SERVER +trace does), sends non-recursive queries down the delegation chain through dns.h (one
+ * channel per server, so each answer is known to come from that server), and asks every server of
+ * a zone in parallel: the question itself, the zone's SOA (serial, AA bit) and its NS set. It
+ * follows referrals, resolves a zone's NS names without glue by nested traces run at once, follows
+ * CNAME and DNAME chains across zones, and names what it finds wrong: lame servers, NS-set, serial
+ * and answer mismatches. It is bounded in depth, queries and time, never prints, and returns a
+ * result tree.
  *
  * The parsers (itrace_parse.c) are pure: a response packet classified against the question and
  * the zone asked (answer, referral with its NS set and glue, NXDOMAIN, NODATA, lame), and the
@@ -34,6 +36,12 @@
 #define ITR_MAX_QUERIES 600
 #define ITR_MAX_SERVERS 16
 #define ITR_DEF_MAX_MS  30000
+/* Once a server of a zone gave a usable answer, a silent one is waited for ITR_GRACE_FACTOR
+ * times the slowest usable answer, at least ITR_DEF_GRACE_MS (or --grace), and never past its
+ * own timeout: a loopback answer takes well under a millisecond, one across the world a few
+ * hundred. */
+#define ITR_GRACE_FACTOR 4
+#define ITR_DEF_GRACE_MS 200
 
 /* ---- the pure part ---- */
 
@@ -75,7 +83,7 @@ struct itr_resp {
     char *child;           /* ITR_REFERRAL: the child zone */
     char **ns;             /* ITR_REFERRAL: its NS names, sorted, no duplicates */
     size_t nns, capns;     /* count, room */
-    struct itr_glue *glue; /* ITR_REFERRAL: addresses of those NS names in additional */
+    struct itr_glue *glue; /* ITR_REFERRAL (or an answer to NS): the NS names' addresses */
     size_t nglue, capglue; /* count, room */
     bool have_serial;      /* a SOA for the zone was in the answer or authority section */
     uint32_t serial;       /* its serial */
@@ -105,12 +113,17 @@ bool itr_in_zone(const char *name, const char *zone);
 struct itr_opts {
     const struct net_addr *roots; /* --root: start at these instead of the hints */
     int nroots;                   /* how many */
+    const struct net_addr *prime; /* -s/@SERVER: ask these (RD set) for the root's NS set first,
+                                     as dig @SERVER +trace does; the first that answers */
+    int nprime;                   /* how many */
     const char *hints_path;       /* NULL: ITR_HINTS_PATH */
     int timeout_ms;               /* per query, first try */
     int tries;                    /* tries per query */
     bool tcp;                     /* every query over TCP */
     int family;                   /* servers' addresses: AF_UNSPEC (IPv4, IPv6 if none), ... */
     int max_ms;                   /* the whole run; 0: ITR_DEF_MAX_MS */
+    int grace_ms;                 /* a silent server's least wait once another answered (4x the
+                                     slowest answer if longer); 0: ITR_DEF_GRACE_MS */
 };
 
 struct itr_trace;
@@ -165,17 +178,18 @@ struct itr_step {
 
 /* The whole trace of one name. */
 struct itr_trace {
-    char *query;                /* as asked */
-    int type;                   /* 0: address mode (A and AAAA) */
-    struct itr_step *steps;     /* zones in order */
-    size_t nsteps, capsteps;    /* count, room */
-    enum dns_status status;     /* NOERROR, NXDOMAIN, NODATA when it ended well */
-    bool ok;                    /* an answer or an authoritative NXDOMAIN/NODATA came */
-    struct itr_rec *ans;        /* the answer (the chain's CNAMEs first) */
-    size_t nans, capans;        /* count, room */
-    char reason[4 * NK_ERRLEN]; /* where it broke, "" when ok */
-    unsigned queries;           /* queries sent (nested ones included) */
-    double time_ms;             /* how long it took */
+    char *query;                        /* as asked */
+    int type;                           /* 0: address mode (A and AAAA) */
+    struct itr_step *steps;             /* zones in order */
+    size_t nsteps, capsteps;            /* count, room */
+    enum dns_status status;             /* NOERROR, NXDOMAIN, NODATA when it ended well */
+    bool ok;                            /* an answer or an authoritative NXDOMAIN/NODATA came */
+    struct itr_rec *ans;                /* the answer (the chain's CNAMEs first) */
+    size_t nans, capans;                /* count, room */
+    char reason[4 * NK_ERRLEN];         /* where it broke, "" when ok */
+    unsigned queries;                   /* queries sent (nested ones included) */
+    char root_from[NET_ADDRSTRLEN + 8]; /* the server the root's NS set came from, or "" */
+    double time_ms;                     /* how long it took */
 };
 
 /* Trace name (ASCII) for type (0: address mode) on loop l. NULL with err only when nothing

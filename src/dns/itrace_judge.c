@@ -225,7 +225,8 @@ void itr_broken(struct itr_trace *t, const struct itr_step *st)
         if (w < 0)
             break;
         used += (size_t)w;
-        all_timeout = all_timeout && strstr(p->detail, "no answer") != NULL;
+        all_timeout = all_timeout && (strstr(p->detail, "no answer") != NULL ||
+                                      strstr(p->detail, "did not answer") != NULL);
         all_refused = all_refused && strstr(p->detail, "REFUSED") != NULL;
     }
     if (st->nsrv == 0) {

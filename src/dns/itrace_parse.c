@@ -259,6 +259,16 @@ int itr_parse_response(const uint8_t *pkt, size_t len, const char *qname, int qt
             r->kind = ITR_ANSWER;
             if (!final && !(r->cname = strdup(cur)))
                 goto oom;
+            /* An NS set asked for (the root's, of a recursive server): its addresses too. */
+            for (size_t i = 0; qtype == DNS_T_NS && i < nglue; i++) {
+                bool wanted = false;
+                for (size_t k = 0; k < r->nans && !wanted; k++)
+                    wanted =
+                        r->ans[k].type == DNS_T_NS && strcasecmp(r->ans[k].data, glue[i].name) == 0;
+                if (wanted && add_glue(&r->glue, &r->nglue, &r->capglue, glue[i].name, glue[i].addr,
+                                       glue[i].family) < 0)
+                    goto oom;
+            }
         } else if (child && !r->aa) {
             /* A delegation must lead down: below the zone asked, at or above the name. */
             if (strcasecmp(child, zone) == 0 || !itr_in_zone(child, zone) ||

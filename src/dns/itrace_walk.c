@@ -50,206 +50,285 @@ static const struct zone *deepest(const struct eng *e, const char *name)
     return z;
 }
 
-/* Ask every server of the step: the question, the zone's SOA and its NS set. */
-static void ask(struct eng *e, struct itr_step *st, const char *zone)
+static void free_names(char **v, size_t n)
 {
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+/* The walk goes on at zone, with its NS names (copied). */
+static void go_to(struct walk *w, const char *zone, char **ns, size_t nns)
+{
+    struct eng *e = w->e;
+    free(w->zone);
+    w->zone = eng_dup(e, zone);
+    free_names(w->ns, w->nns);
+    w->nns = 0;
+    w->ns = calloc(nns + 1, sizeof(char *));
+    if (!w->ns)
+        nk_seterr(e->err, "out of memory");
+    for (size_t i = 0; w->ns && i < nns; i++)
+        w->ns[w->nns++] = eng_dup(e, ns[i]);
+}
+
+void eng_walk_init(struct walk *w, struct eng *e, const char *name, int type, int depth)
+{
+    memset(w, 0, sizeof(*w));
+    w->e = e;
+    w->depth = depth;
+    w->grace.fn = eng_grace_fn;
+    w->grace.arg = w;
+    w->t0 = loop_clock_us();
+    struct itr_trace *t = calloc(1, sizeof(*t));
+    if (!t || !(t->query = strdup(name))) {
+        free(t);
+        nk_seterr(e->err, "out of memory");
+        w->phase = PH_DONE;
+        return;
+    }
+    w->t = t;
+    t->type = type;
+    t->status = DNS_S_ERROR;
+    size_t nl = strlen(name);
+    snprintf(w->cur, sizeof(w->cur), "%s%s", name, nl && name[nl - 1] == '.' ? "" : ".");
+    w->qtype = type ? type : (e->o->family == AF_INET6 ? DNS_T_AAAA : DNS_T_A);
+    w->extra = type == 0 && e->o->family == AF_UNSPEC ? DNS_T_AAAA : 0;
+    const struct zone *z = deepest(e, w->cur);
+    if (z)
+        go_to(w, z->zone, z->ns, z->nns);
+    else
+        w->phase = PH_DONE;
+}
+
+/* The next step: its zone and servers (nested lookups of glueless NS names run here). */
+static void walk_build(struct walk *w)
+{
+    struct eng *e = w->e;
+    struct itr_trace *t = w->t;
+    if (w->phase != PH_STEP)
+        return;
+    if (eng_oom(e) || !w->zone || !w->ns) {
+        w->phase = PH_DONE;
+        return;
+    }
+    if (e->expired || t->nsteps >= ITR_MAX_STEPS || e->queries >= ITR_MAX_QUERIES) {
+        snprintf(t->reason, sizeof(t->reason), "%.255s: gave up at %.255s: %s", w->cur, w->zone,
+                 e->interrupted               ? "interrupted"
+                 : e->expired                 ? "out of time"
+                 : t->nsteps >= ITR_MAX_STEPS ? "too many steps"
+                                              : "too many queries");
+        t->status = DNS_S_TIMEOUT;
+        w->phase = PH_DONE;
+        return;
+    }
+    struct itr_step *st = nk_grow((void **)&t->steps, &t->nsteps, &t->capsteps, sizeof(*st));
+    if (!st) {
+        nk_seterr(e->err, "out of memory");
+        w->phase = PH_DONE;
+        return;
+    }
+    st->zone = eng_dup(e, w->zone);
+    st->qname = eng_dup(e, w->cur);
+    st->qtype = w->qtype;
+    if (strcmp(w->zone, ".") == 0 && e->o->nroots > 0) {
+        for (int i = 0; i < e->o->nroots; i++) {
+            char a[NET_ADDRSTRLEN];
+            net_ntop((const struct sockaddr *)&e->o->roots[i].ss, a, sizeof(a));
+            eng_add_server(e, st, NULL, a);
+        }
+    } else {
+        eng_build_servers(w, st, w->ns, w->nns); /* nested walks leave t->steps alone */
+    }
+    if (eng_oom(e))
+        w->phase = PH_DONE;
+}
+
+/* The round's queries: every server of the step asked the question, the zone's SOA and its NS
+ * set; or, address mode's extra round, the second type of the servers not found lame. */
+static void walk_send(struct walk *w)
+{
+    struct itr_step *st = &w->t->steps[w->t->nsteps - 1];
+    w->useful = false;
+    w->slowest = 0;
     for (size_t i = 0; i < st->nsrv; i++) {
         struct itr_server *s = &st->srv[i];
         if (!s->addr[0])
             continue;
-        eng_send(e, s, Q_MAIN, st->qname, zone, st->qtype);
-        eng_send(e, s, Q_SOA, zone, zone, DNS_T_SOA);
-        eng_send(e, s, Q_NS, zone, zone, DNS_T_NS);
+        if (w->phase == PH_EXTRA) {
+            if (!s->lame)
+                eng_send(w, s, Q_EXTRA, st->qname, st->zone, w->extra);
+            continue;
+        }
+        eng_send(w, s, Q_MAIN, st->qname, st->zone, st->qtype);
+        eng_send(w, s, Q_SOA, st->zone, st->zone, DNS_T_SOA);
+        eng_send(w, s, Q_NS, st->zone, st->zone, DNS_T_NS);
     }
-    eng_wait(e);
+}
+
+/* The trace ended with an answer (or an authoritative NXDOMAIN/NODATA). */
+static void walk_answered(struct walk *w)
+{
+    struct itr_trace *t = w->t;
+    if (t->status == DNS_S_NOERROR) { /* a chain's end without data of the type */
+        bool data = false;
+        for (size_t i = 0; i < t->nans; i++)
+            data = data || t->ans[i].type != DNS_T_CNAME || w->qtype == DNS_T_CNAME;
+        if (!data)
+            t->status = DNS_S_NODATA;
+    }
+    t->ok = true;
+    w->phase = PH_DONE;
 }
 
 /* Address mode's second type at the final zone: its records join the answer. */
-static void ask_extra(struct eng *e, struct itr_trace *t, struct itr_step *st, int type)
+static void walk_extra_done(struct walk *w)
 {
-    for (size_t i = 0; i < st->nsrv; i++)
-        if (!st->srv[i].lame && st->srv[i].addr[0])
-            eng_send(e, &st->srv[i], Q_EXTRA, st->qname, st->zone, type);
-    eng_wait(e);
+    struct itr_trace *t = w->t;
+    const struct itr_step *st = &t->steps[t->nsteps - 1];
     for (size_t i = 0; i < st->nsrv; i++) {
         const struct itr_server *s = &st->srv[i];
         if (!s->have_extra || !s->extra.aa || s->extra.kind != ITR_ANSWER)
             continue;
         for (size_t k = 0; k < s->extra.nans; k++)
-            if (s->extra.ans[k].type == type && strcasecmp(s->extra.ans[k].name, st->qname) == 0 &&
+            if (s->extra.ans[k].type == w->extra &&
+                strcasecmp(s->extra.ans[k].name, st->qname) == 0 &&
                 eng_add_answer(t, &s->extra.ans[k]) < 0)
-                nk_seterr(e->err, "out of memory");
+                nk_seterr(w->e->err, "out of memory");
+        break;
+    }
+    if (t->nans > w->before)
+        t->status = DNS_S_NOERROR;
+    walk_answered(w);
+}
+
+/* What the round's answers say: the step judged, then a referral followed, a chain followed,
+ * or the end. */
+static void walk_judge(struct walk *w)
+{
+    struct eng *e = w->e;
+    struct itr_trace *t = w->t;
+    struct itr_step *st = &t->steps[t->nsteps - 1];
+    if (eng_oom(e)) {
+        w->phase = PH_DONE;
         return;
+    }
+    if (w->phase == PH_EXTRA) {
+        walk_extra_done(w);
+        return;
+    }
+    int pick = itr_judge(st, w->parent_zone, w->parent_set, e->err);
+    if (pick < 0) {
+        itr_broken(t, st);
+        w->phase = PH_DONE;
+        return;
+    }
+    const struct itr_resp *r = &st->srv[pick].resp;
+    if (r->kind == ITR_REFERRAL) {
+        st->ref_zone = eng_dup(e, r->child);
+        st->ref_ns = calloc(r->nns + 1, sizeof(char *));
+        for (size_t i = 0; st->ref_ns && i < r->nns; i++)
+            st->ref_ns[st->nref_ns++] = eng_dup(e, r->ns[i]);
+        st->glue = calloc(r->nglue + 1, sizeof(*st->glue));
+        for (size_t i = 0; st->glue && i < r->nglue; i++) {
+            st->glue[st->nglue] = r->glue[i];
+            st->glue[st->nglue++].name = eng_dup(e, r->glue[i].name);
+            eng_learn(e, r->glue[i].name, r->glue[i].addr, r->glue[i].family);
+        }
+        eng_remember_zone(e, r->child, r->ns, r->nns);
+        free(w->parent_zone);
+        w->parent_zone = w->zone;
+        w->zone = NULL;
+        free(w->parent_set);
+        w->parent_set = join(r->ns, r->nns);
+        go_to(w, r->child, r->ns, r->nns);
+        return;
+    }
+    for (size_t i = 0; i < r->nans; i++)
+        if (eng_add_answer(t, &r->ans[i]) < 0)
+            nk_seterr(e->err, "out of memory");
+    if (r->cname) {
+        st->cname = eng_dup(e, r->cname);
+        st->dname = r->dname;
+        st->leaves = !itr_in_zone(r->cname, w->zone);
+        bool loop = strcasecmp(r->cname, t->query) == 0;
+        for (size_t i = 0; i + 1 < t->nsteps && !loop; i++)
+            loop = t->steps[i].cname && strcasecmp(t->steps[i].cname, r->cname) == 0;
+        if (loop || ++w->chain > ITR_MAX_CHAIN) {
+            snprintf(t->reason, sizeof(t->reason), "%.255s: %s", w->cur,
+                     loop ? "the CNAME chain loops" : "the CNAME chain is too long");
+            t->status = DNS_S_SERVFAIL;
+            w->phase = PH_DONE;
+            return;
+        }
+        if (r->kind == ITR_NXDOMAIN) { /* the target does not exist, the zone says */
+            t->status = DNS_S_NXDOMAIN;
+            t->ok = true;
+            w->phase = PH_DONE;
+            return;
+        }
+        snprintf(w->cur, sizeof(w->cur), "%s", r->cname);
+        /* On in the zone that holds the target, as far down as is known. */
+        const struct zone *nz = deepest(e, w->cur);
+        go_to(w, nz->zone, nz->ns, nz->nns);
+        free(w->parent_set);
+        free(w->parent_zone);
+        w->parent_set = w->parent_zone = NULL;
+        return;
+    }
+    t->status = r->kind == ITR_ANSWER     ? DNS_S_NOERROR
+                : r->kind == ITR_NXDOMAIN ? DNS_S_NXDOMAIN
+                                          : DNS_S_NODATA;
+    if (w->extra && r->kind != ITR_NXDOMAIN) {
+        w->before = t->nans;
+        w->phase = PH_EXTRA;
+        return;
+    }
+    walk_answered(w);
+}
+
+void eng_walk_group(struct eng *e, struct walk **ws, size_t n)
+{
+    for (;;) { /* each round is a step of every walk left: bounded by ITR_MAX_STEPS */
+        bool any = false;
+        for (size_t i = 0; i < n; i++)
+            walk_build(ws[i]);
+        for (size_t i = 0; i < n; i++)
+            if (ws[i]->phase != PH_DONE) {
+                walk_send(ws[i]);
+                any = true;
+            }
+        if (!any)
+            return;
+        eng_wait(e, ws, n);
+        for (size_t i = 0; i < n; i++)
+            if (ws[i]->phase != PH_DONE)
+                walk_judge(ws[i]);
     }
 }
 
-struct itr_trace *eng_trace(struct eng *e, const char *name, int type, int depth,
-                            const char *parent)
+struct itr_trace *eng_walk_end(struct walk *w)
 {
-    (void)parent;
-    struct itr_trace *t = calloc(1, sizeof(*t));
-    if (!t || !(t->query = strdup(name))) {
-        free(t);
-        nk_seterr(e->err, "out of memory");
-        return NULL;
-    }
-    t->type = type;
-    t->status = DNS_S_ERROR;
-    uint64_t t0 = loop_clock_us();
-    unsigned q0 = e->queries;
-    char cur[DNS_PNAME_MAX];
-    size_t nl = strlen(name);
-    snprintf(cur, sizeof(cur), "%s%s", name, nl && name[nl - 1] == '.' ? "" : ".");
-    int qtype = type ? type : (e->o->family == AF_INET6 ? DNS_T_AAAA : DNS_T_A);
-    int extra = type == 0 && e->o->family == AF_UNSPEC ? DNS_T_AAAA : 0;
-    char *zone = NULL, *parent_zone = NULL, *parent_set = NULL;
-    char **ns = NULL;
-    size_t nns = 0;
-    int chain = 0;
-    const struct zone *z = deepest(e, cur);
-    if (z) {
-        zone = eng_dup(e, z->zone);
-        ns = calloc(z->nns + 1, sizeof(char *));
-        for (size_t i = 0; ns && i < z->nns; i++)
-            ns[nns++] = eng_dup(e, z->ns[i]);
-    }
-    while (!eng_oom(e) && zone && ns) {
-        if (e->expired || t->nsteps >= ITR_MAX_STEPS || e->queries >= ITR_MAX_QUERIES) {
-            snprintf(t->reason, sizeof(t->reason), "%.255s: gave up at %.255s: %s", cur, zone,
-                     e->interrupted               ? "interrupted"
-                     : e->expired                 ? "out of time"
-                     : t->nsteps >= ITR_MAX_STEPS ? "too many steps"
-                                                  : "too many queries");
-            t->status = DNS_S_TIMEOUT;
-            break;
-        }
-        struct itr_step *st = nk_grow((void **)&t->steps, &t->nsteps, &t->capsteps, sizeof(*st));
-        if (!st) {
-            nk_seterr(e->err, "out of memory");
-            break;
-        }
-        st->zone = eng_dup(e, zone);
-        st->qname = eng_dup(e, cur);
-        st->qtype = qtype;
-        if (strcmp(zone, ".") == 0 && e->o->nroots > 0) {
-            for (int i = 0; i < e->o->nroots; i++) {
-                char a[NET_ADDRSTRLEN];
-                net_ntop((const struct sockaddr *)&e->o->roots[i].ss, a, sizeof(a));
-                eng_add_server(e, st, NULL, a);
-            }
-        } else {
-            eng_build_servers(e, st, ns, nns, depth);
-            st = &t->steps[t->nsteps - 1]; /* nested traces leave t->steps alone, but be sure */
-        }
-        if (eng_oom(e))
-            break;
-        ask(e, st, zone);
-        if (eng_oom(e))
-            break;
-        int pick = itr_judge(st, parent_zone, parent_set, e->err);
-        if (pick < 0) {
-            itr_broken(t, st);
-            break;
-        }
-        const struct itr_resp *r = &st->srv[pick].resp;
-        if (r->kind == ITR_REFERRAL) {
-            st->ref_zone = eng_dup(e, r->child);
-            st->ref_ns = calloc(r->nns + 1, sizeof(char *));
-            for (size_t i = 0; st->ref_ns && i < r->nns; i++)
-                st->ref_ns[st->nref_ns++] = eng_dup(e, r->ns[i]);
-            st->glue = calloc(r->nglue + 1, sizeof(*st->glue));
-            for (size_t i = 0; st->glue && i < r->nglue; i++) {
-                st->glue[st->nglue] = r->glue[i];
-                st->glue[st->nglue++].name = eng_dup(e, r->glue[i].name);
-                eng_learn(e, r->glue[i].name, r->glue[i].addr, r->glue[i].family);
-            }
-            eng_remember_zone(e, r->child, r->ns, r->nns);
-            free(parent_zone);
-            parent_zone = zone;
-            zone = eng_dup(e, r->child);
-            free(parent_set);
-            parent_set = join(r->ns, r->nns);
-            for (size_t i = 0; i < nns; i++)
-                free(ns[i]);
-            free(ns);
-            nns = 0;
-            ns = calloc(r->nns + 1, sizeof(char *));
-            for (size_t i = 0; ns && i < r->nns; i++)
-                ns[nns++] = eng_dup(e, r->ns[i]);
-            continue;
-        }
-        for (size_t i = 0; i < r->nans; i++)
-            if (eng_add_answer(t, &r->ans[i]) < 0)
-                nk_seterr(e->err, "out of memory");
-        if (r->cname) {
-            st->cname = eng_dup(e, r->cname);
-            st->dname = r->dname;
-            st->leaves = !itr_in_zone(r->cname, zone);
-            bool loop = strcasecmp(r->cname, t->query) == 0;
-            for (size_t i = 0; i + 1 < t->nsteps && !loop; i++)
-                loop = t->steps[i].cname && strcasecmp(t->steps[i].cname, r->cname) == 0;
-            if (loop || ++chain > ITR_MAX_CHAIN) {
-                snprintf(t->reason, sizeof(t->reason), "%.255s: %s", cur,
-                         loop ? "the CNAME chain loops" : "the CNAME chain is too long");
-                t->status = DNS_S_SERVFAIL;
-                break;
-            }
-            if (r->kind == ITR_NXDOMAIN) { /* the target does not exist, the zone says */
-                t->status = DNS_S_NXDOMAIN;
-                t->ok = true;
-                break;
-            }
-            snprintf(cur, sizeof(cur), "%s", r->cname);
-            /* On in the zone that holds the target, as far down as is known. */
-            const struct zone *nz = deepest(e, cur);
-            free(zone);
-            zone = eng_dup(e, nz->zone);
-            for (size_t i = 0; i < nns; i++)
-                free(ns[i]);
-            free(ns);
-            nns = 0;
-            ns = calloc(nz->nns + 1, sizeof(char *));
-            for (size_t i = 0; ns && i < nz->nns; i++)
-                ns[nns++] = eng_dup(e, nz->ns[i]);
-            free(parent_set);
-            free(parent_zone);
-            parent_set = parent_zone = NULL;
-            continue;
-        }
-        t->status = r->kind == ITR_ANSWER     ? DNS_S_NOERROR
-                    : r->kind == ITR_NXDOMAIN ? DNS_S_NXDOMAIN
-                                              : DNS_S_NODATA;
-        if (extra && r->kind != ITR_NXDOMAIN) {
-            size_t before = t->nans;
-            ask_extra(e, t, st, extra);
-            if (t->nans > before)
-                t->status = DNS_S_NOERROR;
-        }
-        if (t->status == DNS_S_NOERROR) { /* a chain's end without data of the type */
-            bool data = false;
-            for (size_t i = 0; i < t->nans; i++)
-                data = data || t->ans[i].type != DNS_T_CNAME || qtype == DNS_T_CNAME;
-            if (!data)
-                t->status = DNS_S_NODATA;
-        }
-        t->ok = true;
-        break;
-    }
-    if (eng_oom(e) && !t->reason[0])
+    struct eng *e = w->e;
+    struct itr_trace *t = w->t;
+    eng_close_walk(w);
+    if (t && eng_oom(e) && !t->reason[0])
         snprintf(t->reason, sizeof(t->reason), "%s", e->err);
-    for (size_t i = 0; i < nns; i++)
-        free(ns[i]);
-    free(ns);
-    free(zone);
-    free(parent_zone);
-    free(parent_set);
-    t->queries = e->queries - q0;
-    t->time_ms = (double)(loop_clock_us() - t0) / 1000.0;
+    free_names(w->ns, w->nns);
+    free(w->zone);
+    free(w->parent_zone);
+    free(w->parent_set);
+    if (t) {
+        t->queries = w->queries;
+        t->time_ms = (double)(loop_clock_us() - w->t0) / 1000.0;
+    }
+    memset(w, 0, sizeof(*w));
     return t;
 }
 
-/* The root's servers from the hints file, learnt as any referral's glue. */
-static int load_hints(struct eng *e)
+/* The root's servers from the hints file, learnt as any referral's glue; with remember, the
+ * root's NS set too (else only the addresses, for a primed NS set that lacks some). */
+static int load_hints(struct eng *e, bool remember)
 {
     const char *path = e->o->hints_path ? e->o->hints_path : ITR_HINTS_PATH;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -282,11 +361,100 @@ static int load_hints(struct eng *e)
         if (nns == 0 || strcmp(ns[nns - 1], g[i].name) != 0)
             ns[nns++] = g[i].name;
     }
-    if (ns)
+    if (ns && remember)
         eng_remember_zone(e, ".", ns, nns);
     free(ns);
     itr_glue_free(g, ng);
     return eng_oom(e) ? -1 : 0;
+}
+
+/* A priming query's answer. */
+struct prime {
+    struct loop *l;       /* stopped when the answer came */
+    bool done;            /* the callback ran */
+    bool have;            /* resp is valid */
+    struct itr_resp resp; /* the answer */
+    char why[NK_ERRLEN];  /* otherwise why not */
+};
+
+static void on_prime(void *arg, const struct dns_raw *r)
+{
+    struct prime *p = arg;
+    p->done = true;
+    loop_stop(p->l);
+    if (r->status != DNS_S_NOERROR)
+        snprintf(p->why, sizeof(p->why), "%s", r->error);
+    else if (itr_parse_response(r->pkt, r->len, ".", DNS_T_NS, ".", &p->resp, p->why) == 0)
+        p->have = true;
+}
+
+/* The root's NS set from the first of the servers given that answers it (RD set, as dig
+ * @SERVER +trace); its additional section's addresses, and the hints file's for the names it
+ * left out. 0, or -1 with e->err naming the servers and why. */
+static int prime_roots(struct eng *e, char *from, size_t fromlen)
+{
+    char why[NK_ERRLEN] = "";
+    char a[NET_ADDRSTRLEN + 8] = "";
+    for (int i = 0; i < e->o->nprime && !e->expired; i++) {
+        net_ntop_port((const struct sockaddr *)&e->o->prime[i].ss, a, sizeof(a));
+        struct dns_opts o = {.servers = &e->o->prime[i],
+                             .nservers = 1,
+                             .timeout_ms = e->o->timeout_ms,
+                             .tries = e->o->tries,
+                             .tcp = e->o->tcp,
+                             .no_search = true,
+                             .no_hosts = true};
+        struct dns *d = dns_new(e->l, &o, e->err);
+        if (!d)
+            return -1;
+        struct prime p;
+        memset(&p, 0, sizeof(p));
+        p.l = e->l;
+        if (dns_query_raw(d, ".", DNS_T_NS, true, on_prime, &p, p.why) == 0) {
+            e->queries++;
+            while (!p.done && !e->expired) /* bounded by the run's deadline */
+                if (loop_run(e->l) < 0 && errno == EINTR)
+                    e->interrupted = e->expired = true;
+        } else {
+            p.done = true;
+        }
+        dns_free(d); /* a query still pending is cancelled: its callback runs now */
+        char rb[16];
+        char **ns = p.have ? calloc(p.resp.nans + 1, sizeof(char *)) : NULL;
+        size_t nns = 0;
+        for (size_t k = 0; ns && k < p.resp.nans; k++)
+            if (p.resp.ans[k].type == DNS_T_NS && strcmp(p.resp.ans[k].name, ".") == 0)
+                ns[nns++] = p.resp.ans[k].data;
+        if (p.have && p.resp.kind == ITR_RCODE)
+            nk_seterr(why, "%s: answered %s", a, dns_rcode_name(p.resp.rcode, rb));
+        else if (p.have && nns == 0)
+            nk_seterr(why, "%s: no NS record for the root in its answer", a);
+        else if (!p.have)
+            nk_seterr(why, "%s: %s", a, p.why[0] ? p.why : "no answer");
+        for (size_t k = 0; p.have && k < p.resp.nglue; k++)
+            eng_learn(e, p.resp.glue[k].name, p.resp.glue[k].addr, p.resp.glue[k].family);
+        bool missing = false;
+        for (size_t k = 0; k < nns; k++) {
+            bool known = false;
+            for (size_t j = 0; j < e->nkn && !known; j++)
+                known = strcasecmp(e->kn[j].name, ns[k]) == 0;
+            missing = missing || !known;
+        }
+        if (nns)
+            eng_remember_zone(e, ".", ns, nns);
+        free(ns);
+        if (p.have)
+            itr_resp_free(&p.resp);
+        if (nns) {
+            if (missing && load_hints(e, false) < 0)
+                e->err[0] = '\0'; /* no hints: the names without an address are reported */
+            snprintf(from, fromlen, "%s", a);
+            return eng_oom(e) ? -1 : 0;
+        }
+    }
+    if (!eng_oom(e))
+        nk_seterr(e->err, "the root's NS set: %s", e->expired ? "out of time" : why);
+    return -1;
 }
 
 struct itr_trace *itr_run(struct loop *l, const struct itr_opts *o, const char *name, int type,
@@ -297,25 +465,32 @@ struct itr_trace *itr_run(struct loop *l, const struct itr_opts *o, const char *
     e.l = l;
     e.o = o;
     e.port = o->nroots > 0 ? net_port((const struct sockaddr *)&o->roots[0].ss) : 53;
-    e.grace.fn = eng_grace_fn;
-    e.grace.arg = &e;
     e.overall.fn = eng_overall_fn;
     e.overall.arg = &e;
     struct itr_trace *t = NULL;
+    char from[NET_ADDRSTRLEN + 8] = "";
+    loop_timer_set(l, &e.overall, (uint64_t)(o->max_ms > 0 ? o->max_ms : ITR_DEF_MAX_MS));
     if (o->nroots > 0)
         eng_remember_zone(&e, ".", NULL, 0);
+    else if (o->nprime > 0)
+        prime_roots(&e, from, sizeof(from));
     else
-        load_hints(&e);
+        load_hints(&e, true);
+    unsigned primed = e.queries;
     if (!eng_oom(&e)) {
-        loop_timer_set(l, &e.overall, (uint64_t)(o->max_ms > 0 ? o->max_ms : ITR_DEF_MAX_MS));
-        t = eng_trace(&e, name, type, 0, NULL);
-        loop_timer_cancel(l, &e.overall);
+        struct walk w;
+        struct walk *ws = &w;
+        eng_walk_init(&w, &e, name, type, 0);
+        eng_walk_group(&e, &ws, 1);
+        t = eng_walk_end(&w);
+        if (t) {
+            snprintf(t->root_from, sizeof(t->root_from), "%s", from);
+            t->queries += primed; /* the query (or queries) that primed the root's NS set */
+        }
     }
+    loop_timer_cancel(l, &e.overall);
     if (!t)
         snprintf(err, NK_ERRLEN, "%s", e.err);
-    for (size_t i = 0; i < e.nch; i++)
-        dns_free(e.ch[i].d);
-    free(e.ch);
     for (size_t i = 0; i < e.nkn; i++)
         free(e.kn[i].name);
     free(e.kn);

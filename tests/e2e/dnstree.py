@@ -13,8 +13,12 @@ Every server listens on port 53 of its own loopback address inside the namespace
                                   caller drops its packets, e.g. with nft)
 
 glueless.test. is served by dns.example.test., a name with no glue in test. (its address lives
-in example.test.); broken.test.'s only server is the lame one; alias.example.test. is a
-CNAME to host.glueless.test. (it crosses zones).
+in example.test.); pair.test. by two glueless names, dns.example.test. and dns.serial.test.
+(127.0.0.4 and 127.0.0.6 serve it); broken.test.'s only server is the lame one;
+alias.example.test. is a CNAME to host.glueless.test. and dn.example.test. a DNAME to
+glueless.test. (both cross zones: host.dn.example.test. is host.glueless.test.).
+With silent=True, twins.test. is served by a.mute.test. and b.mute.test., glueless names in
+mute.test., whose only server is the silent one: their lookups each wait out the timeout.
 Readiness: one process in the namespace asks every server for its zone's SOA until each answers
 authoritatively (bounded), no sleeps.
 
@@ -49,6 +53,10 @@ def zones(silent=False):
             f"ns1.test. 3600 A {TLD}\n")
     extra_ns = "example 3600 NS ns3.example.test.\n" if silent else ""
     extra_glue = f"ns3.example 3600 A {SILENT}\n" if silent else ""
+    mute = ("mute 3600 NS ns.mute.test.\n"
+            f"ns.mute 3600 A {SILENT}\n"
+            "twins 3600 NS a.mute.test.\n"
+            "twins 3600 NS b.mute.test.\n") if silent else ""
     tld = ("$ORIGIN test.\n" + SOA.format(ns="ns1.test.", zone="test.", serial=1) +
            "@ 3600 NS ns1.test.\n"
            f"ns1 3600 A {TLD}\n"
@@ -61,7 +69,9 @@ def zones(silent=False):
            f"ns1.serial 3600 A {SER1}\n"
            f"ns2.serial 3600 A {SER2}\n"
            "glueless 3600 NS dns.example.test.\n"
-           "broken 3600 NS ns2.example.test.\n")
+           "pair 3600 NS dns.example.test.\n"
+           "pair 3600 NS dns.serial.test.\n"
+           "broken 3600 NS ns2.example.test.\n" + mute)
     example = ("$ORIGIN example.test.\n" +
                SOA.format(ns="ns1.example.test.", zone="example.test.", serial=SERIAL_EXAMPLE) +
                "@ 3600 NS ns1.example.test.\n"
@@ -75,11 +85,17 @@ def zones(silent=False):
                "www 300 AAAA 2001:db8::10\n"
                "v4only 300 A 192.0.2.11\n"
                "mail 300 MX 10 mx.example.test.\n"
-               "alias 300 CNAME host.glueless.test.\n")
+               "alias 300 CNAME host.glueless.test.\n"
+               "dn 300 DNAME glueless.test.\n")
     glueless = ("$ORIGIN glueless.test.\n" +
                 SOA.format(ns="dns.example.test.", zone="glueless.test.", serial=7) +
                 "@ 3600 NS dns.example.test.\n"
                 "host 300 A 192.0.2.77\n")
+    pair = ("$ORIGIN pair.test.\n" +
+            SOA.format(ns="dns.example.test.", zone="pair.test.", serial=3) +
+            "@ 3600 NS dns.example.test.\n"
+            "@ 3600 NS dns.serial.test.\n"
+            "host 300 A 192.0.2.88\n")
 
     def serial(n, addr):
         return ("$ORIGIN serial.test.\n" +
@@ -88,14 +104,15 @@ def zones(silent=False):
                 "@ 3600 NS ns2.serial.test.\n"
                 f"ns1 3600 A {SER1}\n"
                 f"ns2 3600 A {SER2}\n"
+                f"dns 3600 A {SER1}\n"
                 f"www 300 A {addr}\n"
                 "same 300 A 192.0.2.30\n")
     lame = "$ORIGIN lame.nk.\n" + SOA.format(ns="x.lame.nk.", zone="lame.nk.", serial=1) + \
         "@ 3600 NS x.lame.nk.\n"
     return {ROOT: {".": root}, TLD: {"test.": tld},
-            EX1: {"example.test.": example, "glueless.test.": glueless},
+            EX1: {"example.test.": example, "glueless.test.": glueless, "pair.test.": pair},
             EX2: {"lame.nk.": lame},
-            SER1: {"serial.test.": serial(1, "192.0.2.20")},
+            SER1: {"serial.test.": serial(1, "192.0.2.20"), "pair.test.": pair},
             SER2: {"serial.test.": serial(2, "192.0.2.21")}}
 
 

@@ -136,6 +136,29 @@ static void referral(void **state)
     assert_int_equal(r.glue[0].family, AF_INET);
     itr_resp_free(&r);
 
+    /* The root's NS set from a recursive server (dig @SERVER +trace): its addresses kept. */
+    start(&p, 0x8180, ".", DNS_T_NS, 2, 0, 3);
+    rr_name(&p, ".", DNS_T_NS, "a.root.test");
+    rr_name(&p, ".", DNS_T_NS, "b.root.test");
+    rr_a(&p, "b.root.test", IP2);
+    rr_a(&p, "A.root.test", IP1);
+    rr_a(&p, "other.test", IP1); /* not an NS name */
+    assert_int_equal(itr_parse_response(p.b, p.n, ".", DNS_T_NS, ".", &r, err), 0);
+    assert_int_equal(r.kind, ITR_ANSWER);
+    assert_int_equal(r.nans, 2);
+    assert_int_equal(r.nglue, 2);
+    assert_string_equal(r.glue[0].name, "b.root.test.");
+    assert_string_equal(r.glue[1].addr, "192.0.2.1");
+    itr_resp_free(&r);
+    /* Not for other types. */
+    start(&p, 0x8400, "www.test", DNS_T_A, 1, 0, 1);
+    rr_a(&p, "www.test", IP1);
+    rr_a(&p, "www.test", IP2);
+    assert_int_equal(itr_parse_response(p.b, p.n, "www.test.", DNS_T_A, "test.", &r, err), 0);
+    assert_int_equal(r.kind, ITR_ANSWER);
+    assert_int_equal(r.nglue, 0);
+    itr_resp_free(&r);
+
     /* Upward, sideways or to the same zone: lame. */
     start(&p, 0x8000, "www.example.test", DNS_T_A, 0, 1, 0);
     rr_name(&p, "test", DNS_T_NS, "ns1.test");
@@ -371,6 +394,20 @@ static void judged(void **state)
     assert_int_equal(t.status, DNS_S_REFUSED);
     assert_string_equal(t.reason, "www.z.: no server of z. gave a usable answer: d.z. "
                                   "(192.0.2.4): answered REFUSED for z.");
+    clear(&st);
+
+    /* Servers silent past the grace or the timeout: the chain broke by TIMEOUT. */
+    memset(&t, 0, sizeof(t));
+    server(&st, "a.z.", "192.0.2.1", ITR_ANSWER, 0, true, 0, NULL);
+    server(&st, "b.z.", "192.0.2.2", ITR_ANSWER, 0, true, 0, NULL);
+    for (size_t i = 0; i < 2; i++)
+        st.srv[i].have_resp = false;
+    strcpy(st.srv[0].error, "did not answer within 200 ms (the others had answered)");
+    strcpy(st.srv[1].error, "no answer in time (TIMEOUT)");
+    assert_int_equal(itr_judge(&st, NULL, NULL, oom), -1);
+    itr_broken(&t, &st);
+    assert_int_equal(t.status, DNS_S_TIMEOUT);
+    assert_true(st.srv[0].lame && st.srv[1].lame);
     clear(&st);
     free(st.prob);
 }
