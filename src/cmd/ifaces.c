@@ -84,21 +84,15 @@ static const struct out_cols brief_cols = {
     .col = {{.gap = "  "}, {.gap = "  "}, {.min = 17, .gap = "  "}},
 };
 
-static void add_name(const char *name, void *arg)
+void ifaces_add_name(const char *name, void *arg)
 {
     struct ifaces_names *n = arg;
-    out_str(n->o, OUT_C_NONE, NULL, NULL, name);
+    if (n->fields)
+        out_bool(n->o, name, NULL, true);
+    else
+        out_str(n->o, OUT_C_NONE, NULL, NULL, name);
     size_t l = strlen(n->buf);
-    snprintf(n->buf + l, sizeof(n->buf) - l, "%s%s", l ? "," : "", name);
-}
-
-/* Address flags: a boolean field each in JSON (as ip prints them), space separated in text. */
-static void add_flag(const char *name, void *arg)
-{
-    struct ifaces_names *n = arg;
-    out_bool(n->o, name, NULL, true);
-    size_t l = strlen(n->buf);
-    snprintf(n->buf + l, sizeof(n->buf) - l, "%s%s", l ? " " : "", name);
+    snprintf(n->buf + l, sizeof(n->buf) - l, "%s%s", l ? n->sep : "", name);
 }
 
 static enum out_color state_color(int operstate)
@@ -204,8 +198,8 @@ static void print_addr(struct out *o, const struct nk_link *l, const struct nk_a
         out_str(o, c, "anycast", NULL, nk_ip_str(a->family, a->anycast, any, sizeof(any)));
     const char *scope = nk_scope_name(a->scope, b, sizeof(b));
     out_str(o, OUT_C_NONE, "scope", "scope %s", scope);
-    struct ifaces_names fl = {o, ""};
-    nk_addr_flags(a, add_flag, &fl);
+    struct ifaces_names fl = {.o = o, .sep = " ", .fields = true};
+    nk_addr_flags(a, ifaces_add_name, &fl);
     bool other_label = a->label[0] && strcmp(a->label, l->ifname) != 0;
     bool temporary = a->has_cacheinfo && a->valid_lft != 0xffffffffu;
     out_cell(o);
@@ -347,9 +341,9 @@ static void print_link(struct out *o, const struct ifaces_req *r, struct ifaces_
     const char *st = nk_operstate_name(l->operstate, buf, sizeof(buf));
     out_ctext(o, state_color(l->operstate), "%s", st);
     out_cell(o);
-    struct ifaces_names fl = {o, ""};
+    struct ifaces_names fl = {.o = o, .sep = ","};
     out_arr_begin(o, "flags");
-    nk_link_flags(l->flags, add_name, &fl);
+    nk_link_flags(l->flags, ifaces_add_name, &fl);
     out_arr_end(o);
     if (l->has_mtu)
         out_u64(o, "mtu", "mtu %-6llu", l->mtu);

@@ -37,12 +37,19 @@ struct ifaces_view {
     size_t nshow;                /* entries in show */
 };
 
-/* Collects names: each one into the open JSON array (or as a field), and all into one line
- * for the text, which shows them in another place than JSON's key order. */
+/* Collects names (link flags, address flags, neighbour states): each one into the open JSON
+ * array, or as a boolean field of its own, and all into one line for the text, which shows
+ * them in another place than JSON's key order. */
 struct ifaces_names {
-    struct out *o; /* JSON target */
-    char buf[256]; /* text form */
+    struct out *o;   /* JSON target */
+    const char *sep; /* between two names in the text */
+    bool fields;     /* JSON: each name a field set to true (as ip prints address flags) */
+    char buf[256];   /* text form */
 };
+
+/* links.h's callback for nk_link_flags, nk_addr_flags, nk_neigh_states: add name to arg (a
+ * struct ifaces_names). */
+void ifaces_add_name(const char *name, void *arg);
 
 /* Dump what the request needs (links always; then addresses, neighbours or routes) into v.
  * NK_OK, or NK_FAIL with the message printed. */

@@ -36,14 +36,6 @@ static bool neigh_wanted(const struct ifaces_req *r, const struct ifaces_view *v
     return false;
 }
 
-static void add_state(const char *name, void *arg)
-{
-    struct ifaces_names *n = arg;
-    out_str(n->o, OUT_C_NONE, NULL, NULL, name);
-    size_t l = strlen(n->buf);
-    snprintf(n->buf + l, sizeof(n->buf) - l, "%s%s", l ? " " : "", name);
-}
-
 int ifaces_neighs(struct out *o, const struct ifaces_req *r, struct ifaces_view *v)
 {
     char b[INET6_ADDRSTRLEN], mac[3 * NK_HWADDR_MAX + 1], idx[16];
@@ -82,10 +74,10 @@ int ifaces_neighs(struct out *o, const struct ifaces_req *r, struct ifaces_view 
             out_null(o, "router");
         if (n->flags & NTF_PROXY)
             out_null(o, "proxy");
-        struct ifaces_names st = {o, ""};
+        struct ifaces_names st = {.o = o, .sep = " "};
         if (n->state) {
             out_arr_begin(o, "state");
-            nk_neigh_states(n->state, add_state, &st);
+            nk_neigh_states(n->state, ifaces_add_name, &st);
             out_arr_end(o);
         }
         const char *vendor = ifaces_vendor(v, n->lladdr, n->lladdr_len);
