@@ -23,23 +23,6 @@
 
 /* ---- the walk ---- */
 
-/* A copy of the n names of v (NULL when out of memory), its length in *count. */
-static char **dup_names(struct eng *e, char *const *v, size_t n, size_t *count)
-{
-    char **c = calloc(n + 1, sizeof(char *));
-    *count = 0;
-    for (size_t i = 0; c && i < n; i++)
-        c[(*count)++] = eng_dup(e, v[i]);
-    return c;
-}
-
-static void free_names(char **v, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        free(v[i]);
-    free(v);
-}
-
 static char *join(char **v, size_t n)
 {
     size_t len = 1;
@@ -126,7 +109,9 @@ struct itr_trace *eng_trace(struct eng *e, const char *name, int type, int depth
     const struct zone *z = deepest(e, cur);
     if (z) {
         zone = eng_dup(e, z->zone);
-        ns = dup_names(e, z->ns, z->nns, &nns);
+        ns = calloc(z->nns + 1, sizeof(char *));
+        for (size_t i = 0; ns && i < z->nns; i++)
+            ns[nns++] = eng_dup(e, z->ns[i]);
     }
     while (!eng_oom(e) && zone && ns) {
         if (e->expired || t->nsteps >= ITR_MAX_STEPS || e->queries >= ITR_MAX_QUERIES) {
@@ -169,7 +154,9 @@ struct itr_trace *eng_trace(struct eng *e, const char *name, int type, int depth
         const struct itr_resp *r = &st->srv[pick].resp;
         if (r->kind == ITR_REFERRAL) {
             st->ref_zone = eng_dup(e, r->child);
-            st->ref_ns = dup_names(e, r->ns, r->nns, &st->nref_ns);
+            st->ref_ns = calloc(r->nns + 1, sizeof(char *));
+            for (size_t i = 0; st->ref_ns && i < r->nns; i++)
+                st->ref_ns[st->nref_ns++] = eng_dup(e, r->ns[i]);
             st->glue = calloc(r->nglue + 1, sizeof(*st->glue));
             for (size_t i = 0; st->glue && i < r->nglue; i++) {
                 st->glue[st->nglue] = r->glue[i];
@@ -182,8 +169,13 @@ struct itr_trace *eng_trace(struct eng *e, const char *name, int type, int depth
             zone = eng_dup(e, r->child);
             free(parent_set);
             parent_set = join(r->ns, r->nns);
-            free_names(ns, nns);
-            ns = dup_names(e, r->ns, r->nns, &nns);
+            for (size_t i = 0; i < nns; i++)
+                free(ns[i]);
+            free(ns);
+            nns = 0;
+            ns = calloc(r->nns + 1, sizeof(char *));
+            for (size_t i = 0; ns && i < r->nns; i++)
+                ns[nns++] = eng_dup(e, r->ns[i]);
             continue;
         }
         for (size_t i = 0; i < r->nans; i++)
@@ -212,8 +204,13 @@ struct itr_trace *eng_trace(struct eng *e, const char *name, int type, int depth
             const struct zone *nz = deepest(e, cur);
             free(zone);
             zone = eng_dup(e, nz->zone);
-            free_names(ns, nns);
-            ns = dup_names(e, nz->ns, nz->nns, &nns);
+            for (size_t i = 0; i < nns; i++)
+                free(ns[i]);
+            free(ns);
+            nns = 0;
+            ns = calloc(nz->nns + 1, sizeof(char *));
+            for (size_t i = 0; ns && i < nz->nns; i++)
+                ns[nns++] = eng_dup(e, nz->ns[i]);
             free(parent_set);
             free(parent_zone);
             parent_set = parent_zone = NULL;
@@ -240,7 +237,9 @@ struct itr_trace *eng_trace(struct eng *e, const char *name, int type, int depth
     }
     if (eng_oom(e) && !t->reason[0])
         snprintf(t->reason, sizeof(t->reason), "%s", e->err);
-    free_names(ns, nns);
+    for (size_t i = 0; i < nns; i++)
+        free(ns[i]);
+    free(ns);
     free(zone);
     free(parent_zone);
     free(parent_set);
