@@ -124,6 +124,21 @@ static void got_line(struct session *s, const char *text, size_t n)
     free(shown);
 }
 
+/* Add n bytes of buf to the end of a growing buffer (*b, *len bytes long); false when out of
+ * memory (the session failed). */
+static bool append(struct session *s, char **b, size_t *len, const char *buf, size_t n)
+{
+    char *t = realloc(*b, *len + n);
+    if (!t) {
+        fail(s, "out of memory");
+        return false;
+    }
+    *b = t;
+    memcpy(t + *len, buf, n);
+    *len += n;
+    return true;
+}
+
 static void send_bytes(struct session *s, const char *buf, size_t n)
 {
     if (s->o->dgram) {
@@ -132,14 +147,7 @@ static void send_bytes(struct session *s, const char *buf, size_t n)
         return;
     }
     /* Stream: queue behind anything the socket has not taken yet, then push. */
-    char *t = realloc(s->tx, s->tx_len + n);
-    if (!t) {
-        fail(s, "out of memory");
-        return;
-    }
-    s->tx = t;
-    memcpy(s->tx + s->tx_len, buf, n);
-    s->tx_len += n;
+    append(s, &s->tx, &s->tx_len, buf, n);
 }
 
 static void flush_tx(struct session *s)
@@ -193,14 +201,8 @@ static void on_line(char *line)
 /* Split received stream bytes into lines. */
 static void take_stream(struct session *s, const char *buf, size_t n)
 {
-    char *t = realloc(s->rx, s->rx_len + n);
-    if (!t) {
-        fail(s, "out of memory");
+    if (!append(s, &s->rx, &s->rx_len, buf, n))
         return;
-    }
-    s->rx = t;
-    memcpy(s->rx + s->rx_len, buf, n);
-    s->rx_len += n;
     size_t start = 0;
     for (size_t i = 0; i < s->rx_len; i++)
         if (s->rx[i] == '\n') {

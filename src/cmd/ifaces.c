@@ -1,36 +1,31 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* cmd_ifaces.c - netkit ifaces: interfaces, addresses, MACs, neighbours, host configuration.
+/* ifaces.c - netkit ifaces: interfaces, addresses, MACs, neighbours, host configuration.
  *
  *   netkit ifaces [-b] [-s] [-4|-6] [IFNAME...]   every interface (or those named)
- *   netkit ifaces -n [-4|-6] [IFNAME...]          the neighbour table (ARP / NDP)
- *   netkit ifaces -H [-4|-6]                      host name, default gateways, DNS
+ *   netkit ifaces -n [-4|-6] [IFNAME...]          the neighbour table (ifaces_neigh.c)
+ *   netkit ifaces -H [-4|-6]                      host name, gateways, DNS (ifaces_host.c)
+ *   netkit ifaces -s --watch [S] [IFNAME...]      rates every S seconds (ifaces_watch.c)
  *
  * Data comes from rtnetlink (rtnl.h, parsed by links.h), vendors from the IEEE registry (oui.h),
  * host-wide settings from hostinfo.h. `--json` uses the field names and values of `ip -j addr`,
  * `ip -j -s link` and `ip -j neigh`.
  */
-#include <linux/neighbour.h>
 #include <linux/rtnetlink.h>
 #include <arpa/inet.h>
 #include <inttypes.h>
-#include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli/commands.h"
-#include "link/hostinfo.h"
-#include "link/links.h"
 #include "cli/msg.h"
-#include "link/oui.h"
 #include "cli/out.h"
+#include "cmd/ifaces.h"
+#include "link/links.h"
+#include "link/oui.h"
 #include "link/rtnl.h"
-#include "lib/loop.h"
-#include "lib/sig.h"
 
 enum {
     OPT_BRIEF = 1,
@@ -58,28 +53,6 @@ static const struct nk_opt opts[] = {
                "with -s: rates (bytes/s, packets/s, errors) every S seconds (default 1)",
                .optional = true, .requires = OPT_STATS),
     NK_OPT_END,
-};
-
-/* What the user asked for. */
-struct req {
-    bool brief;   /* -b */
-    bool stats;   /* -s */
-    int watch;    /* --watch: seconds between samples, 0 for none */
-    bool neigh;   /* -n */
-    bool host;    /* -H */
-    int family;   /* AF_INET, AF_INET6, or AF_UNSPEC for both */
-    bool vendors; /* look MAC vendors up (-b's text has no vendor column: skip the registry) */
-    int nnames;   /* IFNAMEs given */
-    char **names; /* the IFNAMEs */
-};
-
-/* Everything gathered for one run. */
-struct view {
-    struct nk_table t;           /* the dumps */
-    struct oui_query *ouis;      /* distinct OUIs looked up */
-    size_t nouis;                /* entries in ouis */
-    const struct nk_link **show; /* the links to show, in order */
-    size_t nshow;                /* entries in show */
 };
 
 static const char CMD[] = "ifaces";
@@ -110,38 +83,16 @@ static const struct out_cols brief_cols = {
     .n = 4,
     .col = {{.gap = "  "}, {.gap = "  "}, {.min = 17, .gap = "  "}},
 };
-/* -n */
-static const struct out_cols neigh_cols = {
-    .n = 5,
-    .col = {{.title = "ADDRESS", .gap = "  "},
-            {.title = "MAC", .min = 17, .gap = "  "},
-            {.title = "INTERFACE", .gap = "  "},
-            {.title = "STATE", .min = 10, .gap = "  "},
-            {.title = "VENDOR"}},
-};
 
-/* Collects names: each one into the open JSON array, and all into "A,B,C" for the text, which
- * shows them in another place than JSON's key order. */
-struct names {
-    struct out *o; /* JSON target */
-    char buf[256]; /* text form */
-};
-
-static void add_name(const char *name, void *arg)
+void ifaces_add_name(const char *name, void *arg)
 {
-    struct names *n = arg;
-    out_str(n->o, OUT_C_NONE, NULL, NULL, name);
+    struct ifaces_names *n = arg;
+    if (n->fields)
+        out_bool(n->o, name, NULL, true);
+    else
+        out_str(n->o, OUT_C_NONE, NULL, NULL, name);
     size_t l = strlen(n->buf);
-    snprintf(n->buf + l, sizeof(n->buf) - l, "%s%s", l ? "," : "", name);
-}
-
-/* Address flags: a boolean field each in JSON (as ip prints them), space separated in text. */
-static void add_flag(const char *name, void *arg)
-{
-    struct names *n = arg;
-    out_bool(n->o, name, NULL, true);
-    size_t l = strlen(n->buf);
-    snprintf(n->buf + l, sizeof(n->buf) - l, "%s%s", l ? " " : "", name);
+    snprintf(n->buf + l, sizeof(n->buf) - l, "%s%s", l ? n->sep : "", name);
 }
 
 static enum out_color state_color(int operstate)
@@ -157,7 +108,7 @@ static enum out_color state_color(int operstate)
 /* ---- vendors ---- */
 
 /* The query slot for this MAC's OUI, adding it if new; NULL if the MAC has no vendor. */
-static struct oui_query *oui_slot(struct view *v, const uint8_t *mac, size_t len, bool add)
+struct oui_query *ifaces_oui_slot(struct ifaces_view *v, const uint8_t *mac, size_t len, bool add)
 {
     if (!oui_applies(mac, len))
         return NULL;
@@ -176,20 +127,20 @@ static struct oui_query *oui_slot(struct view *v, const uint8_t *mac, size_t len
     return q;
 }
 
-static const char *vendor_of(struct view *v, const uint8_t *mac, size_t len)
+const char *ifaces_vendor(struct ifaces_view *v, const uint8_t *mac, size_t len)
 {
-    struct oui_query *q = oui_slot(v, mac, len, false);
+    struct oui_query *q = ifaces_oui_slot(v, mac, len, false);
     return q && q->found ? q->vendor : NULL;
 }
 
 /* ---- interfaces ---- */
 
-static bool addr_wanted(const struct req *r, const struct nk_addr *a, int ifindex)
+static bool addr_wanted(const struct ifaces_req *r, const struct nk_addr *a, int ifindex)
 {
     return a->ifindex == ifindex && (r->family == AF_UNSPEC || a->family == r->family);
 }
 
-static size_t count_addrs(const struct req *r, const struct view *v, int ifindex)
+static size_t count_addrs(const struct ifaces_req *r, const struct ifaces_view *v, int ifindex)
 {
     size_t n = 0;
     for (size_t i = 0; i < v->t.naddrs; i++)
@@ -210,7 +161,7 @@ static void addr_text(const struct nk_addr *a, char *buf, size_t len)
         snprintf(buf, len, "%s/%u", l, a->prefixlen);
 }
 
-static void link_name(const struct view *v, const struct nk_link *l, char *buf, size_t len)
+static void link_name(const struct ifaces_view *v, const struct nk_link *l, char *buf, size_t len)
 {
     if (l->has_link && l->link == 0)
         snprintf(buf, len, "%s@NONE", l->ifname);
@@ -247,8 +198,8 @@ static void print_addr(struct out *o, const struct nk_link *l, const struct nk_a
         out_str(o, c, "anycast", NULL, nk_ip_str(a->family, a->anycast, any, sizeof(any)));
     const char *scope = nk_scope_name(a->scope, b, sizeof(b));
     out_str(o, OUT_C_NONE, "scope", "scope %s", scope);
-    struct names fl = {o, ""};
-    nk_addr_flags(a, add_flag, &fl);
+    struct ifaces_names fl = {.o = o, .sep = " ", .fields = true};
+    nk_addr_flags(a, ifaces_add_name, &fl);
     bool other_label = a->label[0] && strcmp(a->label, l->ifname) != 0;
     bool temporary = a->has_cacheinfo && a->valid_lft != 0xffffffffu;
     out_cell(o);
@@ -340,7 +291,7 @@ static void print_stats(struct out *o, const struct rtnl_link_stats64 *s)
 }
 
 /* The second line of an interface: "link/ether MAC (vendor)  brd MAC". */
-static void print_hw(struct out *o, struct view *v, const struct nk_link *l)
+static void print_hw(struct out *o, struct ifaces_view *v, const struct nk_link *l)
 {
     char tbuf[32], abuf[3 * NK_HWADDR_MAX + 1];
     const char *type = nk_link_type_name(l->type, tbuf, sizeof(tbuf));
@@ -350,7 +301,7 @@ static void print_hw(struct out *o, struct view *v, const struct nk_link *l)
         nk_hwaddr_str(l->addr, l->addr_len, l->type, abuf, sizeof(abuf));
         out_text(o, " ");
         out_str(o, OUT_C_MAC, "address", "%s", abuf);
-        const char *vendor = vendor_of(v, l->addr, l->addr_len);
+        const char *vendor = ifaces_vendor(v, l->addr, l->addr_len);
         if (vendor)
             out_str(o, OUT_C_DIM, "vendor", " (%s)", vendor);
     }
@@ -366,7 +317,8 @@ static void print_hw(struct out *o, struct view *v, const struct nk_link *l)
     out_row_end(o);
 }
 
-static void print_link(struct out *o, const struct req *r, struct view *v, const struct nk_link *l)
+static void print_link(struct out *o, const struct ifaces_req *r, struct ifaces_view *v,
+                       const struct nk_link *l)
 {
     char buf[128], nbuf[128];
     out_obj_begin(o, NULL);
@@ -389,9 +341,9 @@ static void print_link(struct out *o, const struct req *r, struct view *v, const
     const char *st = nk_operstate_name(l->operstate, buf, sizeof(buf));
     out_ctext(o, state_color(l->operstate), "%s", st);
     out_cell(o);
-    struct names fl = {o, ""};
+    struct ifaces_names fl = {.o = o, .sep = ","};
     out_arr_begin(o, "flags");
-    nk_link_flags(l->flags, add_name, &fl);
+    nk_link_flags(l->flags, ifaces_add_name, &fl);
     out_arr_end(o);
     if (l->has_mtu)
         out_u64(o, "mtu", "mtu %-6llu", l->mtu);
@@ -424,7 +376,8 @@ static void print_link(struct out *o, const struct req *r, struct view *v, const
 }
 
 /* -b: one line per interface. */
-static void print_brief(struct out *o, const struct req *r, struct view *v, const struct nk_link *l)
+static void print_brief(struct out *o, const struct ifaces_req *r, struct ifaces_view *v,
+                        const struct nk_link *l)
 {
     char buf[128], abuf[3 * NK_HWADDR_MAX + 1];
     out_obj_begin(o, NULL);
@@ -441,7 +394,7 @@ static void print_brief(struct out *o, const struct req *r, struct view *v, cons
         nk_hwaddr_str(l->addr, l->addr_len, l->type, abuf, sizeof(abuf));
     out_str(o, OUT_C_MAC, l->addr_len ? "address" : NULL, "%s", abuf);
     out_cell(o);
-    const char *vendor = vendor_of(v, l->addr, l->addr_len);
+    const char *vendor = ifaces_vendor(v, l->addr, l->addr_len);
     if (vendor)
         out_str(o, OUT_C_NONE, "vendor", NULL, vendor);
     out_arr_begin(o, "addr_info");
@@ -469,12 +422,12 @@ static void print_brief(struct out *o, const struct req *r, struct view *v, cons
 
 /* Pick the links to show: the named ones in the order given, or all. Unknown names are
  * reported; returns NK_FAIL if any was unknown. */
-static int select_links(const char *cmd, const struct req *r, struct view *v)
+int ifaces_select(const struct ifaces_req *r, struct ifaces_view *v)
 {
     int status = NK_OK;
     v->show = calloc(v->t.nlinks + 1, sizeof(*v->show));
     if (!v->show) {
-        nk_err(cmd, "out of memory");
+        nk_err(CMD, "out of memory");
         return NK_FAIL;
     }
     if (r->nnames == 0) {
@@ -485,7 +438,7 @@ static int select_links(const char *cmd, const struct req *r, struct view *v)
     for (int n = 0; n < r->nnames; n++) {
         const struct nk_link *l = nk_table_link_by_name(&v->t, r->names[n]);
         if (!l) {
-            nk_err(cmd, "%s: no such interface", r->names[n]);
+            nk_err(CMD, "%s: no such interface", r->names[n]);
             status = NK_FAIL;
             continue;
         }
@@ -498,7 +451,7 @@ static int select_links(const char *cmd, const struct req *r, struct view *v)
     return status;
 }
 
-static int show_links(struct out *o, const struct req *r, struct view *v)
+static int show_links(struct out *o, const struct ifaces_req *r, struct ifaces_view *v)
 {
     /* Like `ip -4 addr`: with a family filter, interfaces without such addresses drop out. */
     if (r->family != AF_UNSPEC) {
@@ -510,7 +463,7 @@ static int show_links(struct out *o, const struct req *r, struct view *v)
     }
     if (r->vendors) {
         for (size_t i = 0; i < v->nshow; i++)
-            oui_slot(v, v->show[i]->addr, v->show[i]->addr_len, true);
+            ifaces_oui_slot(v, v->show[i]->addr, v->show[i]->addr_len, true);
         oui_lookup(NULL, v->ouis, v->nouis);
     }
     out_table_begin(o);
@@ -526,173 +479,9 @@ static int show_links(struct out *o, const struct req *r, struct view *v)
     return NK_OK;
 }
 
-/* ---- neighbours ---- */
-
-static bool neigh_wanted(const struct req *r, const struct view *v, const struct nk_neigh *n)
-{
-    if (!nk_neigh_shown(n) || !n->has_dst)
-        return false;
-    if (r->family != AF_UNSPEC && n->family != r->family)
-        return false;
-    if (v->nshow == 0 && r->nnames == 0)
-        return true;
-    for (size_t i = 0; i < v->nshow; i++)
-        if (v->show[i]->ifindex == n->ifindex)
-            return true;
-    return false;
-}
-
-static void add_state(const char *name, void *arg)
-{
-    struct names *n = arg;
-    out_str(n->o, OUT_C_NONE, NULL, NULL, name);
-    size_t l = strlen(n->buf);
-    snprintf(n->buf + l, sizeof(n->buf) - l, "%s%s", l ? " " : "", name);
-}
-
-static int show_neighs(struct out *o, const struct req *r, struct view *v)
-{
-    char b[INET6_ADDRSTRLEN], mac[3 * NK_HWADDR_MAX + 1], idx[16];
-    if (r->nnames == 0)
-        v->nshow = 0; /* no interface filter */
-    for (size_t i = 0; i < v->t.nneighs; i++)
-        if (neigh_wanted(r, v, &v->t.neighs[i]))
-            oui_slot(v, v->t.neighs[i].lladdr, v->t.neighs[i].lladdr_len, true);
-    bool vendors = oui_lookup(NULL, v->ouis, v->nouis) > 0;
-    out_table_begin(o);
-    out_titles(o, &neigh_cols, vendors ? 5 : 4, OUT_C_DIM);
-    out_arr_begin(o, NULL);
-    for (size_t i = 0; i < v->t.nneighs; i++) {
-        const struct nk_neigh *n = &v->t.neighs[i];
-        if (!neigh_wanted(r, v, n))
-            continue;
-        out_obj_begin(o, NULL);
-        out_row(o, &neigh_cols);
-        nk_ip_str(n->family, n->dst, b, sizeof(b));
-        out_str(o, n->family == AF_INET ? OUT_C_INET : OUT_C_INET6, "dst", "%s", b);
-        out_cell(o);
-        const struct nk_link *lk = nk_table_link(&v->t, n->ifindex);
-        snprintf(idx, sizeof(idx), "if%d", n->ifindex);
-        const char *dev = lk ? lk->ifname : idx;
-        out_str(o, OUT_C_NAME, "dev", NULL, dev);
-        if (n->lladdr_len) {
-            nk_hwaddr_str(n->lladdr, n->lladdr_len, lk ? lk->type : 1, mac, sizeof(mac));
-            out_str(o, OUT_C_MAC, "lladdr", "%s", mac);
-        } else {
-            out_ctext(o, OUT_C_DIM, "-");
-        }
-        out_cell(o);
-        out_ctext(o, OUT_C_NAME, "%s", dev);
-        out_cell(o);
-        if (n->flags & NTF_ROUTER)
-            out_null(o, "router");
-        if (n->flags & NTF_PROXY)
-            out_null(o, "proxy");
-        struct names st = {o, ""};
-        if (n->state) {
-            out_arr_begin(o, "state");
-            nk_neigh_states(n->state, add_state, &st);
-            out_arr_end(o);
-        }
-        const char *vendor = vendor_of(v, n->lladdr, n->lladdr_len);
-        enum out_color sc = (n->state & NUD_REACHABLE)                   ? OUT_C_GOOD
-                            : (n->state & (NUD_FAILED | NUD_INCOMPLETE)) ? OUT_C_BAD
-                                                                         : OUT_C_NONE;
-        out_ctext(o, sc, "%s", st.buf);
-        out_cell(o);
-        if (n->flags & NTF_ROUTER)
-            out_text(o, "router ");
-        if (vendor)
-            out_str(o, OUT_C_DIM, "vendor", "%s", vendor);
-        out_row_end(o);
-        out_obj_end(o);
-    }
-    out_arr_end(o);
-    out_table_end(o);
-    return NK_OK;
-}
-
-/* ---- -H: the host ---- */
-
-/* One "Label   value" line of the host view, the label padded. */
-static void host_label(struct out *o, const char *label)
-{
-    out_ctext(o, OUT_C_DIM, "%-16s", label);
-}
-
-static int show_host(struct out *o, const struct req *r, struct view *v)
-{
-    char err[NK_ERRLEN], host[256], b[INET6_ADDRSTRLEN];
-    struct nk_resolv res;
-    if (nk_hostname(host, sizeof(host), err) < 0) {
-        nk_err(CMD, "%s", err);
-        return NK_FAIL;
-    }
-    if (nk_resolv_read(NULL, &res, err) < 0) {
-        nk_err(CMD, "%s", err);
-        return NK_FAIL;
-    }
-    struct nk_gateway gw[32];
-    size_t ngw = nk_gateways(&v->t, gw, sizeof(gw) / sizeof(gw[0]));
-
-    out_obj_begin(o, NULL);
-    host_label(o, "Host name");
-    out_str(o, OUT_C_NAME, "hostname", "%s\n", host);
-    out_arr_begin(o, "gateways");
-    size_t shown = 0;
-    for (size_t i = 0; i < ngw; i++) {
-        if (r->family != AF_UNSPEC && gw[i].family != r->family)
-            continue;
-        const struct nk_link *l = nk_table_link(&v->t, gw[i].oif);
-        host_label(o, gw[i].family == AF_INET ? "IPv4 gateway" : "IPv6 gateway");
-        out_obj_begin(o, NULL);
-        out_str(o, OUT_C_NONE, "family", NULL, nk_family_name(gw[i].family));
-        out_str(o, gw[i].family == AF_INET ? OUT_C_INET : OUT_C_INET6, "gateway", "%s",
-                nk_ip_str(gw[i].family, gw[i].addr, b, sizeof(b)));
-        if (l)
-            out_str(o, OUT_C_NAME, "dev", "  dev %s", l->ifname);
-        if (gw[i].metric)
-            out_u64(o, "metric", "  metric %llu", gw[i].metric);
-        out_text(o, "\n");
-        out_obj_end(o);
-        shown++;
-    }
-    out_arr_end(o);
-    if (!shown) {
-        host_label(o, "Gateway");
-        out_ctext(o, OUT_C_DIM, "(none)\n");
-    }
-    out_obj_begin(o, "dns");
-    out_arr_begin(o, "servers");
-    host_label(o, "DNS servers");
-    shown = 0;
-    for (int i = 0; i < res.nservers; i++) {
-        bool v6 = strchr(res.servers[i], ':') != NULL;
-        if ((r->family == AF_INET && v6) || (r->family == AF_INET6 && !v6))
-            continue;
-        if (shown++)
-            host_label(o, "");
-        out_str(o, v6 ? OUT_C_INET6 : OUT_C_INET, NULL, "%s\n", res.servers[i]);
-    }
-    if (!shown)
-        out_ctext(o, OUT_C_DIM, "(none)\n");
-    out_arr_end(o);
-    out_arr_begin(o, "search");
-    host_label(o, "Search domains");
-    for (int i = 0; i < res.nsearch; i++)
-        out_str(o, OUT_C_NONE, NULL, i ? " %s" : "%s", res.search[i]);
-    out_text(o, res.nsearch ? "\n" : "");
-    if (!res.nsearch)
-        out_ctext(o, OUT_C_DIM, "(none)\n");
-    out_arr_end(o);
-    out_obj_end(o);
-    out_obj_end(o);
-    return NK_OK;
-}
-
 /* ---- the command ---- */
 
-static int gather(const struct req *r, struct view *v)
+int ifaces_gather(const struct ifaces_req *r, struct ifaces_view *v)
 {
     char err[NK_ERRLEN];
     struct nk_rtnl nl;
@@ -716,149 +505,16 @@ static int gather(const struct req *r, struct view *v)
     return NK_OK;
 }
 
-/* ---- --watch: rates ---- */
-
-/* One interface's counters at one sample. */
-struct sample {
-    int ifindex;
-    char ifname[IFNAMSIZ];
-    struct rtnl_link_stats64 st;
-};
-
-/* The counters of the links the request shows. NK_OK, or the status (message printed). */
-static int take_sample(const struct req *r, struct sample **out, size_t *n)
+void ifaces_view_free(struct ifaces_view *v)
 {
-    struct view v = {0};
-    int status = gather(r, &v);
-    if (status == NK_OK)
-        status = select_links(CMD, r, &v);
-    *out = NULL;
-    *n = 0;
-    if (status == NK_OK && v.nshow) {
-        *out = calloc(v.nshow, sizeof(**out));
-        if (!*out) {
-            nk_err(CMD, "out of memory");
-            status = NK_FAIL;
-        }
-        for (size_t i = 0; *out && i < v.nshow; i++) {
-            (*out)[i].ifindex = v.show[i]->ifindex;
-            memcpy((*out)[i].ifname, v.show[i]->ifname, IFNAMSIZ);
-            (*out)[i].st = v.show[i]->stats;
-        }
-        *n = *out ? v.nshow : 0;
-    }
-    free(v.show);
-    free(v.ouis);
-    nk_table_free(&v.t);
-    return status;
-}
-
-static const struct out_cols rate_cols = {
-    .n = 7,
-    .col = {{.title = "IFACE"},
-            {.title = "RX B/s", .right = true},
-            {.title = "RX pkt/s", .right = true},
-            {.title = "TX B/s", .right = true},
-            {.title = "TX pkt/s", .right = true},
-            {.title = "ERRORS", .right = true},
-            {.title = "DROPPED", .right = true}},
-};
-
-/* Rates between two samples, secs apart, as a table (JSON: one object per interface). */
-static int show_rates(struct nk_ctx *ctx, const struct sample *cur, size_t n,
-                      const struct sample *prev, size_t np, double secs, const char *when)
-{
-    struct out *o = out_new(stdout, ctx->json, ctx->color);
-    out_table_begin(o);
-    out_titles(o, &rate_cols, rate_cols.n, OUT_C_NONE);
-    for (size_t i = 0; i < n; i++) {
-        const struct sample *a = &cur[i], *b = NULL;
-        for (size_t k = 0; k < np && !b; k++)
-            if (prev[k].ifindex == a->ifindex)
-                b = &prev[k];
-        if (!b)
-            continue; /* appeared since the last sample: rates next time */
-#define RATE(f) ((a->st.f >= b->st.f ? (double)(a->st.f - b->st.f) : 0.0) / secs)
-        double v[6] = {RATE(rx_bytes),
-                       RATE(rx_packets),
-                       RATE(tx_bytes),
-                       RATE(tx_packets),
-                       RATE(rx_errors) + RATE(tx_errors),
-                       RATE(rx_dropped) + RATE(tx_dropped)};
-#undef RATE
-        static const char *const keys[6] = {"rx_bytes_per_s", "rx_packets_per_s",
-                                            "tx_bytes_per_s", "tx_packets_per_s",
-                                            "errors_per_s",   "dropped_per_s"};
-        out_obj_begin(o, NULL);
-        out_row(o, &rate_cols);
-        out_str(o, OUT_C_NONE, "time", NULL, when);
-        out_str(o, OUT_C_NAME, "ifname", "%s", a->ifname);
-        for (int k = 0; k < 6; k++) {
-            out_cell(o);
-            out_dbl(o, keys[k], "%.0f", v[k]);
-        }
-        out_row_end(o);
-        out_obj_end(o);
-        if (ctx->json) { /* NDJSON: one line per interface and sample */
-            if (out_close(o) < 0)
-                return NK_FAIL;
-            o = out_new(stdout, true, false);
-        }
-    }
-    out_table_end(o);
-    return out_close(o) < 0 ? NK_FAIL : NK_OK;
-}
-
-static int watch_rates(const struct req *r, struct nk_ctx *ctx)
-{
-    bool tty = isatty(STDOUT_FILENO) && !ctx->json;
-    struct sample *prev = NULL;
-    size_t np = 0;
-    uint64_t prev_us = 0;
-    int status = NK_OK;
-    int ifd = loop_interrupt_fd();
-    struct nk_sig_saved sig;
-    nk_sig_install(false, &sig);
-    while (!loop_interrupted()) {
-        struct sample *cur;
-        size_t n;
-        status = take_sample(r, &cur, &n);
-        if (status != NK_OK)
-            break;
-        uint64_t now_us = loop_clock_us();
-        if (prev) {
-            char when[40];
-            time_t t = time(NULL);
-            struct tm tm;
-            strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", localtime_r(&t, &tm));
-            if (tty)
-                fputs("\033[H\033[2J", stdout); /* redraw in place */
-            if (!ctx->json)
-                printf("%s  every %d s\n", when, r->watch);
-            fflush(stdout);
-            status = show_rates(ctx, cur, n, prev, np, (double)(now_us - prev_us) / 1e6, when);
-            if (!tty && !ctx->json)
-                putchar('\n');
-            fflush(stdout);
-        }
-        free(prev);
-        prev = cur;
-        np = n;
-        prev_us = now_us;
-        if (status != NK_OK)
-            break;
-        struct pollfd pf = {.fd = ifd, .events = POLLIN};
-        if (poll(&pf, ifd >= 0 ? 1 : 0, r->watch * 1000) != 0)
-            break; /* Ctrl-C (or a failed poll) */
-    }
-    nk_sig_restore(&sig);
-    free(prev);
-    return status; /* Ctrl-C is how a watch ends: status 0 */
+    free(v->show);
+    free(v->ouis);
+    nk_table_free(&v->t);
 }
 
 static int run(int argc, char **argv, struct nk_ctx *ctx)
 {
-    struct req r = {.family = AF_UNSPEC};
+    struct ifaces_req r = {.family = AF_UNSPEC};
     struct nk_opt_parser p;
     int id;
     nk_opt_init(&p, &nk_cmd_ifaces, ctx, argc, argv);
@@ -880,23 +536,21 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
         return nk_usage(CMD, "'%s': -H takes no interface names", r.names[0]);
 
     if (r.watch)
-        return watch_rates(&r, ctx);
-    struct view v = {0};
-    int status = gather(&r, &v);
+        return ifaces_watch(&r, ctx);
+    struct ifaces_view v = {0};
+    int status = ifaces_gather(&r, &v);
     if (status == NK_OK)
-        status = select_links(CMD, &r, &v);
+        status = ifaces_select(&r, &v);
     struct out *o = out_new(stdout, ctx->json, ctx->color);
     /* Nothing to show when every name given was unknown (each was reported). */
     if (v.show && !(status != NK_OK && v.nshow == 0 && r.nnames > 0)) {
-        int st = r.host    ? show_host(o, &r, &v)
-                 : r.neigh ? show_neighs(o, &r, &v)
+        int st = r.host    ? ifaces_host(o, &r, &v)
+                 : r.neigh ? ifaces_neighs(o, &r, &v)
                            : show_links(o, &r, &v);
         if (st != NK_OK)
             status = st;
     }
-    free(v.show);
-    free(v.ouis);
-    nk_table_free(&v.t);
+    ifaces_view_free(&v);
     if (out_close(o) < 0 && status == NK_OK)
         status = NK_FAIL; /* main reports the write error */
     return status;

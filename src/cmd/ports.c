@@ -9,8 +9,6 @@
  *         --ports SPEC    22,80,8000-8100    --timeout MS    -c, --concurrency N
  */
 #include <errno.h>
-#include <poll.h>
-#include <time.h>
 #include <inttypes.h>
 #include <arpa/inet.h>
 #include <net/if.h>
@@ -28,10 +26,9 @@
 #include "ports/scan.h"
 #include "ports/services.h"
 #include "ports/targets.h"
-#include "lib/loop.h"
 #include "ports/sockdiag.h"
 #include "ports/sockproc.h"
-#include "lib/sig.h"
+#include "cmd/ports.h"
 #include "cmd/ports_scan.h"
 
 #define CMD "ports"
@@ -300,7 +297,7 @@ static void endpoint_text(int family, const char *addr, int port, char *buf, siz
         snprintf(buf, len, "%s:%s", addr, p);
 }
 
-/* What show_sockets prints for one socket. */
+/* What ports_show_sockets prints for one socket. */
 struct sock_row {
     char laddr[NET_ADDRSTRLEN];      /* local address */
     char paddr[NET_ADDRSTRLEN];      /* peer address */
@@ -354,18 +351,10 @@ static const struct out_cols sock_cols = {
             {.title = "PROCESS"}},
 };
 
-/* Print the sockets, aligned. */
-/* How show_sockets prints: a plain listing, a watch refresh, or watch events. */
-struct sock_show {
-    const char *mark;  /* text: a mark per socket ('+', '-', ' ') before its protocol, or NULL */
-    const char *event; /* JSON: each socket a bare object with this "event" (NDJSON), or NULL */
-    const char *when;  /* with event: its "time" */
-};
-
-static void show_sockets(struct out *o, const struct sockvec *v, bool procs,
-                         const struct sock_show *how)
+void ports_show_sockets(struct out *o, const struct sockvec *v, bool procs,
+                        const struct ports_show *how)
 {
-    static const struct sock_show plain = {0};
+    static const struct ports_show plain = {0};
     if (!how)
         how = &plain;
     struct services_table svc;
@@ -528,9 +517,7 @@ static bool filter_match(const struct sock_filter *f, const struct sockent *e)
     return true;
 }
 
-/* The sockets the request lists, filtered, with their processes (-p), sorted. NK_OK, or the
- * status to return (the message printed). quiet: no note about hidden processes. */
-static int collect_sockets(const struct ports_req *rq, struct sockvec *out, bool quiet)
+int ports_collect(const struct ports_req *rq, struct sockvec *out, bool quiet)
 {
     char err[NK_ERRLEN];
     struct sockvec v = {0};
@@ -596,137 +583,15 @@ static int collect_sockets(const struct ports_req *rq, struct sockvec *out, bool
 static int do_sockets(const struct ports_req *rq, struct nk_ctx *ctx)
 {
     struct sockvec v = {0};
-    int st = collect_sockets(rq, &v, false);
+    int st = ports_collect(rq, &v, false);
     if (st != NK_OK)
         return st;
     struct out *o = out_new(stdout, ctx->json, ctx->color);
-    show_sockets(o, &v, rq->procs, NULL);
+    ports_show_sockets(o, &v, rq->procs, NULL);
     sockdiag_free(&v);
     return out_close(o) < 0 ? NK_FAIL : NK_OK;
 }
 
-/* ---- --watch ---- */
-
-/* One socket's identity across refreshes. */
-static bool same_sock(const struct sockent *a, const struct sockent *b)
-{
-    return a->ipproto == b->ipproto && a->family == b->family && a->lport == b->lport &&
-           a->pport == b->pport && a->inode == b->inode && a->state == b->state &&
-           !memcmp(a->local, b->local, sizeof(a->local)) &&
-           !memcmp(a->peer, b->peer, sizeof(a->peer));
-}
-
-static bool sock_in(const struct sockvec *v, const struct sockent *e)
-{
-    for (size_t i = 0; i < v->n; i++)
-        if (same_sock(&v->v[i], e))
-            return true;
-    return false;
-}
-
-/* One refresh as text: a timestamped header with the counts per state, then the sockets, the
- * new ones marked '+', and those gone since the last refresh once more, marked '-'. */
-static int watch_text(const struct ports_req *rq, struct nk_ctx *ctx, const struct sockvec *cur,
-                      const struct sockvec *prev, bool first, const char *when, bool tty)
-{
-    size_t n = 0, added = 0, gone = 0, counts[16] = {0};
-    char *mark = calloc(cur->n + prev->n + 1, 1);
-    struct sockent *all = malloc((cur->n + prev->n + 1) * sizeof(*all));
-    if (!mark || !all) {
-        free(mark);
-        free(all);
-        nk_err(CMD, "out of memory");
-        return NK_FAIL;
-    }
-    for (size_t i = 0; i < cur->n; i++) {
-        all[n] = cur->v[i];
-        mark[n] = !first && !sock_in(prev, &cur->v[i]) ? '+' : ' ';
-        added += mark[n++] == '+';
-        counts[cur->v[i].state & 15]++;
-    }
-    for (size_t i = 0; !first && i < prev->n; i++)
-        if (!sock_in(cur, &prev->v[i])) {
-            all[n] = prev->v[i];
-            mark[n++] = '-';
-            gone++;
-        }
-    if (tty)
-        fputs("\033[H\033[2J", stdout); /* redraw in place */
-    printf("%s  every %d s: %zu socket%s", when, rq->watch, cur->n, nk_s(cur->n));
-    for (int s = 0; s < 16; s++)
-        if (counts[s]) {
-            struct sockent st = {.state = (uint8_t)s, .ipproto = IPPROTO_TCP};
-            printf(", %zu %s", counts[s], sockdiag_state_name(&st));
-        }
-    printf(first ? "\n" : " (%zu new, %zu gone)\n", added, gone);
-    fflush(stdout);
-    struct sockvec view = {.v = all, .n = n};
-    struct sock_show how = {.mark = mark};
-    struct out *o = out_new(stdout, false, ctx->color);
-    show_sockets(o, &view, rq->procs, &how);
-    int st = out_close(o) < 0 ? NK_FAIL : NK_OK;
-    if (!tty)
-        putchar('\n');
-    fflush(stdout);
-    free(mark);
-    free(all);
-    return st;
-}
-
-/* The changes as NDJSON events: the first listing as "opened", then what opened and closed. */
-static int watch_json(const struct ports_req *rq, const struct sockvec *cur,
-                      const struct sockvec *prev, bool first, const char *when)
-{
-    for (int pass = 0; pass < 2; pass++) {
-        const struct sockvec *a = pass ? prev : cur, *b = pass ? cur : prev;
-        for (size_t i = 0; i < a->n; i++) {
-            if (pass ? (first || sock_in(b, &a->v[i])) : (!first && sock_in(b, &a->v[i])))
-                continue;
-            struct sockvec one = {.v = &a->v[i], .n = 1};
-            struct sock_show how = {.event = pass ? "closed" : "opened", .when = when};
-            struct out *o = out_new(stdout, true, false);
-            show_sockets(o, &one, rq->procs, &how);
-            if (out_close(o) < 0)
-                return NK_FAIL;
-        }
-    }
-    fflush(stdout);
-    return NK_OK;
-}
-
-static int do_watch(const struct ports_req *rq, struct nk_ctx *ctx)
-{
-    bool tty = isatty(STDOUT_FILENO);
-    struct sockvec prev = {0};
-    bool first = true;
-    int status = NK_OK;
-    int ifd = loop_interrupt_fd();
-    struct nk_sig_saved sig;
-    nk_sig_install(false, &sig);
-    while (!loop_interrupted()) {
-        struct sockvec cur = {0};
-        status = collect_sockets(rq, &cur, !first);
-        if (status != NK_OK)
-            break;
-        char when[40];
-        time_t now = time(NULL);
-        struct tm tm;
-        strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S%z", localtime_r(&now, &tm));
-        status = ctx->json ? watch_json(rq, &cur, &prev, first, when)
-                           : watch_text(rq, ctx, &cur, &prev, first, when, tty);
-        sockdiag_free(&prev);
-        prev = cur;
-        first = false;
-        if (status != NK_OK)
-            break;
-        struct pollfd pf = {.fd = ifd, .events = POLLIN};
-        if (poll(&pf, ifd >= 0 ? 1 : 0, rq->watch * 1000) != 0)
-            break; /* Ctrl-C (or a failed poll) */
-    }
-    nk_sig_restore(&sig);
-    sockdiag_free(&prev);
-    return status; /* Ctrl-C is how a watch ends: status 0 */
-}
 static int run(int argc, char **argv, struct nk_ctx *ctx)
 {
     struct ports_req rq = {0};
@@ -788,7 +653,7 @@ static int run(int argc, char **argv, struct nk_ctx *ctx)
      * sockets. */
     if ((rq.states & ~(1u << STATE_LISTEN)) || ((rq.local || rq.peer) && !rq.listening))
         rq.all = true;
-    return rq.watch ? do_watch(&rq, ctx) : do_sockets(&rq, ctx);
+    return rq.watch ? ports_watch(&rq, ctx) : do_sockets(&rq, ctx);
 }
 
 /* What ss, netstat and nmap users type, and what it is here. */

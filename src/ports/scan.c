@@ -412,6 +412,25 @@ static void probe_fill(struct scanner *sc, struct probe *p)
     }
 }
 
+/* Judge a TCP probe by what connect now says (e): a connect still in progress is decided by
+ * an ICMP error on the socket's queue, else it is `pending` (SCAN_UNTRIED: keep waiting, the
+ * probe stays). Then the next port goes out in the probe's place. */
+static void settle(struct scanner *sc, struct probe *p, int e, enum scan_state pending)
+{
+    if (e == EALREADY || e == EINPROGRESS) {
+        enum scan_state st = scan_icmp_reason(p->io.fd, pending);
+        if (st == SCAN_UNTRIED)
+            return;
+        scan_probe_close(sc, p, true, false);
+        scan_record(sc, p, st);
+        p->port = -1;
+    } else if (conclude(sc, p, e, true)) {
+        p->port = -1;
+    }
+    probe_fill(sc, p);
+    scan_finish_if_done(sc);
+}
+
 static void on_io(struct loop *l, struct loop_io *io, uint32_t events)
 {
     (void)l;
@@ -422,25 +441,10 @@ static void on_io(struct loop *l, struct loop_io *io, uint32_t events)
         scan_udp_on_io(sc, p);
         return;
     }
-    int e = try_connect(sc, p);
-    if (e == EALREADY || e == EINPROGRESS) {
-        /* An ICMP error that reached the socket while it was busy in a system call does not
-         * end the connect (TCP keeps it as a soft error), but it is on the error queue, and
-         * that woke us (EPOLLERR): it is the answer. */
-        enum scan_state st = scan_icmp_reason(p->io.fd, SCAN_UNTRIED);
-        if (st == SCAN_UNTRIED)
-            return; /* woken without an answer: keep waiting */
-        scan_probe_close(sc, p, true, false);
-        scan_record(sc, p, st);
-        p->port = -1;
-        probe_fill(sc, p);
-        scan_finish_if_done(sc);
-        return;
-    }
-    if (conclude(sc, p, e, true))
-        p->port = -1;
-    probe_fill(sc, p);
-    scan_finish_if_done(sc);
+    /* An ICMP error that reached the socket while it was busy in a system call does not end
+     * the connect (TCP keeps it as a soft error), but it is on the error queue, and that woke
+     * us (EPOLLERR): it is the answer. Woken without one, the probe keeps waiting. */
+    settle(sc, p, try_connect(sc, p), SCAN_UNTRIED);
 }
 
 static void on_timeout(struct loop *l, struct loop_timer *t)
@@ -453,17 +457,7 @@ static void on_timeout(struct loop *l, struct loop_timer *t)
         return;
     }
     /* The answer may have arrived while the loop was busy elsewhere: ask before judging. */
-    int e = try_connect(sc, p);
-    if (e == EALREADY || e == EINPROGRESS) {
-        enum scan_state st = scan_icmp_reason(p->io.fd, SCAN_TIMEOUT);
-        scan_probe_close(sc, p, true, false);
-        scan_record(sc, p, st);
-        p->port = -1;
-    } else if (conclude(sc, p, e, true)) {
-        p->port = -1;
-    }
-    probe_fill(sc, p);
-    scan_finish_if_done(sc);
+    settle(sc, p, try_connect(sc, p), SCAN_TIMEOUT);
 }
 
 static void stop_all(struct scanner *sc)

@@ -7,6 +7,7 @@ import io
 import os
 import re
 import select
+import socket
 import subprocess
 import sys
 import time
@@ -182,6 +183,22 @@ def test_bench_time_left_and_ctrl_c(server):
     assert finish(child)[0] == 1
     out = child.logfile_read.getvalue()
     cleared_after_interrupt(out, b"connections")
+
+
+def test_trace_live_line_on_a_terminal_only():
+    """While the probes are out, trace says so on the progress line, and clears it before the
+    report; into a pipe it says nothing."""
+    with socket.socket() as lst:
+        lst.bind(("127.0.0.1", 0))
+        lst.listen()
+        port = str(lst.getsockname()[1])
+        child = spawn([NETKIT, "trace", "127.0.0.1", port])
+        assert finish(child) == (0, None)
+        out = child.logfile_read.getvalue()
+        i = out.index(b"tracing 127.0.0.1: hop probes and the connect out, up to 3.0 s ...")
+        assert i < out.find(b"\r\x1b[K", i) < out.index(b"trace 127.0.0.1 port " + port.encode())
+        r = run("trace", "127.0.0.1", port)
+        assert r.returncode == 0 and r.stderr == "", r.stderr
 
 
 def test_ifaces_link_line_reads_the_same_alone_and_with_others(netns):
