@@ -5,7 +5,7 @@
  *     name      hosts file, then DNS (dns/hostaddr.h), or the literal address
  *     route     the kernel's route for the address (RTM_GETROUTE, link/routeget.h)
  *     neighbor  the next hop's link-layer address (RTM_GETNEIGH), vendor (link/oui.h)
- *     path      hops by TTL, all in flight, from the error queue; the path MTU (path/path.h)
+ *     path      hops by TTL, in growing windows, from the error queue; the path MTU (path/path.h)
  *     port      service name and class (ports/services.h)
  *     connect   open / refused / unreachable / timeout (UDP: open / closed / open|filtered)
  *     verdict   path/verdict.h, and the exit status: 0 reachable, 1 not, 2 bad input
@@ -300,9 +300,10 @@ const struct nk_command nk_cmd_trace = {
     .summary = "every step from a name to a connected socket, and where it breaks",
     .details =
         "Steps: name (hosts file, DNS or a literal), route (the kernel's, as ip route get),\n"
-        "next hop (neighbour table, vendor), path (hops by TTL towards the port, all in\n"
-        "flight, from the socket error queue; path MTU), port (service and class), connect\n"
-        "(open with the socket pair, refused, unreachable with the ICMP sender, timeout),\n"
-        "and a verdict in words. No root needed. Exit 0 when reachable, 1 otherwise.",
+        "next hop (neighbour table, vendor), path (hops by TTL towards the port, windows of\n"
+        "4, 8, 16 TTLs at once, from the socket error queue; path MTU), port (service and\n"
+        "class), connect (open with the socket pair, refused, unreachable with the ICMP\n"
+        "sender, timeout), and a verdict in words. No root needed. Exit 0 when reachable,\n"
+        "1 otherwise.",
     .habits = habits,
 };

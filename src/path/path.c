@@ -5,11 +5,12 @@
  * exceeded" lands in the error queue of the socket whose TTL ran out (IP_RECVERR names the
  * router as the offender), the destination's answer (TCP: SYN-ACK or RST; UDP: a reply or "port
  * unreachable") completes that socket. A TCP socket in SYN-SENT queues the ICMP error too, so no
- * raw socket is needed. The sockets go out a window at a time (TTLs 1-8 at once, then up to 8
- * beyond the furthest router that answered, or the next 8 when the window stays quiet for a
- * grace): a short path costs a few packets, not one SYN per TTL up to --max-hops, and a long
- * one a round trip per window. The first TTL that ends other than with "time exceeded" is the
- * end of the path, and the sockets beyond it are closed. */
+ * raw socket is needed. The sockets go out a window at a time, each twice the last (TTLs 1-4
+ * at once, then 5-12 when a router at the edge of what went out answers, or when the window
+ * stays quiet for a grace, then 13-28 ...): a short path costs a few packets, not one SYN per
+ * TTL up to --max-hops (each SYN that reaches the destination costs it a SYN-ACK and us a
+ * reset), and a 30-hop one three round trips. The first TTL that ends other than with "time
+ * exceeded" is the end of the path, and the sockets beyond it are closed. */
 #include <errno.h>
 #include <time.h> /* before errqueue.h, which uses struct timespec */
 #include <linux/errqueue.h>
@@ -25,8 +26,9 @@
 #include "lib/loop.h"
 #include "path/path.h"
 
-/* TTLs sent at once, and ahead of the furthest router that answered. */
-#define PATH_WINDOW 8
+/* TTLs sent at once first; each later window is twice the one before, at most PATH_WINDOW_MAX. */
+#define PATH_WINDOW     4
+#define PATH_WINDOW_MAX 16
 
 /* What a socket is for. */
 enum probe_kind {
@@ -59,6 +61,7 @@ struct run {
     struct loop_timer conn_deadline;  /* the connect in flight's time is up */
     struct loop_timer window;         /* the window stayed quiet: open the next */
     int launched;                     /* TTLs 1..launched have been sent */
+    int next_window;                  /* how many the next window sends */
     int end_ttl;                      /* the first TTL that ended the path, 0 if none yet */
     double max_rtt_ms;                /* the slowest answer a hop gave so far */
     bool probes_done;                 /* every hop probe and the path MTU ended */
@@ -261,6 +264,7 @@ static double since_ms(uint64_t t0)
 
 static void check_done(struct run *r);
 static void launch_upto(struct run *r, int n);
+static void open_window(struct run *r);
 
 /* Once the end of the path has answered, a hop before it that is still quiet is a router that
  * sends no "time exceeded": its answer would have come back with the others (all probes went out
@@ -304,7 +308,8 @@ static void hop_answer(struct run *r, struct probe *p, const struct net_addr *fr
         loop_timer_cancel(r->l, &r->window);
         silent_grace(r);
     } else if (!ends && !r->end_ttl) {
-        launch_upto(r, p->ttl + PATH_WINDOW); /* a router: keep a window ahead of it */
+        if (p->ttl >= r->launched - 1) /* a router at the edge of what went out */
+            open_window(r);
     }
 }
 
@@ -377,12 +382,20 @@ static void launch_upto(struct run *r, int n)
         loop_timer_set(r->l, &r->window, grace_ms(r));
 }
 
+/* The next window: the TTLs after those sent, twice as many as last time. */
+static void open_window(struct run *r)
+{
+    int n = r->next_window;
+    r->next_window = n * 2 < PATH_WINDOW_MAX ? n * 2 : PATH_WINDOW_MAX;
+    launch_upto(r, r->launched + n);
+}
+
 static void on_window(struct loop *l, struct loop_timer *t)
 {
     (void)l;
     struct run *r = t->arg;
     if (!r->end_ttl)
-        launch_upto(r, r->launched + PATH_WINDOW);
+        open_window(r);
 }
 
 /* ---- path MTU ---- */
@@ -653,6 +666,7 @@ int path_run(const struct path_req *req, struct path_result *res, char err[NK_ER
             goto out;
         }
         r->launched = 1;
+        r->next_window = 2 * PATH_WINDOW;
         launch_upto(r, PATH_WINDOW);
         if (pmtu_start(r) < 0) {
             nk_seterr(err, "path: MTU socket: %s", nk_strerror(errno));
