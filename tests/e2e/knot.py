@@ -8,6 +8,7 @@ Zones named in `signed` are signed by knotd itself (its keys in the work directo
 or NSEC3 (no extra hash iterations, a 4-byte salt).
 """
 import os
+import random
 import socket
 import struct
 import subprocess
@@ -16,20 +17,23 @@ KNOTD = "/usr/sbin/knotd"
 
 
 def free_port():
-    """A port free for both UDP and TCP on 127.0.0.1 (the kernel picks it)."""
-    for _ in range(50):
+    """A port free for both UDP and TCP on 127.0.0.1, below the kernel's ephemeral range: the
+    ports other tests' servers get by binding port 0 (and whatever joins them by number) come
+    from that range, so a knotd of ours never shares its port with one of them."""
+    rng = random.Random()
+    for _ in range(200):
+        port = rng.randrange(20000, 30000)
         t = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        t.bind(("127.0.0.1", 0))
-        port = t.getsockname()[1]
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
+            t.bind(("127.0.0.1", port))
             u.bind(("127.0.0.1", port))
+            return port
         except OSError:
-            t.close()
             continue
-        u.close()
-        t.close()
-        return port
+        finally:
+            t.close()
+            u.close()
     raise RuntimeError("no free port")
 
 
@@ -41,18 +45,26 @@ def query_packet(name, qtype=6, qid=0x1234):
     return q + b"\0" + struct.pack(">HH", qtype, 1)
 
 
-def answers(port, name="example.test", wait=0.2):
-    """True if a DNS server on 127.0.0.1:port answers a SOA query within wait seconds."""
+def reply(port, name="example.test", wait=0.2):
+    """The reply a DNS server on 127.0.0.1:port gives to a SOA query within wait seconds (its
+    header must carry our ID), or None."""
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
         s.settimeout(wait)
         s.sendto(query_packet(name), ("127.0.0.1", port))
         data, _ = s.recvfrom(4096)
-        return len(data) >= 12 and data[:2] == b"\x12\x34"
+        return data if len(data) >= 12 and data[:2] == b"\x12\x34" else None
     except OSError:
-        return False
+        return None
     finally:
         s.close()
+
+
+def answers(port, name="example.test", wait=0.2):
+    """True if a DNS server on 127.0.0.1:port answers a SOA query within wait seconds: a
+    response (QR set), not our query echoed by something else that holds the port."""
+    data = reply(port, name, wait)
+    return data is not None and bool(data[2] & 0x80)
 
 
 class Knot:
@@ -100,8 +112,11 @@ class Knot:
         for _ in range(tries):
             if self.proc.poll() is not None:
                 return False
-            if answers(self.port):
-                return True
+            data = reply(self.port)
+            if data is not None:
+                # Our query came back as it went (QR clear): another test's echo server took
+                # the port before knotd bound it. Pick another.
+                return bool(data[2] & 0x80)
         return False
 
     def log(self):
