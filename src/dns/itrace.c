@@ -113,12 +113,8 @@ int eng_add_answer(struct itr_trace *t, const struct itr_rec *a)
 
 /* ---- channels and the waiting ---- */
 
-static struct dns *chan_for(struct walk *w, const struct net_addr *sa)
+struct dns *eng_channel(struct eng *e, const struct net_addr *sa)
 {
-    struct eng *e = w->e;
-    for (size_t i = 0; i < w->nch; i++)
-        if (w->ch[i].sa.len == sa->len && memcmp(&w->ch[i].sa.ss, &sa->ss, sa->len) == 0)
-            return w->ch[i].d;
     struct dns_opts o = {.servers = sa,
                          .nservers = 1,
                          .timeout_ms = e->o->timeout_ms,
@@ -126,7 +122,16 @@ static struct dns *chan_for(struct walk *w, const struct net_addr *sa)
                          .tcp = e->o->tcp,
                          .no_search = true,
                          .no_hosts = true};
-    struct dns *d = dns_new(e->l, &o, e->err);
+    return dns_new(e->l, &o, e->err);
+}
+
+static struct dns *chan_for(struct walk *w, const struct net_addr *sa)
+{
+    struct eng *e = w->e;
+    for (size_t i = 0; i < w->nch; i++)
+        if (w->ch[i].sa.len == sa->len && memcmp(&w->ch[i].sa.ss, &sa->ss, sa->len) == 0)
+            return w->ch[i].d;
+    struct dns *d = eng_channel(e, sa);
     if (!d)
         return NULL;
     struct chan *c = nk_grow((void **)&w->ch, &w->nch, &w->capch, sizeof(*c));

@@ -118,6 +118,8 @@ int eng_add_answer(struct itr_trace *t, const struct itr_rec *a);
 /* Send one query of role to server s for walk w (nothing once a bound is reached). */
 void eng_send(struct walk *w, struct itr_server *s, enum role role, const char *qname,
               const char *zone, int qtype);
+/* A c-ares channel of the engine's settings that asks the one server sa (NULL, e->err set). */
+struct dns *eng_channel(struct eng *e, const struct net_addr *sa);
 /* Run the loop until every query of the walks' round is back (or cut). */
 void eng_wait(struct eng *e, struct walk **ws, size_t n);
 /* The walk's channels closed (nothing in flight). */

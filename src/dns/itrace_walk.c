@@ -397,14 +397,7 @@ static int prime_roots(struct eng *e, char *from, size_t fromlen)
     char a[NET_ADDRSTRLEN + 8] = "";
     for (int i = 0; i < e->o->nprime && !e->expired; i++) {
         net_ntop_port((const struct sockaddr *)&e->o->prime[i].ss, a, sizeof(a));
-        struct dns_opts o = {.servers = &e->o->prime[i],
-                             .nservers = 1,
-                             .timeout_ms = e->o->timeout_ms,
-                             .tries = e->o->tries,
-                             .tcp = e->o->tcp,
-                             .no_search = true,
-                             .no_hosts = true};
-        struct dns *d = dns_new(e->l, &o, e->err);
+        struct dns *d = eng_channel(e, &e->o->prime[i]);
         if (!d)
             return -1;
         struct prime p;
