@@ -190,7 +190,8 @@ static int run_trace(const struct trace_req *r, struct nk_ctx *ctx)
         nk_err(CMD, "out of memory");
         goto done;
     }
-    size_t from = r->all ? 0 : first_usable(&rt, &ns);
+    /* One address needs no choosing (its route is asked for once, in its own step). */
+    size_t from = r->all || ns.n == 1 ? 0 : first_usable(&rt, &ns);
     size_t to = r->all ? ns.n : from + 1;
     rc = NK_OK;
     /* Ctrl-C ends the probes and the connect: what was found so far is shown, status 1. */
