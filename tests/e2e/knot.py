@@ -37,6 +37,16 @@ def free_port():
     raise RuntimeError("no free port")
 
 
+def write_zone(path, origin, records):
+    """A zone file for origin at path: SOA, NS ns1 (192.0.2.1), then the record lines given
+    (an iterable of strings, relative names, without newlines)."""
+    with open(path, "w") as f:
+        f.write(f"$ORIGIN {origin}.\n$TTL 300\n")
+        f.write(f"@ IN SOA ns1.{origin}. h.{origin}. 1 3600 900 604800 300\n@ IN NS ns1\n")
+        f.write("ns1 IN A 192.0.2.1\n")
+        f.writelines(r + "\n" for r in records)
+
+
 def query_packet(name, qtype=6, qid=0x1234):
     """A minimal DNS query (RD clear) for name/qtype."""
     q = struct.pack(">HHHHHH", qid, 0, 1, 0, 0, 0)

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from conftest import Server, run
-from knot import Knot
+from knot import Knot, write_zone
 
 NAME = "echo.dnsopt.test"
 
@@ -17,9 +17,7 @@ NAME = "echo.dnsopt.test"
 def knot(tmp_path_factory):
     work = tmp_path_factory.mktemp("knot")
     zone = work / "dnsopt.test.zone"
-    zone.write_text("$ORIGIN dnsopt.test.\n$TTL 300\n"
-                    "@ IN SOA ns1.dnsopt.test. h.dnsopt.test. 1 3600 900 604800 300\n"
-                    "@ IN NS ns1\nns1 IN A 192.0.2.1\necho IN A 127.0.0.1\n")
+    write_zone(zone, "dnsopt.test", ["echo IN A 127.0.0.1"])
     k = Knot(str(work), {"dnsopt.test": str(zone)})
     yield k
     k.stop()

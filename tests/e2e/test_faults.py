@@ -12,7 +12,7 @@ import time
 import pytest
 
 from conftest import run
-from knot import Knot
+from knot import Knot, write_zone
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 NAMES = 3000
@@ -22,12 +22,8 @@ NAMES = 3000
 def knot(tmp_path_factory):
     work = tmp_path_factory.mktemp("knot")
     zone = work / "loss.test.zone"
-    with open(zone, "w") as f:
-        f.write("$ORIGIN loss.test.\n$TTL 300\n")
-        f.write("@ IN SOA ns1.loss.test. h.loss.test. 1 3600 900 604800 300\n@ IN NS ns1\n")
-        f.write("ns1 IN A 192.0.2.1\nweird\\.dot IN A 192.0.2.7\n")
-        for i in range(NAMES):
-            f.write(f"h{i} IN A 10.0.{i // 256}.{i % 256}\n")
+    write_zone(zone, "loss.test", ["weird\\.dot IN A 192.0.2.7"] +
+               [f"h{i} IN A 10.0.{i // 256}.{i % 256}" for i in range(NAMES)])
     k = Knot(str(work), {"loss.test": str(zone)})
     yield k
     k.stop()

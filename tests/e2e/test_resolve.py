@@ -15,7 +15,7 @@ import time
 import pytest
 
 from conftest import FIXTURES, NETKIT, run
-from knot import Knot
+from knot import Knot, write_zone
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ZONES = os.path.join(FIXTURES, "dns")
@@ -26,12 +26,8 @@ BULK = 10000
 def knot(tmp_path_factory):
     work = tmp_path_factory.mktemp("knot")
     bulk = work / "bulk.test.zone"
-    with open(bulk, "w") as f:
-        f.write("$ORIGIN bulk.test.\n$TTL 300\n")
-        f.write("@ IN SOA ns1.bulk.test. h.bulk.test. 1 3600 900 604800 300\n@ IN NS ns1\n")
-        f.write("ns1 IN A 192.0.2.1\n")
-        for i in range(BULK):
-            f.write(f"h{i} IN A 10.{i // 65536}.{(i // 256) % 256}.{i % 256}\n")
+    write_zone(bulk, "bulk.test",
+               (f"h{i} IN A 10.{i // 65536}.{(i // 256) % 256}.{i % 256}" for i in range(BULK)))
     zones = {z: os.path.join(ZONES, z + ".zone") for z in
              ("example.test", "2.0.192.in-addr.arpa", "8.b.d.0.1.0.0.2.ip6.arpa", "search.test")}
     zones["bulk.test"] = str(bulk)
