@@ -5,12 +5,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <readline/history.h>
-
 #include "cli/histfile.h"
 #include "cli/msg.h"
 #include "lib/err.h"
 #include "lib/paths.h"
+#include "lib/rl.h"
+
+/* readline's history functions, loaded by the first open. */
+static const struct nk_rl *rl;
 
 /* The first failure is reported; then the file is given up. */
 static void broken(struct nk_histfile *h, const char *what, int e)
@@ -26,27 +28,35 @@ void nk_histfile_open(struct nk_histfile *h, const char *path, const char *who)
     h->who = who;
     h->broken = false;
     snprintf(h->path, sizeof(h->path), "%s", path ? path : "");
+    char err[NK_ERRLEN];
+    if (!rl && !(rl = nk_rl_load(err))) {
+        nk_err(h->who, "%s (no history)", err);
+        h->broken = true;
+        return;
+    }
     if (!h->path[0])
         return;
     if (nk_make_parent(h->path) < 0)
         return broken(h, "cannot make its directory", errno);
     if (stat(h->path, &st) == 0 && S_ISDIR(st.st_mode))
         return broken(h, "cannot write", EISDIR);
-    int e = read_history(h->path);
+    int e = rl->read_history(h->path);
     if (e == ENOENT)
-        e = write_history(h->path); /* create it, so append_history can add to it */
+        e = rl->write_history(h->path); /* create it, so append_history can add to it */
     if (e != 0)
         broken(h, e == ENOENT ? "cannot create" : "cannot read", e);
 }
 
 void nk_histfile_add(struct nk_histfile *h, const char *line)
 {
-    add_history(line);
+    if (!rl)
+        return;
+    rl->add_history(line);
     if (!h->path[0] || h->broken)
         return;
-    int e = append_history(1, h->path);
+    int e = rl->append_history(1, h->path);
     if (e == ENOENT) /* removed meanwhile: write it anew */
-        e = write_history(h->path);
+        e = rl->write_history(h->path);
     if (e != 0)
         broken(h, "cannot write", e);
 }
@@ -54,5 +64,5 @@ void nk_histfile_add(struct nk_histfile *h, const char *line)
 void nk_histfile_close(struct nk_histfile *h, int keep)
 {
     if (h->path[0] && !h->broken)
-        history_truncate_file(h->path, keep);
+        rl->history_truncate_file(h->path, keep);
 }

@@ -578,8 +578,11 @@ static void jint(struct out *o, const char *key, int64_t v)
  * itself in 10 significant digits; tests/unit/test_out.c compares the two. */
 static size_t hundredths(double v, char buf[32])
 {
-    double a = fabs(v), k = round(a * 100);
-    if (!(k < 1e10 && k / 100 == a))
+    double a = fabs(v);
+    if (!(a < 1e8))
+        return 0;
+    double k = (double)(uint64_t)(a * 100 + 0.5);
+    if (k / 100 != a)
         return 0;
     char tmp[24];
     uint64_t n = (uint64_t)k, frac = n % 100;

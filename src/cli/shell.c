@@ -14,9 +14,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-#include <readline/history.h>
-#include <readline/readline.h>
-
 #include "cli/commands.h"
 #include "cli/complete.h"
 #include "cli/histfile.h"
@@ -28,10 +25,14 @@
 #include "lib/err.h"
 #include "lib/num.h"
 #include "lib/paths.h"
+#include "lib/rl.h"
 #include "lib/sig.h"
 
 /* Most history lines kept in the file. */
 #define HISTORY_MAX 1000
+
+/* readline, loaded when the shell starts on a terminal. */
+static const struct nk_rl *rl;
 
 /* The interactive shell's own: readline's hand-over and the history file. */
 static struct {
@@ -52,10 +53,10 @@ int nk_shell_history(int argc, char **argv)
         return nk_usage("history", "'%s': one number only", argv[2]);
     if (argc == 2 && nk_parse_num(argv[1], 0, 1000000, "line count", &last, err) < 0)
         return nk_usage("history", "%s", err);
-    HIST_ENTRY **list = history_list();
-    int n = history_length, from = last >= 0 && last < n ? n - (int)last : 0;
+    HIST_ENTRY **list = rl->history_list();
+    int n = *rl->history_length, from = last >= 0 && last < n ? n - (int)last : 0;
     for (int i = from; list && i < n && list[i]; i++)
-        printf("%5d  %s\n", history_base + i, list[i]->line);
+        printf("%5d  %s\n", *rl->history_base + i, list[i]->line);
     return NK_OK;
 }
 
@@ -93,13 +94,13 @@ static char **complete_line(const char *text, int start, int end)
     (void)end;
     char err[NK_ERRLEN];
     struct words w;
-    char *before = strndup(rl_line_buffer, (size_t)start);
+    char *before = strndup(*rl->rl_line_buffer, (size_t)start);
     for (size_t i = 0; i < ncands; i++)
         free(cands[i]);
     ncands = 0;
     if (!before || words_split(before, &w, err) < 0) {
         free(before);
-        rl_attempted_completion_over = 1;
+        *rl->rl_attempted_completion_over = 1;
         return NULL;
     }
     /* The words typed so far, then the partial word under the cursor. After '|' or a
@@ -122,8 +123,8 @@ static char **complete_line(const char *text, int start, int end)
     free(before);
     if (files && ncands == 0)
         return NULL; /* readline's own file name completion */
-    rl_attempted_completion_over = 1;
-    return ncands ? rl_completion_matches(text, next_candidate) : NULL;
+    *rl->rl_attempted_completion_over = 1;
+    return ncands ? rl->rl_completion_matches(text, next_candidate) : NULL;
 }
 
 static void on_line(char *line)
@@ -131,7 +132,7 @@ static void on_line(char *line)
     tty.line = line;
     tty.line_ready = true;
     /* Remove the handler before running a command, so its output is not mixed with a prompt. */
-    rl_callback_handler_remove();
+    rl->rl_callback_handler_remove();
 }
 
 /* readline's terminal set-up plus NOFLSH: without it, Ctrl-C makes the kernel discard input that
@@ -139,7 +140,7 @@ static void on_line(char *line)
 static void prep_terminal(int meta)
 {
     struct termios t;
-    rl_prep_terminal(meta);
+    rl->rl_prep_terminal(meta);
     if (tcgetattr(STDIN_FILENO, &t) == 0) {
         t.c_lflag |= NOFLSH;
         tcsetattr(STDIN_FILENO, TCSANOW, &t);
@@ -151,12 +152,12 @@ static void clear_prompt(void)
 {
     nk_sig_clear();
     tcflush(STDIN_FILENO, TCIFLUSH);
-    rl_free_line_state();
-    rl_callback_sigcleanup();
-    rl_replace_line("", 0);
-    rl_crlf();
-    rl_callback_handler_remove();
-    rl_callback_handler_install("netkit> ", on_line);
+    rl->rl_free_line_state();
+    rl->rl_callback_sigcleanup();
+    rl->rl_replace_line("", 0);
+    rl->rl_crlf();
+    rl->rl_callback_handler_remove();
+    rl->rl_callback_handler_install("netkit> ", on_line);
 }
 
 /* Read one line with readline's callback interface; false at EOF (Ctrl-D). SIGINT is blocked
@@ -170,7 +171,7 @@ static bool read_line(void)
     tty.line_ready = false;
     tty.line = NULL;
     nk_sig_clear();
-    rl_callback_handler_install("netkit> ", on_line);
+    rl->rl_callback_handler_install("netkit> ", on_line);
     while (!tty.line_ready) {
         struct pollfd pfd = {.fd = STDIN_FILENO, .events = POLLIN};
         if (nk_sig_caught()) {
@@ -179,7 +180,7 @@ static bool read_line(void)
         }
         int r = ppoll(&pfd, 1, NULL, &old);
         if (r > 0)
-            rl_callback_read_char();
+            rl->rl_callback_read_char();
         else if (r < 0 && errno != EINTR)
             break;
     }
@@ -191,21 +192,26 @@ int nk_shell(struct nk_ctx *ctx)
 {
     if (!isatty(STDIN_FILENO))
         return nk_batch(ctx, stdin);
+    char err[NK_ERRLEN];
+    if (!(rl = nk_rl_load(err))) {
+        nk_err(NULL, "%s", err);
+        return NK_FAIL;
+    }
     nk_sh.base = ctx;
     nk_sh.interactive = true;
     nk_sh.running = true;
     nk_sh.exit_status = -1;
     nk_msg_shell(true);
     nk_shell_settings_start();
-    using_history();
+    rl->using_history();
     if (!nk_state_path("history", nk_sh.history, sizeof(nk_sh.history)))
         nk_sh.history[0] = '\0';
     nk_histfile_open(&tty.hist, nk_sh.history, NULL);
-    rl_readline_name = "netkit";
-    rl_attempted_completion_function = complete_line;
-    rl_completer_word_break_characters = " \t\n\"'|<>";
-    rl_prep_term_function = prep_terminal;
-    rl_catch_signals = 0; /* our handler; readline's would re-raise into it anyway */
+    *rl->rl_readline_name = "netkit";
+    *rl->rl_attempted_completion_function = complete_line;
+    *rl->rl_completer_word_break_characters = " \t\n\"'|<>";
+    *rl->rl_prep_term_function = prep_terminal;
+    *rl->rl_catch_signals = 0; /* our handler; readline's would re-raise into it anyway */
 
     /* netkit's one interrupt path: at the prompt Ctrl-C clears the line; during a command it
      * wakes the command's loops, and the command stops. */
@@ -225,9 +231,9 @@ int nk_shell(struct nk_ctx *ctx)
     }
     if (!tty.line_ready)
         putchar('\n'); /* Ctrl-D: end the prompt's line */
-    rl_callback_handler_remove();
+    rl->rl_callback_handler_remove();
     nk_histfile_close(&tty.hist, HISTORY_MAX);
-    clear_history();
+    rl->clear_history();
     for (size_t i = 0; i < ncands; i++)
         free(cands[i]);
     free(cands);

@@ -19,9 +19,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <readline/history.h>
-#include <readline/readline.h>
-
 #include "lib/err.h"
 #include "echo/echo_client.h"
 #include "cmd/echo_tty.h"
@@ -29,6 +26,7 @@
 #include "lib/num.h"
 #include "cli/out.h"
 #include "lib/loop.h"
+#include "lib/rl.h"
 #include "lib/sig.h"
 
 /* A received line longer than this without a newline is shown as it is. */
@@ -59,6 +57,9 @@ struct session {
 
 static struct session *cur;
 
+/* readline, loaded when the first session starts. */
+static const struct nk_rl *rl;
+
 /* The session's history file (warns once when it cannot be written). */
 static struct nk_histfile hist;
 
@@ -68,14 +69,14 @@ static void say(const char *fmt, ...)
 {
     va_list ap;
     if (cur && cur->editing)
-        rl_clear_visible_line();
+        rl->rl_clear_visible_line();
     va_start(ap, fmt);
     vfprintf(stdout, fmt, ap);
     va_end(ap);
     fputc('\n', stdout);
     fflush(stdout);
     if (cur && cur->editing)
-        rl_forced_update_display();
+        rl->rl_forced_update_display();
 }
 
 static void fail(struct session *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -171,7 +172,7 @@ static void on_line(char *line)
     struct session *s = cur;
     if (!line) {
         /* Ctrl-D: leave readline now, from inside the handler, so it draws no new prompt. */
-        rl_callback_handler_remove();
+        rl->rl_callback_handler_remove();
         s->editing = false;
         s->eof = true;
         return;
@@ -275,13 +276,13 @@ static void expire_dgrams(struct session *s)
 /* Ctrl-C: drop the line being edited and start a fresh one (bash does the same). */
 static void clear_line(void)
 {
-    rl_free_line_state();
-    rl_callback_sigcleanup();
-    rl_replace_line("", 0);
-    rl_point = rl_end = 0;
-    rl_crlf();
-    rl_on_new_line();
-    rl_redisplay();
+    rl->rl_free_line_state();
+    rl->rl_callback_sigcleanup();
+    rl->rl_replace_line("", 0);
+    *rl->rl_point = *rl->rl_end = 0;
+    rl->rl_crlf();
+    rl->rl_on_new_line();
+    rl->rl_redisplay();
 }
 
 /* The session's history list, in place of the caller's (the shell's): readline keeps one list
@@ -289,10 +290,10 @@ static void clear_line(void)
  * the caller's list, for history_close. */
 static HISTORY_STATE *history_open(const struct echo_tty_opts *o)
 {
-    HISTORY_STATE *saved = history_get_history_state();
+    HISTORY_STATE *saved = rl->history_get_history_state();
     HISTORY_STATE empty = {0};
-    history_set_history_state(&empty);
-    using_history();
+    rl->history_set_history_state(&empty);
+    rl->using_history();
     nk_histfile_open(&hist, o->history_path, "echo-connect");
     return saved;
 }
@@ -301,9 +302,9 @@ static HISTORY_STATE *history_open(const struct echo_tty_opts *o)
 static void history_close(HISTORY_STATE *saved)
 {
     nk_histfile_close(&hist, HISTORY_KEEP);
-    clear_history();
-    HISTORY_STATE *mine = history_get_history_state(), empty = {0};
-    history_set_history_state(saved ? saved : &empty);
+    rl->clear_history();
+    HISTORY_STATE *mine = rl->history_get_history_state(), empty = {0};
+    rl->history_set_history_state(saved ? saved : &empty);
     if (mine)
         free(mine->entries);
     free(mine);
@@ -329,7 +330,7 @@ static bool round_editing(struct session *s, int sfd)
         return errno == EINTR;
     /* Keys typed before a Ctrl-C were typed before it: read them first. */
     if (p[0].revents & (POLLIN | POLLHUP | POLLERR))
-        rl_callback_read_char();
+        rl->rl_callback_read_char();
     if (p[3].revents & POLLIN) { /* Ctrl-C, through lib/sig.h: drop the line, and that is all */
         nk_sig_clear();
         clear_line();
@@ -337,7 +338,7 @@ static bool round_editing(struct session *s, int sfd)
     if (p[2].revents & POLLIN) {
         struct signalfd_siginfo si;
         if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-            rl_resize_terminal();
+            rl->rl_resize_terminal();
     }
     if (p[1].revents & POLLOUT)
         flush_tx(s);
@@ -394,6 +395,8 @@ static void drain(struct session *s)
 int echo_tty_run(const struct echo_tty_opts *o, char err[NK_ERRLEN])
 {
     struct session s = {.o = o, .err = err};
+    if (!(rl = nk_rl_load(err)))
+        return -1;
     sigset_t mask, old;
     sigemptyset(&mask);
     sigaddset(&mask, SIGWINCH);
@@ -412,27 +415,27 @@ int echo_tty_run(const struct echo_tty_opts *o, char err[NK_ERRLEN])
     cur = &s;
     HISTORY_STATE *caller_history = history_open(o);
     /* Readline's settings are process-wide (the shell uses them too): restore them after. */
-    const char *old_name = rl_readline_name;
-    int old_catch = rl_catch_signals, old_winch = rl_catch_sigwinch;
-    rl_readline_name = "netkit";
-    rl_catch_signals = 0;
-    rl_catch_sigwinch = 0;
-    rl_bind_key('\t', rl_insert); /* a tab is text here, not a completion request */
-    rl_callback_handler_install(o->prompt, on_line);
+    const char *old_name = *rl->rl_readline_name;
+    int old_catch = *rl->rl_catch_signals, old_winch = *rl->rl_catch_sigwinch;
+    *rl->rl_readline_name = "netkit";
+    *rl->rl_catch_signals = 0;
+    *rl->rl_catch_sigwinch = 0;
+    rl->rl_bind_key('\t', rl->rl_insert); /* a tab is text here, not a completion request */
+    rl->rl_callback_handler_install(o->prompt, on_line);
     s.editing = true;
     while (round_editing(&s, sfd))
         ;
     if (s.editing)
-        rl_callback_handler_remove();
+        rl->rl_callback_handler_remove();
     s.editing = false;
     fputc('\n', stdout); /* end the prompt's line: Ctrl-D, or the half-typed line stays above */
     fflush(stdout);
     if (s.eof && !s.failed)
         drain(&s);
-    rl_bind_key('\t', rl_complete);
-    rl_readline_name = old_name;
-    rl_catch_signals = old_catch;
-    rl_catch_sigwinch = old_winch;
+    rl->rl_bind_key('\t', rl->rl_complete);
+    *rl->rl_readline_name = old_name;
+    *rl->rl_catch_signals = old_catch;
+    *rl->rl_catch_sigwinch = old_winch;
     history_close(caller_history);
     while (s.head)
         pending_pop(&s);

@@ -11,7 +11,6 @@
  * prints the data alone, -v adds the transport, size, EDNS size and the other sections.
  * Exit 1 when any query ended without an answer (NXDOMAIN included), 2 on bad input.
  */
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +18,7 @@
 #include <errno.h>
 #include <fcntl.h>
 
+#include "lib/num.h"
 #include "lib/err.h"
 #include "cli/commands.h"
 #include "dns/dns.h"
@@ -282,7 +282,7 @@ static void emit(void *arg, const struct dnsb_item *it)
         out_str(o, OUT_C_NONE, "server", NULL, r->server);
     else
         out_null(o, "server");
-    out_dbl(o, "time_ms", NULL, round(r->time_ms * 100) / 100);
+    out_dbl(o, "time_ms", NULL, nk_round2(r->time_ms));
     bool verbose = p->rq->verbose && !it->bad;
     if (verbose) {
         if (r->have_hdr) {

@@ -2,7 +2,6 @@
 /* resolve_trace.c - `netkit resolve --trace`: the trace tree of dns/itrace.h as text (one block
  * per zone: its servers, the referral, the problems; nested lookups indented; then the answer
  * as plain resolve prints it) or as one JSON object per name. */
-#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +10,7 @@
 #include "cmd/resolve_trace.h"
 #include "dns/dnsfmt.h"
 #include "dns/dnsname.h"
+#include "lib/num.h"
 #include "lib/loop.h"
 #include "lib/sig.h"
 
@@ -18,7 +18,7 @@
 
 static double ms2(double v)
 {
-    return round(v * 100) / 100;
+    return nk_round2(v);
 }
 
 /* ---- JSON ---- */

@@ -24,3 +24,12 @@ int nk_parse_num(const char *s, long long min, long long max, const char *what, 
     *out = v;
     return 0;
 }
+
+double nk_round2(double v)
+{
+    double a = v < 0 ? -v : v;
+    if (!(a < 9e13)) /* NaN, infinities, and where a * 100 + 0.5 is no longer exact enough */
+        return v;
+    double k = (double)(unsigned long long)(a * 100 + 0.5);
+    return (v < 0 ? -k : k) / 100;
+}

@@ -13,6 +13,11 @@ int nk_parse_num(const char *s, long long min, long long max, const char *what, 
                  char err[NK_ERRLEN]);
 
 /* "s" after a count other than 1, "" after 1: "1 connection", "2 connections". */
+/* v rounded to the nearest hundredth, halves away from zero (times in ms for output); NaN,
+ * infinities and magnitudes beyond 2^53 / 100 come back as they are. libm's round() would make
+ * every netkit command map libm for this one use. */
+double nk_round2(double v);
+
 static inline const char *nk_s(unsigned long long n)
 {
     return n == 1 ? "" : "s";

@@ -123,6 +123,25 @@ def test_ctrl_c_clears_the_line(shell):
     assert "unknown command" not in child.before
 
 
+def mapped_libs(pid):
+    """The base names of the shared objects a process has mapped."""
+    with open(f"/proc/{pid}/maps") as f:
+        return {os.path.basename(l.split()[-1]) for l in f if ".so" in l}
+
+
+def test_readline_is_loaded_only_for_a_terminal_session(shell, server):
+    """readline (and libtinfo) are dlopen'd by the shell and echo-connect's session; a command
+    run without a terminal starts without them."""
+    child, _ = shell
+    libs = mapped_libs(child.pid)
+    assert any(l.startswith("libreadline.so.") for l in libs), libs
+    assert any(l.startswith("libtinfo.so.") for l in libs), libs
+    srv = server("echo-serve", "-b", "127.0.0.1", 0)
+    libs = mapped_libs(srv.proc.pid)
+    assert "libc.so.6" in libs, libs
+    assert not any(l.startswith(("libreadline.so.", "libtinfo.so.")) for l in libs), libs
+
+
 def shell_stats(pid):
     """(open descriptors, resident KiB) of the shell process."""
     fds = len(os.listdir(f"/proc/{pid}/fd"))

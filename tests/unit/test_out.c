@@ -15,6 +15,7 @@
 #include <math.h>
 
 #include "cli/out.h"
+#include "lib/num.h"
 
 /* Emit the same record through out.h and return what was written (malloc'd). */
 static char *emit(bool json, bool color)
@@ -312,12 +313,18 @@ static void jansson_same(void **state)
         out_dbl(o, NULL, NULL, reals[i]);
         json_array_append_new(root, json_real(reals[i]));
     }
-    /* Times as resolve rounds them, over a wide range. */
+    /* Times as resolve rounds them, over a wide range; nk_round2 agrees with libm's round. */
     for (double x = 0.001; x < 2e8; x = x * 1.37 + 0.013) {
-        double v = round(x * 100) / 100;
+        double v = nk_round2(x);
+        assert_true(v == round(x * 100) / 100);
+        assert_true(nk_round2(-x) == -v);
+        assert_true(nk_round2(x + 0.005) == round(x * 100 + 0.5) / 100 ||
+                    nk_round2(x + 0.005) == round((x + 0.005) * 100) / 100);
         out_dbl(o, NULL, NULL, v);
         json_array_append_new(root, json_real(v));
     }
+    assert_true(isnan(nk_round2(NAN)) && nk_round2(INFINITY) == INFINITY);
+    assert_true(nk_round2(1e300) == 1e300 && nk_round2(-0.004) == 0 && nk_round2(2.675) == 2.68);
     for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++) {
         out_i64(o, NULL, NULL, ints[i]);
         out_u64(o, NULL, NULL, (uint64_t)ints[i]);
