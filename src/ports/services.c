@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* services.c - service names and port classes. */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <nss.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ports/services.h"
 
@@ -21,6 +25,82 @@ const char *services_class(int port)
     return "dynamic";
 }
 
+/* The sources of one services line (from after "services:" to end), less `db` when !have_db,
+ * into out: 1 rewritten, 0 keep it (nothing dropped, nothing left, an action item, too long). */
+static int nss_sources(const char *w, const char *end, bool have_db, char *out, size_t cap)
+{
+    size_t len = 0, dropped = 0;
+    for (;;) {
+        while (w < end && isspace((unsigned char)*w))
+            w++;
+        size_t n = 0;
+        while (w + n < end && !isspace((unsigned char)w[n]))
+            n++;
+        if (n == 0)
+            break;
+        if (memchr(w, '[', n))
+            return 0;
+        if (n == 2 && memcmp(w, "db", 2) == 0 && !have_db) {
+            dropped++;
+        } else {
+            if (len + (len > 0) + n + 1 > cap)
+                return 0;
+            if (len > 0)
+                out[len++] = ' ';
+            memcpy(out + len, w, n);
+            len += n;
+        }
+        w += n;
+    }
+    out[len] = '\0';
+    return dropped > 0 && len > 0;
+}
+
+int services_nss_line(const char *conf, bool have_db, char *out, size_t cap)
+{
+    const char *found = NULL;
+    if (cap == 0)
+        return 0;
+    out[0] = '\0';
+    for (const char *l = conf; l && *l;) {
+        while (*l == ' ' || *l == '\t')
+            l++;
+        if (strncmp(l, "services:", 9) == 0) {
+            if (found)
+                return 0; /* two services lines: not ours to choose */
+            found = l + 9;
+        }
+        l = strchr(l, '\n');
+        l = l ? l + 1 : NULL;
+    }
+    if (!found)
+        return 0;
+    int rc = nss_sources(found, found + strcspn(found, "#\n"), have_db, out, cap);
+    if (!rc)
+        out[0] = '\0';
+    return rc;
+}
+
+/* Once per process, before the first lookup: nsswitch.conf's services line, less a `db` source
+ * without its database (services_nss_line). glibc's nss_db reads /var/db, libnss-db's
+ * /var/lib/misc. */
+static void nss_setup(void)
+{
+    char conf[16384], line[512];
+    FILE *f = fopen("/etc/nsswitch.conf", "re");
+    if (!f)
+        return;
+    size_t n = fread(conf, 1, sizeof(conf) - 1, f);
+    fclose(f);
+    conf[n] = '\0';
+    bool have_db =
+        access("/var/db/services.db", F_OK) == 0 || access("/var/lib/misc/services.db", F_OK) == 0;
+    if (services_nss_line(conf, have_db, line, sizeof(line)))
+        __nss_configure_lookup("services", line);
+}
+
+static pthread_once_t nss_once = PTHREAD_ONCE_INIT;
+
 static void fill(struct service *s, const struct servent *se, const char *proto)
 {
     memset(s, 0, sizeof(*s));
@@ -35,6 +115,7 @@ int services_by_port(int port, const char *proto, struct service *s)
 {
     struct servent se, *res = NULL;
     char buf[NETDB_BUF];
+    pthread_once(&nss_once, nss_setup);
     if (getservbyport_r(htons((uint16_t)port), proto, &se, buf, sizeof(buf), &res) != 0 || !res)
         return 0;
     fill(s, res, proto);
@@ -45,6 +126,7 @@ int services_by_name(const char *name, const char *proto, struct service *s)
 {
     struct servent se, *res = NULL;
     char buf[NETDB_BUF];
+    pthread_once(&nss_once, nss_setup);
     if (getservbyname_r(name, proto, &se, buf, sizeof(buf), &res) != 0 || !res)
         return 0;
     fill(s, res, proto);
@@ -86,6 +168,7 @@ int services_table_load(struct services_table *t)
     struct servent se, *res;
     char buf[NETDB_BUF];
     int rc = 0;
+    pthread_once(&nss_once, nss_setup);
     setservent(0);
     while (getservent_r(&se, buf, sizeof(buf), &res) == 0 && res) {
         int port = ntohs((uint16_t)res->s_port);

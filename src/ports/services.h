@@ -23,6 +23,13 @@ struct service {
 /* The IANA class: "well-known" (0-1023), "registered" (1024-49151), "dynamic" (49152-65535). */
 const char *services_class(int port);
 
+/* The services line to hand glibc instead of nsswitch.conf's (conf: that file's text), in
+ * out[cap]: 1 when there is one, 0 to keep the file's. A `db` source is left out when have_db is
+ * false (no services.db: it has nothing to answer), so glibc does not search every library
+ * directory for a libnss_db that Debian's default nsswitch.conf names but does not install. A
+ * line with [STATUS=action] items is kept (leaving a source out could change what they do). */
+int services_nss_line(const char *conf, bool have_db, char *out, size_t cap);
+
 /* Look up (port, "tcp"|"udp"). 1 found (*s filled), 0 not found. */
 int services_by_port(int port, const char *proto, struct service *s);
 /* Look up (name or alias, "tcp"|"udp"). 1 found, 0 not found. */
