@@ -22,7 +22,7 @@
 #include "dns/dnsname.h"
 #include "lib/net.h"
 
-/* The window's start and floor, as dnsbatch.c sets them. */
+/* The window's start and floor, as dnsbatch_int.h sets them. */
 #define WIN_INIT 64
 #define WIN_MIN  32
 /* Names per run. */
