@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* out.c - text or JSON through one set of calls (JSON values encoded by jansson); text columns. */
 #include <inttypes.h>
-#include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/out.h"
+#include "lib/json.h"
 
 #define OUT_MAX_DEPTH 16
 
@@ -202,8 +202,9 @@ static const bool jspecial[256] = {
     [0x80 ... 0xff] = true,
 };
 
-/* Append jansson's compact dump of v (a string or a real; JSON_ENCODE_ANY) and drop v. */
-static void jdump(struct out *o, json_t *v, size_t flags)
+/* Append jansson's compact dump of v (a string or a real; JSON_ENCODE_ANY), made by j, and
+ * drop v. */
+static void jdump(struct out *o, const struct nk_json *j, json_t *v, size_t flags)
 {
     if (!v) {
         o->errors++;
@@ -211,16 +212,16 @@ static void jdump(struct out *o, json_t *v, size_t flags)
     }
     flags |= JSON_ENCODE_ANY | JSON_COMPACT;
     char buf[64]; /* a real, a short string: one pass */
-    size_t n = json_dumpb(v, buf, sizeof(buf), flags);
+    size_t n = j->json_dumpb(v, buf, sizeof(buf), flags);
     if (n == 0) {
         o->errors++;
     } else if (n <= sizeof(buf)) {
         jput(o, buf, n);
     } else if (jroom(o, n)) {
-        json_dumpb(v, o->jbuf + o->jlen, n, flags);
+        j->json_dumpb(v, o->jbuf + o->jlen, n, flags);
         o->jlen += n;
     }
-    json_decref(v);
+    j->json_delete(v); /* the only reference */
 }
 
 /* A JSON string of s[0..n-1]. One that needs no escaping (the common case: printable ASCII
@@ -242,14 +243,16 @@ static void jstr(struct out *o, const char *s, size_t n)
         }
         return;
     }
+    const struct nk_json *j = nk_json_load();
     size_t len = out_escape(NULL, 0, s, n, false);
     char *e = malloc(len + 1);
-    if (!e) {
+    if (!e || !j) {
+        free(e);
         o->errors++;
         return;
     }
     out_escape(e, len + 1, s, n, false);
-    jdump(o, json_stringn(e, len), 0);
+    jdump(o, j, j->json_stringn(e, len), 0);
     free(e);
 }
 
@@ -645,10 +648,13 @@ void out_dbl(struct out *o, const char *key, const char *fmt, double v)
         else if (jkey(o, key)) {
             char buf[32];
             size_t len = hundredths(v, buf);
+            const struct nk_json *j;
             if (len)
                 jput(o, buf, len);
+            else if ((j = nk_json_load()))
+                jdump(o, j, j->json_real(v), JSON_REAL_PRECISION(10));
             else
-                jdump(o, json_real(v), JSON_REAL_PRECISION(10));
+                o->errors++;
         }
     } else if (fmt) {
         text(o, OUT_C_NONE, fmt, v);
