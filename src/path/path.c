@@ -346,6 +346,13 @@ static int hop_start(struct run *r, struct probe *p)
     int fd = open_sock(family_of(r), type, p->ttl);
     if (fd < 0)
         return -1;
+    if (!r->req->udp) {
+        /* A probe that reaches the destination opens a connection nobody wants: closing it
+         * resets it (as ports --scan does), with no FIN exchange and no TIME-WAIT left behind
+         * per trace. The connect step closes its own connection the ordinary way. */
+        struct linger lg = {.l_onoff = 1, .l_linger = 0};
+        setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg));
+    }
     p->io = (struct loop_io){.fd = fd, .fn = on_hop, .arg = p};
     p->sent_us = loop_clock_us();
     const struct net_addr *d = &r->req->dst;
