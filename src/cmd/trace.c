@@ -144,8 +144,18 @@ static int addr_step(const struct trace_req *r, struct nk_rtnl *rt, struct trace
         s->path.conn = conn;
         s->path_ran = true;
     }
-    if (s->nb_ran &&
-        (s->found_after = nk_neigh_get(rt, s->nb_family, s->nb_ip, s->rt.oif, &s->after, err)) < 0)
+    if (!s->nb_ran)
+        return 0;
+    /* The entry again, for what ARP/NDP made of the first packet; unless it was usable before
+     * and an answer came back through it (a hop, or the port): then it is known to work. */
+    const struct path_result *p = &s->path;
+    if (s->found_before > 0 && trace_neigh_usable(&s->before) &&
+        (p->last_answer > 0 || p->conn.state == PATH_C_OPEN || p->conn.state == PATH_C_REFUSED)) {
+        s->found_after = s->found_before;
+        s->after = s->before;
+        return 0;
+    }
+    if ((s->found_after = nk_neigh_get(rt, s->nb_family, s->nb_ip, s->rt.oif, &s->after, err)) < 0)
         return -1;
     return 0;
 }

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/neighbour.h>
+
 #include "cli/out.h"
 #include "dns/dns.h"
 #include "lib/net.h"
@@ -55,11 +57,19 @@ struct trace_steps {
     int found_before;             /* 1 when the entry existed before our packets */
     struct nk_neigh before;       /* it then */
     int found_after;              /* 1 when the entry exists after them */
-    struct nk_neigh after;        /* it now */
+    struct nk_neigh after;        /* it now (a copy of before when that was usable and the
+                                     packets were answered: no second look) */
     double nb_ms;                 /* the neighbour lookups' time */
     bool path_ran;                /* the probes ran */
     struct path_result path;      /* probes and connect */
 };
+
+/* An entry the kernel sends with (or is confirming): anything but none, INCOMPLETE, FAILED. */
+static inline bool trace_neigh_usable(const struct nk_neigh *n)
+{
+    return n->state &
+           (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP);
+}
 
 /* The report when the name found nothing: the name step, every later step null, and the
  * verdict. The exit status (NK_FAIL). */

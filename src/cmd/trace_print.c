@@ -20,12 +20,6 @@
 #include "path/verdict.h"
 #include "ports/services.h"
 
-static bool neigh_usable(const struct nk_neigh *n)
-{
-    return n->state &
-           (NUD_REACHABLE | NUD_STALE | NUD_DELAY | NUD_PROBE | NUD_PERMANENT | NUD_NOARP);
-}
-
 static void emit_state(const char *name, void *arg)
 {
     char *buf = arg;
@@ -176,11 +170,11 @@ static void print_neigh(struct out *o, const struct trace_steps *s)
     if (n)
         nk_neigh_states(n->state, emit_state, st);
     if (st[0])
-        out_str(o, neigh_usable(n) ? OUT_C_GOOD : OUT_C_BAD, "state", " %s", st);
+        out_str(o, trace_neigh_usable(n) ? OUT_C_GOOD : OUT_C_BAD, "state", " %s", st);
     else
         out_str(o, OUT_C_BAD, "state", " %s", "none");
-    bool usable_before = s->found_before > 0 && neigh_usable(&s->before);
-    bool now = !usable_before && n && neigh_usable(n);
+    bool usable_before = s->found_before > 0 && trace_neigh_usable(&s->before);
+    bool now = !usable_before && n && trace_neigh_usable(n);
     out_bool(o, "resolved_now", now ? ", resolved now (ARP/NDP after the first packet)" : NULL,
              now);
     out_dbl(o, "time_ms", "  (%.1f ms)\n", s->nb_ms);
