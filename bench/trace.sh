@@ -1,20 +1,27 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-3.0-or-later
 # bench/trace.sh - netkit trace against tracepath, traceroute -T and mtr on the same paths.
-# Needs root (network namespaces) and, for the peers, bench/packages.txt (traceroute, mtr-tiny;
-# tracepath is in packages.txt). A peer that is not installed is reported and skipped.
+# Needs root (network namespaces) and, for the peers, bench/packages.txt (traceroute, mtr-tiny,
+# hyperfine; tracepath is in packages.txt). A peer that is not installed is reported and skipped.
 #
 # The topology of tests/e2e/test_trace.py: client -- r1 -- r2 -- server, veth pairs, IPv4,
 # a TCP listener on the server. The routers' and server's ICMP rate limits are off, so one
-# tool's run does not starve the next of answers. Cases, each timed RUNS times (median, ms):
-#   clean    3 hops, the port open
+# tool's run does not starve the next of answers. The listener runs on CPU 1 and every tool on
+# CPU 0 (taskset): on one CPU, each connection a TCP tool opens wakes the listener, which then
+# preempts the tool, and the tool is charged for the listener's accept.
+#   clean    3 hops, the port open: hyperfine in the client's namespace, ROUNDS rounds of 100
+#            runs with the commands interleaved (a busy moment hits them all); per command the
+#            median of the round medians and the spread (lowest - highest round median). mtr
+#            (6 s a run) is timed RUNS times instead.
 #   silent   r1 sends no "time exceeded" (a silent hop in the middle)
 #   dropped  r2 drops the port (nftables): how long until each tool ends, and what it says
+# The last two are timed RUNS times each through `ip netns exec` (median, ms).
 #
-# usage: bench/trace.sh [RUNS]     (NETKIT=path/to/netkit to skip the release build)
-#        BENCH_SMOKE=1 bench/trace.sh 1   only the clean case, netkit and tracepath (a check)
+# usage: bench/trace.sh [RUNS [ROUNDS]]  (defaults 5 and 7; NETKIT=path/to/netkit skips the build)
+#        BENCH_SMOKE=1 bench/trace.sh 1 1   only the clean case, netkit and tracepath (a check)
 set -eu
 RUNS=${1:-5}
+ROUNDS=${2:-7}
 HERE=$(cd "$(dirname "$0")" && pwd)
 SRC=$(dirname "$HERE")
 . "$HERE/lib.sh"
@@ -55,8 +62,16 @@ ip -n "$R1" route add 10.3.0.0/24 via 10.2.0.2
 ip -n "$R2" route add 10.1.0.0/24 via 10.2.0.1
 ip -n "$S" route add default via 10.3.0.1
 
+# The listener on one CPU, the tools on another (when there are two).
+if [ "$(nproc)" -ge 2 ]; then
+    SRVCPU="taskset -c 1"
+    TOOLCPU="taskset -c 0"
+else
+    SRVCPU=
+    TOOLCPU=
+fi
 READY=$(mktemp)
-ip netns exec "$S" python3 -c '
+ip netns exec "$S" $SRVCPU python3 -c '
 import socket, sys
 s = socket.socket()
 s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -83,7 +98,7 @@ time_ms() {
     r=0
     while [ $r -lt "$RUNS" ]; do
         a=$(now_ns)
-        ip netns exec "$C" "$@" >"$LAST" 2>&1 || true
+        ip netns exec "$C" $TOOLCPU "$@" >"$LAST" 2>&1 || true
         b=$(now_ns)
         t="$t $(((b - a) / 1000000))"
         r=$((r + 1))
@@ -97,12 +112,15 @@ run_case() {
     printf '%-34s %8s ms   %s\n' "netkit trace 10.3.0.2 $PORT" "$(time_ms "$NETKIT" trace 10.3.0.2 $PORT)" \
         "$(grep '^verdict' "$LAST")"
     printf '%-34s %8s ms\n' "tracepath -n" "$(time_ms tracepath -n 10.3.0.2)"
-    [ -n "${BENCH_SMOKE:-}" ] && return 0
     if have traceroute; then
         printf '%-34s %8s ms\n' "traceroute -n -T -p $PORT" "$(time_ms traceroute -n -T -p $PORT 10.3.0.2)"
     else
         echo "traceroute: not installed (bench/packages.txt)"
     fi
+    mtr_row
+}
+
+mtr_row() {
     if have mtr; then
         printf '%-34s %8s ms\n' "mtr -n -r -c 1 -T -P $PORT" "$(time_ms mtr -n -r -c 1 -T -P $PORT 10.3.0.2)"
     else
@@ -110,7 +128,40 @@ run_case() {
     fi
 }
 
-run_case "clean: 3 hops, port open"
+# The clean path under hyperfine: ROUNDS rounds, the commands interleaved (every other round in
+# reverse order); each command's median of round medians, its spread, and its ratio to tracepath.
+clean_case() {
+    echo "== clean: 3 hops, port open (hyperfine: $ROUNDS rounds x 100 runs; tools on CPU 0, listener on CPU 1) =="
+    ip netns exec "$C" "$NETKIT" trace 10.3.0.2 $PORT | grep '^verdict'
+    set -- "$NETKIT trace 10.3.0.2 $PORT" "$NETKIT trace 10.3.0.2" "tracepath -n 10.3.0.2"
+    [ -n "${BENCH_SMOKE:-}" ] || ! have traceroute || set -- "$@" "traceroute -n -T -p $PORT 10.3.0.2"
+    python3 - "$ROUNDS" "$NETKIT" "ip netns exec $C $TOOLCPU" "$@" <<'PY'
+import json, os, statistics, subprocess, sys, tempfile
+rounds, netkit, prefix, cmds = int(sys.argv[1]), sys.argv[2], sys.argv[3].split(), sys.argv[4:]
+times = {c: [] for c in cmds}
+with tempfile.TemporaryDirectory() as d:
+    out = os.path.join(d, "round.json")
+    for r in range(rounds):
+        order = cmds if r % 2 == 0 else cmds[::-1]
+        subprocess.run(prefix + ["hyperfine", "-N", "-w", "20", "-r", "100", "--export-json", out]
+                       + order, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        for res in json.load(open(out))["results"]:
+            times[res["command"]].append(statistics.median(res["times"]) * 1e3)
+base = statistics.median(times[cmds[2]])
+for c in cmds:
+    m = statistics.median(times[c])
+    print("%-40s %6.2f ms  (rounds %.2f - %.2f)  %.2fx tracepath"
+          % (c.replace(netkit, "netkit"), m, min(times[c]), max(times[c]), m / base))
+PY
+    [ -n "${BENCH_SMOKE:-}" ] || mtr_row
+}
+
+if have hyperfine; then
+    clean_case
+else
+    echo "hyperfine: not installed (bench/packages.txt); the clean path through ip netns exec:"
+    run_case "clean: 3 hops, port open"
+fi
 [ -n "${BENCH_SMOKE:-}" ] && exit 0
 printf 'table inet nkb {\nchain out { type filter hook output priority 0;\nicmp type time-exceeded drop; }\n}\n' |
     ip netns exec "$R1" nft -f -
