@@ -10,7 +10,7 @@
  * produces NDJSON).
  *
  * A command describes each record once with these calls; whether it becomes text or JSON is the
- * layer's business, so `struct out` is opaque and nothing outside out.c looks at the mode.
+ * layer's business, so `struct out` is opaque and nothing outside out*.c looks at the mode.
  *
  * Columns (ss's `struct column`): between out_table_begin and out_table_end the text is held
  * back. Rows are declared with their columns (struct out_cols); out_cell moves to the next cell;
