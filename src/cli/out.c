@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/msg.h"
 #include "cli/out_int.h"
 #include "lib/json.h"
 
@@ -67,6 +68,21 @@ static const bool jspecial[256] = {
     [0x80 ... 0xff] = true,
 };
 
+/* jansson for a value; NULL, the output failed, after saying once why it cannot be had. */
+static const struct nk_json *jlib(struct out *o)
+{
+    static bool told;
+    char err[NK_ERRLEN];
+    const struct nk_json *j = nk_json_load(err);
+    if (!j) {
+        o->errors++;
+        if (!told)
+            nk_err(NULL, "%s", err);
+        told = true;
+    }
+    return j;
+}
+
 /* Append jansson's compact dump of v (a string or a real; JSON_ENCODE_ANY), made by j, and
  * drop v. */
 static void jdump(struct out *o, const struct nk_json *j, json_t *v, size_t flags)
@@ -108,11 +124,12 @@ static void jstr(struct out *o, const char *s, size_t n)
         }
         return;
     }
-    const struct nk_json *j = nk_json_load();
+    const struct nk_json *j = jlib(o);
+    if (!j)
+        return;
     size_t len = out_escape(NULL, 0, s, n, false);
     char *e = malloc(len + 1);
-    if (!e || !j) {
-        free(e);
+    if (!e) {
         o->errors++;
         return;
     }
@@ -313,10 +330,8 @@ void out_dbl(struct out *o, const char *key, const char *fmt, double v)
             const struct nk_json *j;
             if (len)
                 jput(o, buf, len);
-            else if ((j = nk_json_load()))
+            else if ((j = jlib(o)))
                 jdump(o, j, j->json_real(v), JSON_REAL_PRECISION(10));
-            else
-                o->errors++;
         }
     } else if (fmt) {
         out_ctext(o, OUT_C_NONE, fmt, v);

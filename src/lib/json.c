@@ -4,10 +4,12 @@
 #include <pthread.h>
 #include <stdio.h>
 
+#include "lib/err.h"
 #include "lib/json.h"
 
 static struct nk_json lib;
 static const struct nk_json *loaded;
+static char why[NK_ERRLEN];
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void load(void)
@@ -23,14 +25,16 @@ static void load(void)
     }
     if (!h || !lib.json_stringn || !lib.json_real || !lib.json_dumpb || !lib.json_delete) {
         const char *e = dlerror();
-        fprintf(stderr, "netkit: JSON output needs jansson: %s\n", e ? e : soname);
+        snprintf(why, sizeof(why), "%s", e ? e : soname);
         return;
     }
     loaded = &lib;
 }
 
-const struct nk_json *nk_json_load(void)
+const struct nk_json *nk_json_load(char err[NK_ERRLEN])
 {
     pthread_once(&once, load);
+    if (!loaded)
+        nk_seterr(err, "JSON output needs jansson: %s", why);
     return loaded;
 }

@@ -7,6 +7,8 @@
 
 #include <jansson.h>
 
+#include "lib/nk.h"
+
 /* The jansson functions netkit calls, with jansson's own types. */
 struct nk_json {
     __typeof__(&json_stringn) json_stringn;
@@ -15,8 +17,8 @@ struct nk_json {
     __typeof__(&json_delete) json_delete; /* what json_decref calls for the last reference */
 };
 
-/* jansson, loaded on the first call; NULL when it cannot be (the reason is printed once, on
- * stderr, by the first call). */
-const struct nk_json *nk_json_load(void);
+/* jansson, loaded on the first call; NULL with err set ("JSON output needs jansson: DLERROR")
+ * when it cannot be. Later calls return the same table or fail the same. */
+const struct nk_json *nk_json_load(char err[NK_ERRLEN]);
 
 #endif
