@@ -225,10 +225,6 @@ int path_run(const struct path_req *req, struct path_result *res, char err[NK_ER
         return nk_seterr(err, "path: out of memory");
     r->req = req;
     r->res = res;
-    r->probe_dst = req->dst;
-    r->probe_udp = req->udp || net_port((const struct sockaddr *)&req->dst.ss) == 0;
-    if (net_port((const struct sockaddr *)&req->dst.ss) == 0)
-        net_set_port((struct sockaddr *)&r->probe_dst.ss, PATH_UDP_PORT);
     r->probe_deadline = (struct loop_timer){.fn = on_probe_deadline, .arg = r};
     r->conn_deadline = (struct loop_timer){.fn = path_on_conn_deadline, .arg = r};
     r->window = (struct loop_timer){.fn = path_on_window, .arg = r};

@@ -85,8 +85,7 @@ struct path_conn {
 
 /* What to do. */
 struct path_req {
-    struct net_addr dst; /* the destination with its port (0: no port; the hop probes are then
-                            UDP datagrams to PATH_UDP_PORT, as tracepath's) */
+    struct net_addr dst; /* the destination with its port (0: no port) */
     bool udp;            /* UDP probes and test instead of TCP */
     bool probes;         /* run the hop probes (and the path MTU) */
     bool connect;        /* run the connect test (needs a port) */

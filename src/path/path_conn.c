@@ -92,7 +92,7 @@ int path_pmtu_start(struct run *r)
                fam == AF_INET6 ? IPV6_MTU_DISCOVER : IP_MTU_DISCOVER, &pmtu, sizeof(pmtu));
     struct net_addr d = r->req->dst;
     if (net_port((struct sockaddr *)&d.ss) == 0)
-        net_set_port((struct sockaddr *)&d.ss, PATH_UDP_PORT);
+        net_set_port((struct sockaddr *)&d.ss, 33434); /* traceroute's first port */
     r->pmtu.io = (struct loop_io){.fd = fd, .fn = on_pmtu, .arg = &r->pmtu};
     if (connect(fd, (const struct sockaddr *)&d.ss, d.len) < 0) {
         close(fd);

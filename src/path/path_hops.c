@@ -75,7 +75,7 @@ static void on_hop(struct loop *l, struct loop_io *io, uint32_t events)
     int e = path_so_error(io->fd);
     if (path_read_errqueue(io->fd, &ic) && ic.has) {
         hop_answer(r, p, &ic.from, &ic, false);
-    } else if (!r->probe_udp) {
+    } else if (!r->req->udp) {
         if (e == ECONNREFUSED || (e == 0 && path_tcp_connected(io->fd)))
             hop_answer(r, p, &r->req->dst, NULL, true); /* SYN-ACK or RST: the destination */
         else if (e != 0 || (events & (EPOLLERR | EPOLLHUP)))
@@ -93,11 +93,11 @@ static void on_hop(struct loop *l, struct loop_io *io, uint32_t events)
 /* Start the probe of one TTL. 0, or -1 with errno. */
 int path_hop_start(struct run *r, struct probe *p)
 {
-    int type = r->probe_udp ? SOCK_DGRAM : SOCK_STREAM;
+    int type = r->req->udp ? SOCK_DGRAM : SOCK_STREAM;
     int fd = path_open_sock(family_of(r), type, p->ttl);
     if (fd < 0)
         return -1;
-    if (!r->probe_udp) {
+    if (!r->req->udp) {
         /* A probe that reaches the destination opens a connection nobody wants: closing it
          * resets it (as ports --scan does), with no FIN exchange and no TIME-WAIT left behind
          * per trace. The connect step closes its own connection the ordinary way. */
@@ -106,7 +106,7 @@ int path_hop_start(struct run *r, struct probe *p)
     }
     p->io = (struct loop_io){.fd = fd, .fn = on_hop, .arg = p};
     p->sent_us = loop_clock_us();
-    const struct net_addr *d = &r->probe_dst;
+    const struct net_addr *d = &r->req->dst;
     if (connect(fd, (const struct sockaddr *)&d->ss, d->len) < 0 && errno != EINPROGRESS) {
         /* Refused at once (no route): the connect test says why; this hop stays silent. */
         close(fd);
@@ -114,9 +114,9 @@ int path_hop_start(struct run *r, struct probe *p)
         p->done = true;
         return 0;
     }
-    if (r->probe_udp)
+    if (r->req->udp)
         send(fd, probe_payload, sizeof(probe_payload) - 1, MSG_DONTWAIT);
-    return loop_io_add(r->l, &p->io, r->probe_udp ? EPOLLIN : EPOLLOUT);
+    return loop_io_add(r->l, &p->io, r->req->udp ? EPOLLIN : EPOLLOUT);
 }
 
 /* Send the TTLs up to n (at most --max-hops) not sent yet, and give the window a grace to

@@ -43,8 +43,6 @@ struct run {
     struct probe hop[PATH_MAX_HOPS];  /* one per TTL */
     struct probe conn;                /* the connect test now in flight */
     struct probe pmtu;                /* the path MTU socket */
-    struct net_addr probe_dst;        /* where hop probes go: req->dst, or PATH_UDP_PORT */
-    bool probe_udp;                   /* hop probes are UDP: -u, or no port */
     struct loop_timer probe_deadline; /* the hop probes' and path MTU's time is up */
     struct loop_timer conn_deadline;  /* the connect in flight's time is up */
     struct loop_timer window;         /* the window stayed quiet: open the next */
@@ -60,10 +58,6 @@ struct run {
     int nfrag;                        /* how many */
     int err;                          /* errno of a failure of our own, 0 if none */
 };
-
-/* Where UDP probes go when there is no port: traceroute's first port, as tracepath and
- * traceroute send (a TCP SYN to port 0 is what firewalls drop as bogus). */
-#define PATH_UDP_PORT 33434
 
 /* What a UDP probe or connect test sends. */
 static const char probe_payload[] = "netkit trace probe";

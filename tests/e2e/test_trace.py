@@ -198,9 +198,6 @@ def test_no_port_is_a_path_trace(topo):
     assert r.returncode == 0 and o["verdict"] == "reachable", o
     assert o["connect"] is None and o["service"] is None and o["port"] is None
     assert hop_addrs(o)[-1] == SERVER4
-    # Without a port the probes are UDP datagrams to port 33434, as tracepath's: the
-    # destination answers "port unreachable" (a TCP probe would have had a reset, no ICMP).
-    assert o["path"]["hops"][-1]["icmp"] == {"type": 3, "code": 3}, o["path"]
 
 
 def test_count_is_a_tcp_ping(topo, echo):
