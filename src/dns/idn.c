@@ -1,36 +1,28 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* idn.c - libidn2 through dlopen, resolved once per process. */
-#include <dlfcn.h>
 #include <idn2.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <stdlib.h>
 
+#include "lib/dl.h"
 #include "lib/err.h"
 #include "dns/idn.h"
 
-/* The three libidn2 entry points netkit uses, or NULL if the library could not be loaded. */
+/* The two libidn2 entry points netkit uses, or NULL if the library could not be loaded. */
 static struct {
     int (*to_ascii)(const char *, char **, int); /* idn2_to_ascii_8z */
     const char *(*strerror)(int);                /* idn2_strerror */
-    char why[160];                               /* dlerror() when loading failed */
+    char why[NK_ERRLEN];                         /* why loading failed */
 } lib;
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void load(void)
 {
-    /* The SONAME the headers we built against belong to. */
-    void *h = dlopen("libidn2.so.0", RTLD_NOW | RTLD_LOCAL);
-    if (h) {
-        *(void **)&lib.to_ascii = dlsym(h, "idn2_to_ascii_8z");
-        *(void **)&lib.strerror = dlsym(h, "idn2_strerror");
-    }
-    if (!h || !lib.to_ascii || !lib.strerror) {
-        const char *e = dlerror();
-        snprintf(lib.why, sizeof(lib.why), "%s", e ? e : "libidn2.so.0: symbols missing");
-        lib.to_ascii = NULL;
-    }
+    static const char *const names[] = {"idn2_to_ascii_8z", "idn2_strerror"};
+    void **const slots[] = {(void **)&lib.to_ascii, (void **)&lib.strerror};
+    /* The SONAME the headers we built against belong to; on failure both stay NULL. */
+    nk_dl_load("libidn2.so.0", names, slots, 2, lib.why);
 }
 
 int idn_to_ascii(const char *name, char **out, char err[NK_ERRLEN])

@@ -1,9 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* rl.c - GNU readline through dlopen, resolved once per process (see rl.h). */
-#include <dlfcn.h>
 #include <pthread.h>
-#include <stdio.h>
 
+#include "lib/dl.h"
 #include "lib/err.h"
 #include "lib/rl.h"
 
@@ -14,22 +13,16 @@ static pthread_once_t once = PTHREAD_ONCE_INIT;
 
 static void load(void)
 {
+#define NK_RL_NAME(name) #name,
+#define NK_RL_SLOT(name) (void **)&lib.name,
+    static const char *const names[] = {NK_RL_SYMBOLS(NK_RL_NAME)};
+    void **const slots[] = {NK_RL_SYMBOLS(NK_RL_SLOT)};
+#undef NK_RL_NAME
+#undef NK_RL_SLOT
     /* The SONAME of the readline whose headers we built against; it brings libtinfo. */
-    const char *soname = "libreadline.so." NK_STR(RL_VERSION_MAJOR);
-    void *h = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-    if (!h) {
-        const char *e = dlerror();
-        snprintf(why, sizeof(why), "%s", e ? e : soname);
-        return;
-    }
-#define NK_RL_RESOLVE(name)                                                                        \
-    if (!(*(void **)&lib.name = dlsym(h, #name))) {                                                \
-        snprintf(why, sizeof(why), "%s: no symbol %s", soname, #name);                             \
-        return;                                                                                    \
-    }
-    NK_RL_SYMBOLS(NK_RL_RESOLVE)
-#undef NK_RL_RESOLVE
-    loaded = &lib;
+    if (nk_dl_load("libreadline.so." NK_STR(RL_VERSION_MAJOR), names, slots,
+                   sizeof(names) / sizeof(names[0]), why) == 0)
+        loaded = &lib;
 }
 
 const struct nk_rl *nk_rl_load(char err[NK_ERRLEN])
